@@ -1,0 +1,299 @@
+"""The ``persona``, ``journey``, ``stage``, ``touchpoint`` and ``journey-table`` directives.
+
+Each directive turns its options into a model record (reporting problems as
+``cjm.*`` warnings at its own line), stores it in the domain, and renders the
+object's own description where it stands. Tables are left as placeholders
+(:mod:`sphinx_cjm.nodes`) because their content may come from other documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.addnodes import pending_xref
+from sphinx.util.docutils import SphinxDirective
+
+from . import model
+from .domain import CJMDomain, warn
+from .i18n import CHANNEL_LABELS, FIELD_LABELS, lane_label
+from .nodes import journey_table, persona_journeys
+
+JOURNEY_CONTEXT = "cjm:journey"
+STAGE_CONTEXT = "cjm:stage"
+
+
+def xref(kind: str, target: str, text: str = "") -> pending_xref:
+    """A link to a cjm object; with no ``text`` it shows the object's title."""
+    node = pending_xref(
+        "",
+        nodes.inline(text or target, text or target, classes=["xref", "cjm", f"cjm-{kind}"]),
+        refdomain="cjm",
+        reftype=kind,
+        reftarget=target,
+        refexplicit=bool(text),
+        refwarn=True,
+    )
+    return node
+
+
+def field(label: str, *body: nodes.Node) -> nodes.field:
+    return nodes.field("", nodes.field_name(label, label), nodes.field_body("", *body))
+
+
+def items_body(items: list[str]) -> list[nodes.Element]:
+    if len(items) == 1:
+        return [nodes.paragraph(items[0], items[0])]
+    return [nodes.bullet_list("", *(nodes.list_item("", nodes.paragraph(i, i)) for i in items))]
+
+
+class CJMDirective(SphinxDirective):
+    """Shared plumbing: warnings at the directive's line, ids, the domain."""
+
+    kind: ClassVar[str]
+    final_argument_whitespace = True
+
+    @property
+    def domain(self) -> CJMDomain:
+        return self.env.get_domain("cjm")  # type: ignore[return-value]
+
+    def warn(self, problems: Iterable[model.Problem]) -> None:
+        for problem in problems:
+            warn(f"{self.kind}: {problem.message}", problem.subtype, self.get_location())
+
+    def origin(self) -> model.Origin:
+        source, line = self.get_source_info()
+        return model.Origin(docname=self.env.docname, source=source or "", lineno=line or 0)
+
+    def object_id(self, title: str, parent_id: str) -> str:
+        """The ``:id:`` option, or one derived from the title and the parent's id."""
+        explicit = self.options.get("id", "").strip()
+        if explicit:
+            self.warn(model.check_id(explicit))
+            return explicit
+        counters = self.env.temp_data.setdefault("cjm:derived", {})
+        counters[self.kind] = position = counters.get(self.kind, 0) + 1
+        return model.derive_id(title, parent_id or model.slugify(self.env.docname), self.kind, position)
+
+    def emotion(self) -> model.Number | None:
+        value, problems = model.parse_emotion(self.options.get("emotion"), self.config.cjm_emotion_scale)
+        self.warn(problems)
+        return value
+
+    def parse_body(self, context: dict[str, str] | None = None) -> list[nodes.Node]:
+        """Parse the content with ``context`` (ids of the enclosing objects) in force."""
+        saved = {key: self.env.ref_context.get(key) for key in context or {}}
+        self.env.ref_context.update(context or {})
+        try:
+            holder = nodes.Element()
+            self.state.nested_parse(self.content, self.content_offset, holder)
+            return holder.children
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    self.env.ref_context.pop(key, None)
+                else:
+                    self.env.ref_context[key] = value
+
+    def nested_position(self, context_key: str, parent_id: str) -> int | None:
+        """The object's position inside its enclosing directive, if it is nested there."""
+        if self.env.ref_context.get(context_key) != parent_id:
+            return None
+        counters = self.env.temp_data.setdefault("cjm:nested", {})
+        position = counters.get((context_key, parent_id), 0)
+        counters[(context_key, parent_id)] = position + 1
+        return position
+
+    def container(self, object_id: str, title: str) -> nodes.container:
+        box = nodes.container(classes=["cjm", f"cjm-{self.kind}"], ids=[object_id])
+        self.set_source_info(box)
+        box += nodes.rubric(title, title, classes=[f"cjm-{self.kind}-title"])
+        return box
+
+
+class PersonaDirective(CJMDirective):
+    """A portrait of one customer segment."""
+
+    kind = "persona"
+    required_arguments = 1
+    has_content = True
+    option_spec: ClassVar[dict[str, Any]] = {"id": directives.unchanged, "segment": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        title = self.arguments[0].strip()
+        persona = model.Persona(
+            id=self.object_id(title, ""),
+            title=title,
+            segment=self.options.get("segment", "").strip(),
+            origin=self.origin(),
+        )
+        self.domain.add("persona", persona)
+        box = self.container(persona.id, title)
+        if persona.segment:
+            box += nodes.field_list("", field(str(FIELD_LABELS["segment"]), nodes.paragraph(persona.segment, persona.segment)))
+        box += self.parse_body()
+        box += persona_journeys(persona=persona.id)
+        self.domain.note_use(self.env.docname, "persona-journeys", persona.id)
+        return [box]
+
+
+class JourneyDirective(CJMDirective):
+    """One journey: its table and curve, with stages nested or written elsewhere."""
+
+    kind = "journey"
+    required_arguments = 1
+    has_content = True
+    option_spec: ClassVar[dict[str, Any]] = {
+        "id": directives.unchanged,
+        "persona": directives.unchanged,
+        "lanes": directives.unchanged,
+        "stages": directives.unchanged,
+        "file": directives.unchanged,
+        "no-table": directives.flag,
+        "no-curve": directives.flag,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        title = self.arguments[0].strip()
+        lanes, problems = model.parse_lanes(self.options.get("lanes"), self.config.cjm_default_lanes)
+        self.warn(problems)
+        journey = model.Journey(
+            id=self.object_id(title, ""),
+            title=title,
+            persona=self.options.get("persona", "").strip(),
+            lanes=lanes,
+            stage_order=model.split_list(self.options.get("stages")),
+            origin=self.origin(),
+        )
+        if "file" in self.options:
+            self.warn([model.Problem("file", "journeys from files (:file:) are not supported yet; the option is ignored")])
+        self.domain.add("journey", journey)
+        box = self.container(journey.id, title)
+        if journey.persona:
+            box += nodes.field_list("", field(str(FIELD_LABELS["persona"]), nodes.paragraph("", "", xref("persona", journey.persona))))
+        body = self.parse_body({JOURNEY_CONTEXT: journey.id})
+        box += [n for n in body if "cjm-stage" not in n.get("classes", ())]
+        if "no-table" not in self.options:
+            box += self.table_placeholder(journey.id)
+        box += [n for n in body if "cjm-stage" in n.get("classes", ())]
+        return [box]
+
+    def table_placeholder(self, journey_id: str) -> journey_table:
+        node = journey_table(journey=journey_id)
+        self.set_source_info(node)
+        self.domain.note_use(self.env.docname, "journey", journey_id)
+        return node
+
+
+class JourneyTableDirective(JourneyDirective):
+    """``.. journey-table:: ID`` shows a journey's table anywhere."""
+
+    kind = "journey-table"
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = {}
+
+    def run(self) -> list[nodes.Node]:
+        return [self.table_placeholder(self.arguments[0].strip())]
+
+
+class StageDirective(CJMDirective):
+    """A column of the map: one option per text lane, touchpoints nested or elsewhere."""
+
+    kind = "stage"
+    required_arguments = 1
+    has_content = True
+    option_spec: ClassVar[dict[str, Any]] = {
+        "id": directives.unchanged,
+        "journey": directives.unchanged,
+        "emotion": directives.unchanged,
+        **{lane: directives.unchanged for lane in model.TEXT_LANES},
+    }
+
+    def run(self) -> list[nodes.Node]:
+        title = self.arguments[0].strip()
+        journey_id = self.options.get("journey", "").strip() or self.env.ref_context.get(JOURNEY_CONTEXT, "")
+        stage = model.Stage(
+            id=self.object_id(title, journey_id),
+            title=title,
+            journey=journey_id,
+            lanes={lane: model.split_items(self.options.get(lane)) for lane in model.TEXT_LANES if self.options.get(lane)},
+            emotion=self.emotion(),
+            nested_index=self.nested_position(JOURNEY_CONTEXT, journey_id),
+            origin=self.origin(),
+        )
+        if journey_id:
+            self.domain.add("stage", stage)
+        else:
+            self.warn([model.Problem("option", f"{stage.id!r} is not inside a journey and has no :journey: option; it is left out of every map")])
+        box = self.container(stage.id, title)
+        fields = nodes.field_list()
+        if not self.env.ref_context.get(JOURNEY_CONTEXT) and journey_id:
+            fields += field(str(FIELD_LABELS["journey"]), nodes.paragraph("", "", xref("journey", journey_id)))
+            self.domain.note_use(self.env.docname, "journey", journey_id)
+        for lane, items in stage.lanes.items():
+            fields += field(lane_label(lane, self.config.cjm_lane_labels), *items_body(items))
+        if stage.emotion is not None:
+            fields += field(str(FIELD_LABELS["emotion"]), nodes.paragraph(str(stage.emotion), str(stage.emotion)))
+        if fields.children:
+            box += fields
+        box += self.parse_body({STAGE_CONTEXT: stage.id})
+        return [box]
+
+
+class TouchpointDirective(CJMDirective):
+    """A place where customer and company meet, inside one stage."""
+
+    kind = "touchpoint"
+    required_arguments = 1
+    has_content = True
+    option_spec: ClassVar[dict[str, Any]] = {
+        "id": directives.unchanged,
+        "stage": directives.unchanged,
+        "channel": directives.unchanged,
+        "emotion": directives.unchanged,
+        "barrier": directives.unchanged,
+        "solution": directives.unchanged,
+        "owner": directives.unchanged,
+        "kpi": directives.unchanged,
+    }
+    text_fields = ("barrier", "solution", "owner", "kpi")
+
+    def run(self) -> list[nodes.Node]:
+        title = self.arguments[0].strip()
+        stage_id = self.options.get("stage", "").strip() or self.env.ref_context.get(STAGE_CONTEXT, "")
+        channel, problems = model.parse_channel(self.options.get("channel"))
+        self.warn(problems)
+        touchpoint = model.Touchpoint(
+            id=self.object_id(title, stage_id),
+            title=title,
+            stage=stage_id,
+            channel=channel,
+            emotion=self.emotion(),
+            nested_index=self.nested_position(STAGE_CONTEXT, stage_id),
+            origin=self.origin(),
+            **{name: " ".join(self.options.get(name, "").split()) for name in self.text_fields},
+        )
+        if stage_id:
+            self.domain.add("touchpoint", touchpoint)
+        else:
+            self.warn([model.Problem("option", f"{touchpoint.id!r} is not inside a stage and has no :stage: option; it is left out of every map")])
+        box = self.container(touchpoint.id, title)
+        fields = nodes.field_list()
+        if not self.env.ref_context.get(STAGE_CONTEXT) and stage_id:
+            fields += field(str(FIELD_LABELS["stage"]), nodes.paragraph("", "", xref("stage", stage_id)))
+            self.domain.note_use(self.env.docname, "stage", stage_id)
+        if touchpoint.channel:
+            text = str(CHANNEL_LABELS[touchpoint.channel])
+            fields += field(str(FIELD_LABELS["channel"]), nodes.paragraph(text, text))
+        if touchpoint.emotion is not None:
+            fields += field(str(FIELD_LABELS["emotion"]), nodes.paragraph(str(touchpoint.emotion), str(touchpoint.emotion)))
+        for name in self.text_fields:
+            value = getattr(touchpoint, name)
+            if value:
+                fields += field(str(FIELD_LABELS[name]), nodes.paragraph(value, value))
+        if fields.children:
+            box += fields
+        box += self.parse_body()
+        return [box]

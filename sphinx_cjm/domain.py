@@ -1,0 +1,273 @@
+"""The ``cjm`` domain: every persona, journey, stage and touchpoint of the project.
+
+Objects are kept as plain model records (never nodes) in ``env.domaindata['cjm']``,
+so they pickle, merge after parallel reads and are dropped per document on
+incremental builds. Duplicated ids are all kept; the first by document and line
+wins and the others are reported once reading is over, whatever the read order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from docutils import nodes
+from sphinx.addnodes import pending_xref
+from sphinx.builders import Builder
+from sphinx.domains import Domain, ObjType
+from sphinx.environment import BuildEnvironment
+from sphinx.roles import XRefRole
+from sphinx.util import logging
+from sphinx.util.nodes import make_refnode
+
+from . import model
+from .i18n import _
+
+logger = logging.getLogger(__name__)
+
+#: Domain data key of each kind of object, in the order the JSON export lists them.
+KINDS = {"persona": "personas", "journey": "journeys", "stage": "stages", "touchpoint": "touchpoints"}
+Record = model.Persona | model.Journey | model.Stage | model.Touchpoint
+
+
+def warn(message: str, subtype: str, location: Any) -> None:
+    """A ``cjm.<subtype>`` warning; ``location`` is a node, ``(docname, line)`` or ``"file:line"``."""
+    logger.warning(message, type="cjm", subtype=subtype, location=location)
+
+
+def record_location(record: Record) -> str | tuple[str, int]:
+    origin = record.origin
+    if origin.source:
+        return f"{origin.source}:{origin.lineno}" if origin.lineno else origin.source
+    return (origin.docname, origin.lineno)
+
+
+class CJMXRefRole(XRefRole):
+    """``:journey:`` and ``:cjm:journey:`` alike resolve in the cjm domain."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        kind = self.name.rpartition(":")[2]
+        self.name = f"cjm:{kind}"
+        self.env.get_domain("cjm").note_use(self.env.docname, kind, self.target)
+        return super().run()
+
+
+class CJMDomain(Domain):
+    name = "cjm"
+    label = "Customer journey maps"
+    object_types = {kind: ObjType(_(kind), kind) for kind in KINDS}
+    roles = {kind: CJMXRefRole(warn_dangling=True) for kind in KINDS}
+    initial_data: dict[str, Any] = {
+        **{plural: {} for plural in KINDS.values()},
+        # docname -> sorted keys ("journey:ID", "stage:ID", ...) whose content the page shows
+        "uses": {},
+        # key -> digest of that content at the last build, to find pages to rewrite
+        "digests": {},
+    }
+    data_version = 1
+
+    def __init__(self, env: BuildEnvironment) -> None:
+        super().__init__(env)
+        self._index: dict[str, Any] | None = None
+
+    # --- storing ---------------------------------------------------------------------------
+
+    def add(self, kind: str, record: Record) -> None:
+        self.data[KINDS[kind]].setdefault(record.id, []).append(record)
+        self._index = None
+
+    def note_use(self, docname: str, kind: str, object_id: str) -> None:
+        uses = self.data["uses"].setdefault(docname, [])
+        key = f"{kind}:{object_id}"
+        if key not in uses:
+            uses.append(key)
+            uses.sort()
+
+    def clear_doc(self, docname: str) -> None:
+        for plural in KINDS.values():
+            objects = self.data[plural]
+            for object_id in list(objects):
+                kept = [r for r in objects[object_id] if r.origin.docname != docname]
+                if kept:
+                    objects[object_id] = kept
+                else:
+                    del objects[object_id]
+        self.data["uses"].pop(docname, None)
+        self._index = None
+
+    def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
+        wanted = set(docnames)
+        for plural in KINDS.values():
+            for object_id, records in otherdata[plural].items():
+                for record in records:
+                    if record.origin.docname in wanted:
+                        self.data[plural].setdefault(object_id, []).append(record)
+        for docname, keys in otherdata["uses"].items():
+            if docname in wanted:
+                self.data["uses"][docname] = keys
+        self._index = None
+
+    # --- looking up ------------------------------------------------------------------------
+
+    @staticmethod
+    def _first(records: list[Record]) -> Record:
+        return min(records, key=lambda r: (r.origin.docname, r.origin.lineno, r.origin.source))
+
+    def objects(self, kind: str) -> dict[str, Record]:
+        """Each id of ``kind`` to its winning record, sorted by id."""
+        index = self._build_index()
+        return index[kind]
+
+    def get(self, kind: str, object_id: str) -> Record | None:
+        return self.objects(kind).get(object_id)
+
+    def _build_index(self) -> dict[str, Any]:
+        if self._index is None:
+            index: dict[str, Any] = {
+                kind: {i: self._first(rs) for i, rs in sorted(self.data[plural].items())}
+                for kind, plural in KINDS.items()
+            }
+            stages_of: dict[str, list[model.Stage]] = {}
+            for stage in index["stage"].values():
+                stages_of.setdefault(stage.journey, []).append(stage)
+            touchpoints_of: dict[str, list[model.Touchpoint]] = {}
+            for touchpoint in index["touchpoint"].values():
+                touchpoints_of.setdefault(touchpoint.stage, []).append(touchpoint)
+            index["stages_of"], index["touchpoints_of"] = stages_of, touchpoints_of
+            index["assembled"] = {}
+            self._index = index
+        return self._index
+
+    def assembled(self, journey_id: str) -> model.AssembledJourney | None:
+        index = self._build_index()
+        journey = index["journey"].get(journey_id)
+        if journey is None:
+            return None
+        if journey_id not in index["assembled"]:
+            stages = index["stages_of"].get(journey_id, [])
+            touchpoints = [t for s in stages for t in index["touchpoints_of"].get(s.id, [])]
+            persona = index["persona"].get(journey.persona)
+            index["assembled"][journey_id] = model.assemble(journey, persona, stages, touchpoints)
+        return index["assembled"][journey_id]
+
+    def journey_of(self, record: Record) -> str:
+        """The id of the journey a stage or touchpoint belongs to ('' if unknown)."""
+        if isinstance(record, model.Touchpoint):
+            stage = self.get("stage", record.stage)
+            return stage.journey if stage else ""
+        if isinstance(record, model.Stage):
+            return record.journey
+        return record.id if isinstance(record, model.Journey) else ""
+
+    # --- what pages show, for incremental builds -------------------------------------------
+
+    def digest(self, key: str) -> str:
+        """A fingerprint of what a page shows for ``key``: a whole journey, or an object's title and place."""
+        kind, _sep, object_id = key.partition(":")
+        if kind == "journey":
+            assembled = self.assembled(object_id)
+            content: Any = None
+            if assembled:
+                persona = assembled.persona
+                content = [model.export_journey(assembled), persona and model.export_persona(persona)]
+        elif kind == "persona-journeys":
+            content = [[j.id, j.title, j.origin.docname] for j in self.objects("journey").values() if j.persona == object_id]
+        else:
+            record = self.get(kind, object_id)
+            content = record and [record.title, record.origin.docname]
+        return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+
+    def pages_to_rewrite(self) -> set[str]:
+        """Pages whose shown content changed since the last build; remembers the new state."""
+        keys = sorted({key for uses in self.data["uses"].values() for key in uses})
+        old = self.data["digests"]
+        new = {key: self.digest(key) for key in keys}
+        changed = {key for key in keys if old.get(key) != new[key]}
+        self.data["digests"] = new
+        return {docname for docname, uses in self.data["uses"].items() if changed.intersection(uses)}
+
+    # --- consistency -----------------------------------------------------------------------
+
+    def check_consistency(self) -> None:
+        for kind, plural in KINDS.items():
+            for object_id, records in sorted(self.data[plural].items()):
+                first = self._first(records)
+                for record in sorted(records, key=lambda r: (r.origin.docname, r.origin.lineno)):
+                    if record is not first:
+                        warn(
+                            f"duplicate {kind} id {object_id!r}, also defined in {first.origin.docname!r}",
+                            "duplicate",
+                            record_location(record),
+                        )
+        for journey in self.objects("journey").values():
+            if journey.persona and self.get("persona", journey.persona) is None:
+                warn(f"journey {journey.id!r}: unknown persona {journey.persona!r}", "ref", record_location(journey))
+            for stage_id in journey.stage_order:
+                stage = self.get("stage", stage_id)
+                if stage is None or stage.journey != journey.id:
+                    warn(
+                        f"journey {journey.id!r}: :stages: names {stage_id!r}, not a stage of this journey",
+                        "ref",
+                        record_location(journey),
+                    )
+        for stage in self.objects("stage").values():
+            if self.get("journey", stage.journey) is None:
+                warn(f"stage {stage.id!r}: unknown journey {stage.journey!r}", "ref", record_location(stage))
+        for touchpoint in self.objects("touchpoint").values():
+            if self.get("stage", touchpoint.stage) is None:
+                warn(
+                    f"touchpoint {touchpoint.id!r}: unknown stage {touchpoint.stage!r}",
+                    "ref",
+                    record_location(touchpoint),
+                )
+
+    # --- cross-references ------------------------------------------------------------------
+
+    def resolve_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: pending_xref,
+        contnode: nodes.Element,
+    ) -> nodes.reference | None:
+        record = self.get(typ, target)
+        if record is None:
+            return None
+        if not node.get("refexplicit"):
+            contnode = contnode.deepcopy()
+            contnode.children = [nodes.Text(record.title)]
+        return make_refnode(builder, fromdocname, record.origin.docname, record.id, contnode, record.title)
+
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: pending_xref,
+        contnode: nodes.Element,
+    ) -> list[tuple[str, nodes.reference]]:
+        results = []
+        for kind in KINDS:
+            refnode = self.resolve_xref(env, fromdocname, builder, kind, target, node, contnode)
+            if refnode is not None:
+                results.append((f"cjm:{kind}", refnode))
+        return results
+
+    def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
+        for kind in KINDS:
+            for object_id, record in self.objects(kind).items():
+                yield object_id, record.title, kind, record.origin.docname, object_id, 1
+
+
+def warn_missing_reference(app: Any, domain: Domain, node: pending_xref) -> bool | None:
+    """Report an unknown id as ``cjm.ref`` instead of Sphinx's generic ``ref`` warning."""
+    if domain is None or domain.name != "cjm":
+        return None
+    warn(f"unknown {node['reftype']} id {node['reftarget']!r}", "ref", node)
+    return True

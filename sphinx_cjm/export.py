@@ -1,0 +1,36 @@
+"""``cjm.json``: every object of the project, written after an HTML build."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sphinx.application import Sphinx
+
+from . import model
+from .domain import CJMDomain
+
+EXPORT_VERSION = 1
+
+
+def export_data(domain: CJMDomain) -> dict:
+    """The whole project as the contract's export shape, sorted by id."""
+    journeys = [domain.assembled(journey_id) for journey_id in domain.objects("journey")]
+    return {
+        "version": EXPORT_VERSION,
+        "personas": [model.export_persona(p) for p in domain.objects("persona").values()],
+        "journeys": [model.export_journey(j) for j in journeys if j is not None],
+    }
+
+
+def write_export(app: Sphinx, exception: Exception | None) -> None:
+    filename = app.config.cjm_export_json
+    if exception is not None or not filename or app.builder.format != "html":
+        return
+    domain: CJMDomain = app.env.get_domain("cjm")  # type: ignore[assignment]
+    text = json.dumps(export_data(domain), ensure_ascii=False, indent=2) + "\n"
+    target = Path(app.outdir, filename)
+    # Leave the file alone when unchanged, so its timestamp tells when the data last changed.
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")

@@ -1,0 +1,308 @@
+"""The journey-map model: plain dataclasses and validation, free of Sphinx.
+
+Directives, YAML/CSV files, tables, curves and the JSON export all share it.
+A record knows where it was written (``docname``, ``source``, ``lineno``) so the
+Sphinx layer can point a warning at the right line, but nothing here imports Sphinx.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+#: Lanes that hold free-text items, one per line (stage options of the same name).
+TEXT_LANES: tuple[str, ...] = (
+    "actions",
+    "goals",
+    "expectations",
+    "positive",
+    "doubts",
+    "negative",
+    "barriers",
+    "solutions",
+    "business-goals",
+    "kpis",
+    "backstage",
+    "owners",
+    "systems",
+    "evidence",
+    "frontstage",
+    "support",
+)
+#: Lanes computed from the stage's touchpoints and emotion rather than typed in.
+COMPUTED_LANES: tuple[str, ...] = ("touchpoints", "emotion")
+LANES: tuple[str, ...] = TEXT_LANES + COMPUTED_LANES
+
+#: Lanes whose rows also gather a field of every touchpoint of the stage.
+TOUCHPOINT_FIELD_OF_LANE: Mapping[str, str] = {"barriers": "barrier", "solutions": "solution"}
+
+CHANNELS: tuple[str, ...] = ("online", "offline")
+DEFAULT_EMOTION_SCALE: tuple[float, float] = (-2, 2)
+DEFAULT_LANES: tuple[str, ...] = (
+    "actions",
+    "goals",
+    "touchpoints",
+    "emotion",
+    "barriers",
+    "solutions",
+)
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_.-]+$")
+Number = int | float
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input; ``subtype`` becomes the warning's ``cjm.*`` type."""
+
+    subtype: str
+    message: str
+
+
+@dataclass
+class Origin:
+    """Where an object was written: its document, and the file and line of its text."""
+
+    docname: str = ""
+    source: str = ""
+    lineno: int = 0
+
+
+@dataclass
+class Persona:
+    id: str
+    title: str
+    segment: str = ""
+    origin: Origin = field(default_factory=Origin)
+
+
+@dataclass
+class Journey:
+    id: str
+    title: str
+    persona: str = ""
+    lanes: list[str] = field(default_factory=lambda: list(DEFAULT_LANES))
+    stage_order: list[str] = field(default_factory=list)
+    origin: Origin = field(default_factory=Origin)
+
+
+@dataclass
+class Stage:
+    id: str
+    title: str
+    journey: str
+    lanes: dict[str, list[str]] = field(default_factory=dict)
+    emotion: Number | None = None
+    #: Position among the stages nested in the journey directive; None when written elsewhere.
+    nested_index: int | None = None
+    origin: Origin = field(default_factory=Origin)
+
+
+@dataclass
+class Touchpoint:
+    id: str
+    title: str
+    stage: str
+    channel: str = ""
+    emotion: Number | None = None
+    barrier: str = ""
+    solution: str = ""
+    owner: str = ""
+    kpi: str = ""
+    nested_index: int | None = None
+    origin: Origin = field(default_factory=Origin)
+
+
+@dataclass
+class AssembledStage:
+    stage: Stage
+    touchpoints: list[Touchpoint]
+    #: The stage's own emotion, or the mean of its touchpoints' emotions.
+    emotion: Number | None
+
+    def lane_items(self, lane: str) -> list[str]:
+        """The stage's items for a text lane, plus the matching field of its touchpoints."""
+        items = list(self.stage.lanes.get(lane, []))
+        touchpoint_field = TOUCHPOINT_FIELD_OF_LANE.get(lane)
+        if touchpoint_field:
+            items += [getattr(t, touchpoint_field) for t in self.touchpoints if getattr(t, touchpoint_field)]
+        return items
+
+
+@dataclass
+class AssembledJourney:
+    journey: Journey
+    persona: Persona | None
+    stages: list[AssembledStage]
+
+
+# --- parsing and validation of single values -------------------------------------------------
+
+
+def normalise_number(value: float) -> Number:
+    """Keep integral values as ints so ``1`` stays ``1`` in tables and the export."""
+    rounded = round(value, 4)
+    return int(rounded) if float(rounded).is_integer() else rounded
+
+
+def parse_emotion(raw: object, scale: tuple[float, float]) -> tuple[Number | None, list[Problem]]:
+    """An emotion score inside ``scale``; anything else is dropped with a problem."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, []
+    try:
+        value = float(str(raw).strip().replace(",", ".")) if not isinstance(raw, bool) else math.nan
+    except ValueError:
+        value = math.nan
+    low, high = scale
+    if not math.isfinite(value):
+        return None, [Problem("emotion", f"emotion {raw!s:.40} is not a number; it is ignored")]
+    if not low <= value <= high:
+        return None, [
+            Problem("emotion", f"emotion {normalise_number(value)} is outside the scale {low}..{high}; it is ignored")
+        ]
+    return normalise_number(value), []
+
+
+def parse_channel(raw: str | None) -> tuple[str, list[Problem]]:
+    channel = (raw or "").strip().lower()
+    if not channel or channel in CHANNELS:
+        return channel, []
+    return "", [Problem("option", f"unknown channel {raw!r:.40}; use one of: {', '.join(CHANNELS)}")]
+
+
+def check_id(object_id: str) -> list[Problem]:
+    if ID_PATTERN.match(object_id):
+        return []
+    return [Problem("option", f"id {object_id!r:.60} may hold only ASCII letters, digits, '-', '_' and '.'")]
+
+
+def split_items(raw: str | None) -> list[str]:
+    """One item per line; blank lines dropped."""
+    return [line.strip() for line in (raw or "").splitlines() if line.strip()]
+
+
+def split_list(raw: str | None) -> list[str]:
+    """A comma- or whitespace-separated list (lanes, stage ids)."""
+    return [part for part in re.split(r"[\s,]+", raw or "") if part]
+
+
+def parse_lanes(raw: str | Iterable[str] | None, default: Iterable[str]) -> tuple[list[str], list[Problem]]:
+    names = split_list(raw) if isinstance(raw, str) or raw is None else [str(n) for n in raw]
+    if not names:
+        names = list(default)
+    known, problems = [], []
+    for name in names:
+        key = name.strip().lower()
+        if key in LANES:
+            if key not in known:
+                known.append(key)
+        else:
+            problems.append(Problem("option", f"unknown lane {name!r:.40}; known lanes: {', '.join(LANES)}"))
+    return known, problems
+
+
+# --- ids derived from titles -----------------------------------------------------------------
+
+_CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў",
+        "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya i yi ye g u".split(" "),
+    )
+)
+
+
+def slugify(title: str) -> str:
+    """An ASCII id fragment for a title: Cyrillic transliterated, other letters folded."""
+    text = "".join(_CYRILLIC.get(ch, ch) for ch in title.lower())
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def derive_id(title: str, parent_id: str, kind: str, position: int) -> str:
+    """``<parent>-<slug>``; where the title leaves no ASCII slug, ``<parent>-<kind>-<n>``."""
+    slug = slugify(title)[:48].strip("-") or f"{kind}-{position}"
+    return f"{parent_id}-{slug}" if parent_id else slug
+
+
+# --- assembly --------------------------------------------------------------------------------
+
+
+def _written_order(obj: Stage | Touchpoint) -> tuple:
+    """Nested objects first in their order, then the rest by document and line."""
+    nested = obj.nested_index is not None
+    return (0, obj.nested_index, "", 0) if nested else (1, 0, obj.origin.docname, obj.origin.lineno)
+
+
+def mean_emotion(touchpoints: Iterable[Touchpoint]) -> Number | None:
+    values = [t.emotion for t in touchpoints if t.emotion is not None]
+    return normalise_number(sum(values) / len(values)) if values else None
+
+
+def assemble(
+    journey: Journey,
+    persona: Persona | None,
+    stages: Iterable[Stage],
+    touchpoints: Iterable[Touchpoint],
+) -> AssembledJourney:
+    """Order a journey's stages and touchpoints and compute what is derived from them.
+
+    Stage order: ``journey.stage_order`` first, then nested stages in order, then the
+    others by document name and line. ``stages`` and ``touchpoints`` may hold objects
+    of other journeys; they are filtered here.
+    """
+    own_stages = sorted((s for s in stages if s.journey == journey.id), key=_written_order)
+    rank = {stage_id: n for n, stage_id in enumerate(journey.stage_order)}
+    own_stages.sort(key=lambda s: rank.get(s.id, len(rank)))
+    by_stage: dict[str, list[Touchpoint]] = {s.id: [] for s in own_stages}
+    for touchpoint in touchpoints:
+        if touchpoint.stage in by_stage:
+            by_stage[touchpoint.stage].append(touchpoint)
+    assembled = []
+    for stage in own_stages:
+        points = sorted(by_stage[stage.id], key=_written_order)
+        emotion = stage.emotion if stage.emotion is not None else mean_emotion(points)
+        assembled.append(AssembledStage(stage, points, emotion))
+    return AssembledJourney(journey, persona, assembled)
+
+
+def export_journey(assembled: AssembledJourney) -> dict:
+    """The journey as the JSON export shows it (contract order of keys)."""
+    journey = assembled.journey
+    return {
+        "id": journey.id,
+        "title": journey.title,
+        "persona": journey.persona,
+        "docname": journey.origin.docname,
+        "lanes": list(journey.lanes),
+        "stages": [
+            {
+                "id": s.stage.id,
+                "title": s.stage.title,
+                "docname": s.stage.origin.docname,
+                "emotion": s.emotion,
+                "lanes": {lane: items for lane, items in s.stage.lanes.items() if items},
+                "touchpoints": [
+                    {
+                        "id": t.id,
+                        "title": t.title,
+                        "docname": t.origin.docname,
+                        "channel": t.channel,
+                        "emotion": t.emotion,
+                        "barrier": t.barrier,
+                        "solution": t.solution,
+                        "owner": t.owner,
+                        "kpi": t.kpi,
+                    }
+                    for t in s.touchpoints
+                ],
+            }
+            for s in assembled.stages
+        ],
+    }
+
+
+def export_persona(persona: Persona) -> dict:
+    return {"id": persona.id, "title": persona.title, "segment": persona.segment, "docname": persona.origin.docname}

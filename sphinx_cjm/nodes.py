@@ -1,0 +1,13 @@
+"""Placeholder nodes, replaced once every document has been read."""
+
+from __future__ import annotations
+
+from docutils import nodes
+
+
+class journey_table(nodes.General, nodes.Element):
+    """Where a journey's table goes; ``journey`` holds its id."""
+
+
+class persona_journeys(nodes.General, nodes.Element):
+    """Where a persona card lists the journeys drawn for it; ``persona`` holds its id."""

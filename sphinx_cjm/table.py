@@ -1,0 +1,95 @@
+"""The journey table: stages as columns, lanes as rows, as a plain docutils table.
+
+Built in a post-transform, when every document has been read, so stages and
+touchpoints written anywhere in the project join their journey. Links are left as
+``pending_xref`` nodes for Sphinx's own resolver (which runs right after), so every
+builder (HTML, LaTeX, text, ...) renders them its own way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from . import model
+from .directives import items_body, xref
+from .domain import CJMDomain, warn
+from .i18n import FIELD_LABELS, lane_label
+from .nodes import journey_table, persona_journeys
+
+
+def cell(*children: nodes.Node) -> nodes.entry:
+    return nodes.entry("", *children)
+
+
+def lane_cell(stage: model.AssembledStage, lane: str) -> nodes.entry:
+    if lane == "touchpoints":
+        links = [nodes.paragraph("", "", xref("touchpoint", t.id, t.title)) for t in stage.touchpoints]
+        if len(links) > 1:
+            return cell(nodes.bullet_list("", *(nodes.list_item("", p) for p in links), classes=["cjm-touchpoint-list"]))
+        return cell(*links)
+    if lane == "emotion":
+        text = "" if stage.emotion is None else str(stage.emotion)
+        return cell(nodes.paragraph(text, text)) if text else cell()
+    items = stage.lane_items(lane)
+    return cell(*items_body(items)) if items else cell()
+
+
+def build_table(assembled: model.AssembledJourney, lane_labels: dict[str, str]) -> nodes.container:
+    stages = assembled.stages
+    table = nodes.table(classes=["cjm-journey-table"])
+    group = nodes.tgroup(cols=len(stages) + 1)
+    table += group
+    group += nodes.colspec(colwidth=14, stub=1)
+    for _stage in stages:
+        group += nodes.colspec(colwidth=20)
+    stage_label = str(FIELD_LABELS["stage"])
+    header = nodes.row("", cell(nodes.paragraph(stage_label, stage_label)))
+    for stage in stages:
+        header += cell(nodes.paragraph("", "", xref("stage", stage.stage.id, stage.stage.title)))
+    group += nodes.thead("", header)
+    body = nodes.tbody()
+    for lane in assembled.journey.lanes:
+        label = lane_label(lane, lane_labels)
+        row = nodes.row("", cell(nodes.paragraph(label, label)), classes=[f"cjm-lane-{lane}"])
+        for stage in stages:
+            row += lane_cell(stage, lane)
+        body += row
+    group += body
+    # The wrapper scrolls a wide table sideways while the lane column stays put (cjm.css).
+    return nodes.container("", table, classes=["cjm-journey-table-wrapper"])
+
+
+class ResolveJourneyPlaceholders(SphinxPostTransform):
+    """Replace table and persona placeholders with content from the whole project."""
+
+    # Before ReferencesResolver (10), so the links made here are resolved too.
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        domain: CJMDomain = self.env.get_domain("cjm")  # type: ignore[assignment]
+        for node in list(self.document.findall(journey_table)):
+            assembled = domain.assembled(node["journey"])
+            if assembled is None:
+                warn(f"journey-table: unknown journey id {node['journey']!r}", "ref", node)
+                node.replace_self([])
+            elif not assembled.stages:
+                warn(f"journey {node['journey']!r} has no stages; its table is left out", "ref", node)
+                node.replace_self([])
+            else:
+                node.replace_self(build_table(assembled, self.config.cjm_lane_labels))
+        for node in list(self.document.findall(persona_journeys)):
+            journeys = [j for j in domain.objects("journey").values() if j.persona == node["persona"]]
+            if not journeys:
+                node.replace_self([])
+                continue
+            links = nodes.paragraph()
+            for n, journey in enumerate(journeys):
+                links += [nodes.Text(", ")] if n else []
+                links += xref("journey", journey.id, journey.title)
+            label = str(FIELD_LABELS["journeys"])
+            node.replace_self(
+                nodes.field_list("", nodes.field("", nodes.field_name(label, label), nodes.field_body("", links)))
+            )
