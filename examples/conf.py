@@ -1,0 +1,8 @@
+# Case-study site of a CX agency, built by `make demo`.
+project = "Кейсы: карты пути клиента"
+author = "CX-агентство «Точка контакта»"
+language = "ru"
+extensions = ["myst_parser", "sphinx_cjm"]
+myst_enable_extensions = ["colon_fence"]
+exclude_patterns = ["_build"]
+html_title = "Карты пути клиента: кейсы"
