@@ -10,7 +10,7 @@ from sphinx.environment import BuildEnvironment
 
 from . import model
 from .directives import JourneyDirective, JourneyTableDirective, PersonaDirective, StageDirective, TouchpointDirective
-from .domain import KINDS, CJMDomain, CJMXRefRole, warn_missing_reference
+from .domain import CJMDomain, warn_missing_reference
 from .export import write_export
 from .i18n import LOCALE_DIR, MESSAGE_CATALOG
 from .table import ResolveJourneyPlaceholders
@@ -51,8 +51,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     for name, directive in DIRECTIVES.items():
         app.add_directive(name, directive)
         app.add_directive_to_domain("cjm", name, directive)
-    for kind in KINDS:
-        app.add_role(kind, CJMXRefRole(warn_dangling=True))
+    for kind, role in CJMDomain.roles.items():
+        app.add_role(kind, role)
     app.add_post_transform(ResolveJourneyPlaceholders)
     app.add_message_catalog(MESSAGE_CATALOG, str(LOCALE_DIR))
 

@@ -107,8 +107,10 @@ class CJMDirective(SphinxDirective):
         return position
 
     def container(self, object_id: str, title: str) -> nodes.container:
-        box = nodes.container(classes=["cjm", f"cjm-{self.kind}"], ids=[object_id])
+        box = nodes.container(classes=["cjm", f"cjm-{self.kind}"])
         self.set_source_info(box)
+        # The anchor is a target rather than the container's id: LaTeX labels targets only.
+        box += nodes.target("", "", ids=[object_id])
         box += nodes.rubric(title, title, classes=[f"cjm-{self.kind}-title"])
         return box
 

@@ -58,7 +58,7 @@ class CJMDomain(Domain):
     name = "cjm"
     label = "Customer journey maps"
     object_types = {kind: ObjType(_(kind), kind) for kind in KINDS}
-    roles = {kind: CJMXRefRole(warn_dangling=True) for kind in KINDS}
+    roles = {kind: CJMXRefRole(innernodeclass=nodes.inline, warn_dangling=True) for kind in KINDS}
     initial_data: dict[str, Any] = {
         **{plural: {} for plural in KINDS.values()},
         # docname -> sorted keys ("journey:ID", "stage:ID", ...) whose content the page shows

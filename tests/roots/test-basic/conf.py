@@ -1,0 +1,2 @@
+project = "Basic"
+extensions = ["sphinx_cjm"]
