@@ -25,8 +25,12 @@ JOURNEY_CONTEXT = "cjm:journey"
 STAGE_CONTEXT = "cjm:stage"
 
 
-def xref(kind: str, target: str, text: str = "") -> pending_xref:
-    """A link to a cjm object; with no ``text`` it shows the object's title."""
+def xref(kind: str, target: str, text: str = "", *, warn_dangling: bool = True) -> pending_xref:
+    """A link to a cjm object; with no ``text`` it shows the object's title.
+
+    ``warn_dangling=False`` for links whose target the domain's consistency check
+    already reports, so a broken id is reported once.
+    """
     node = pending_xref(
         "",
         nodes.inline(text or target, text or target, classes=["xref", "cjm", f"cjm-{kind}"]),
@@ -34,7 +38,7 @@ def xref(kind: str, target: str, text: str = "") -> pending_xref:
         reftype=kind,
         reftarget=target,
         refexplicit=bool(text),
-        refwarn=True,
+        refwarn=warn_dangling,
     )
     return node
 
@@ -75,7 +79,9 @@ class CJMDirective(SphinxDirective):
             return explicit
         counters = self.env.temp_data.setdefault("cjm:derived", {})
         counters[self.kind] = position = counters.get(self.kind, 0) + 1
-        return model.derive_id(title, parent_id or model.slugify(self.env.docname), self.kind, position)
+        if not parent_id and not model.slugify(title):
+            parent_id = model.slugify(self.env.docname)  # numbered ids stay unique across pages
+        return model.derive_id(title, parent_id, self.kind, position)
 
     def emotion(self) -> model.Number | None:
         value, problems = model.parse_emotion(self.options.get("emotion"), self.config.cjm_emotion_scale)
@@ -174,7 +180,7 @@ class JourneyDirective(CJMDirective):
         self.domain.add("journey", journey)
         box = self.container(journey.id, title)
         if journey.persona:
-            box += nodes.field_list("", field(str(FIELD_LABELS["persona"]), nodes.paragraph("", "", xref("persona", journey.persona))))
+            box += nodes.field_list("", field(str(FIELD_LABELS["persona"]), nodes.paragraph("", "", xref("persona", journey.persona, warn_dangling=False))))
         body = self.parse_body({JOURNEY_CONTEXT: journey.id})
         box += [n for n in body if "cjm-stage" not in n.get("classes", ())]
         if "no-table" not in self.options:
@@ -232,8 +238,8 @@ class StageDirective(CJMDirective):
         box = self.container(stage.id, title)
         fields = nodes.field_list()
         if not self.env.ref_context.get(JOURNEY_CONTEXT) and journey_id:
-            fields += field(str(FIELD_LABELS["journey"]), nodes.paragraph("", "", xref("journey", journey_id)))
-            self.domain.note_use(self.env.docname, "journey", journey_id)
+            fields += field(str(FIELD_LABELS["journey"]), nodes.paragraph("", "", xref("journey", journey_id, warn_dangling=False)))
+            self.domain.note_use(self.env.docname, "journey-title", journey_id)
         for lane, items in stage.lanes.items():
             fields += field(lane_label(lane, self.config.cjm_lane_labels), *items_body(items))
         if stage.emotion is not None:
@@ -284,7 +290,7 @@ class TouchpointDirective(CJMDirective):
         box = self.container(touchpoint.id, title)
         fields = nodes.field_list()
         if not self.env.ref_context.get(STAGE_CONTEXT) and stage_id:
-            fields += field(str(FIELD_LABELS["stage"]), nodes.paragraph("", "", xref("stage", stage_id)))
+            fields += field(str(FIELD_LABELS["stage"]), nodes.paragraph("", "", xref("stage", stage_id, warn_dangling=False)))
             self.domain.note_use(self.env.docname, "stage", stage_id)
         if touchpoint.channel:
             text = str(CHANNEL_LABELS[touchpoint.channel])

@@ -50,7 +50,9 @@ class CJMXRefRole(XRefRole):
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         kind = self.name.rpartition(":")[2]
         self.name = f"cjm:{kind}"
-        self.env.get_domain("cjm").note_use(self.env.docname, kind, self.target)
+        # A link shows the title only: the page need not be rewritten when the journey's content changes.
+        use = "journey-title" if kind == "journey" else kind
+        self.env.get_domain("cjm").note_use(self.env.docname, use, self.target)
         return super().run()
 
 
@@ -174,8 +176,8 @@ class CJMDomain(Domain):
                 content = [model.export_journey(assembled), persona and model.export_persona(persona)]
         elif kind == "persona-journeys":
             content = [[j.id, j.title, j.origin.docname] for j in self.objects("journey").values() if j.persona == object_id]
-        else:
-            record = self.get(kind, object_id)
+        else:  # a link to the object, "journey-title:ID" for a journey
+            record = self.get(kind.removesuffix("-title"), object_id)
             content = record and [record.title, record.origin.docname]
         return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -269,5 +271,7 @@ def warn_missing_reference(app: Any, domain: Domain, node: pending_xref) -> bool
     """Report an unknown id as ``cjm.ref`` instead of Sphinx's generic ``ref`` warning."""
     if domain is None or domain.name != "cjm":
         return None
+    if not node.get("refwarn"):
+        return True  # a link from an object's own description: check_consistency reported it
     warn(f"unknown {node['reftype']} id {node['reftarget']!r}", "ref", node)
     return True

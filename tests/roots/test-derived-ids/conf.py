@@ -1,0 +1,2 @@
+project = "Derived ids"
+extensions = ["sphinx_cjm"]

@@ -1,0 +1,3 @@
+project = "Escaping"
+extensions = ["sphinx_cjm"]
+cjm_default_lanes = ["actions", "goals", "touchpoints", "emotion", "barriers", "solutions", "kpis", "owners"]

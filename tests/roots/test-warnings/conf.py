@@ -1,0 +1,3 @@
+project = "Warnings"
+extensions = ["sphinx_cjm"]
+show_warning_types = True

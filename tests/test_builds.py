@@ -1,0 +1,167 @@
+"""Whole builds: escaping, languages, derived ids, intersphinx, parallel and incremental."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from htmlparse import Page, table_rows
+from sphinx.util.inventory import InventoryFile
+
+SCRIPT_FIELDS = [
+    "persona", "segment", "persona body", "journey", "journey body", "stage", "actions", "goals",
+    "barriers", "kpis", "touchpoint", "barrier", "solution", "owner", "kpi", "touchpoint body",
+]  # fmt: skip
+
+
+@pytest.mark.sphinx("html", testroot="escaping")
+def test_user_text_is_escaped_in_html(app):
+    app.build()
+    html = (app.outdir / "index.html").read_text(encoding="utf-8")
+    body = html[html.index('<div class="body"') : html.index('<div class="sphinxsidebar"')]
+    assert "<script>" not in body and "<img" not in body
+    for name in SCRIPT_FIELDS:
+        assert re.search(rf"&lt;script&gt;alert\((&quot;|“){re.escape(name)}(&quot;|”)\)&lt;/script&gt;", body), name
+    assert "&lt;img src=x onerror=alert(" in body
+    rows = table_rows(Page(html).tables[0])
+    assert rows["Touchpoints"] == ['<script>alert("touchpoint")</script> \\ & % $ # _ { } ~ ^']
+    assert "&lt;script&gt; “role” &amp;" in body
+    # The export holds the text as data, exactly as written.
+    data = json.loads((app.outdir / "cjm.json").read_text(encoding="utf-8"))
+    assert data["journeys"][0]["stages"][0]["touchpoints"][0]["solution"] == '<script>alert("solution")</script> $ # _'
+
+
+@pytest.mark.sphinx("latex", testroot="escaping")
+def test_user_text_is_escaped_in_latex(app):
+    app.build()
+    tex = (app.outdir / "escaping.tex").read_text(encoding="utf-8")
+    table = tex[tex.index(r"\begin{tabulary}") if r"\begin{tabulary}" in tex else tex.index(r"\begin{tabular") :]
+    escaped_specials = (
+        r"\textbackslash{} \& \% \$ \# \_ \{ \} \textasciitilde{} \textasciicircum{}"
+    )
+    # The stage title (table header) and the touchpoint title (table cell) with every special escaped.
+    assert table.count(escaped_specials) >= 2
+    assert r"Pays 100\% of \$5 \& gets \#1\_\{a\} \textasciitilde{} b \textasciicircum{} c \textbackslash{} d" in tex
+    # No user text reaches LaTeX raw.
+    assert "100% of $5" not in tex and "#1_{a}" not in tex
+
+
+@pytest.mark.sphinx("html", testroot="ru")
+def test_russian_labels_and_overrides(app):
+    app.build()
+    assert app._warning.getvalue() == ""
+    page = Page.read(app.outdir / "index.html")
+    table = page.tables[0]
+    assert table[0] == ["Этап", "Первичное осмысление"]
+    assert list(table_rows(table)) == [
+        "Действия", "Цели клиента", "Точки контакта", "Эмоция", "Положительные эмоции", "Сомнения",
+        "Отрицательные эмоции", "Барьеры", "Решения", "Бизнес-цели", "Метрики этапа",
+        "Действия внутри компании", "Ответственные", "Технологические системы",
+    ]  # fmt: skip
+    html = (app.outdir / "index.html").read_text(encoding="utf-8")
+    assert "Канал" in html and "онлайн" in html and "Персона" in html
+
+
+@pytest.mark.sphinx("html", testroot="derived-ids")
+def test_ids_derived_from_titles(app):
+    app.build()
+    assert app._warning.getvalue() == ""
+    data = json.loads((app.outdir / "cjm.json").read_text(encoding="utf-8"))
+    assert [p["id"] for p in data["personas"]] == ["vladelets-magazina"]
+    (journey,) = data["journeys"]
+    assert journey["id"] == "weekly-order" and journey["persona"] == "vladelets-magazina"
+    stages = journey["stages"]
+    assert [s["id"] for s in stages] == ["weekly-order-vizit-predstavitelya", "weekly-order-stage-2", "weekly-order-repeat-order"]
+    assert stages[0]["touchpoints"][0]["id"] == "weekly-order-vizit-predstavitelya-zvonok-v-koll-tsentr"
+    assert stages[1]["touchpoints"][0]["id"] == "weekly-order-stage-2-touchpoint-2"
+    page = Page.read(app.outdir / "index.html")
+    assert page.link_text("Звонок в колл-центр") == "#weekly-order-vizit-predstavitelya-zvonok-v-koll-tsentr"
+
+
+@pytest.mark.sphinx("html", testroot="basic", srcdir="basic-inventory")
+def test_objects_in_the_inventory_for_intersphinx(app, make_app, rootdir, tmp_path):
+    app.build()
+    with open(app.outdir / "objects.inv", "rb") as stream:
+        inventory = InventoryFile.load(stream, "https://example.org/cx", lambda base, uri: f"{base}/{uri}")
+    inventory = getattr(inventory, "data", inventory)  # Sphinx >= 8.2 wraps the mapping
+    touchpoints = inventory["cjm:touchpoint"]
+    entry = touchpoints["weekly-substitution"]
+    location = getattr(entry, "uri", None) or entry[2]
+    assert location == "https://example.org/cx/touchpoints.html#weekly-substitution"
+    assert set(inventory) >= {"cjm:persona", "cjm:journey", "cjm:stage", "cjm:touchpoint"}
+
+    consumer_src = tmp_path / "consumer"
+    shutil.copytree(rootdir / "test-intersphinx", consumer_src)
+    inventory_path = str(app.outdir / "objects.inv")
+    app.cleanup()
+    consumer = make_app(
+        "html",
+        srcdir=consumer_src,
+        confoverrides={"intersphinx_mapping": {"basic": ("https://example.org/cx", inventory_path)}},
+    )
+    consumer.build()
+    assert "WARNING" not in consumer._warning.getvalue()
+    page = Page.read(consumer.outdir / "index.html")
+    hrefs = [href for href, _text in page.links]
+    assert "https://example.org/cx/touchpoints.html#weekly-courier" in hrefs
+    assert "https://example.org/cx/map.html#weekly" in hrefs
+
+
+def output_files(outdir: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(outdir)): p.read_bytes() for p in sorted(outdir.rglob("*")) if p.is_file()}
+
+
+def test_parallel_build_is_byte_identical_to_serial(make_app, rootdir, tmp_path):
+    source = tmp_path / "src"
+    shutil.copytree(rootdir / "test-basic", source)
+    outputs = {}
+    for jobs in (1, 2):
+        app = make_app("html", srcdir=source, builddir=tmp_path / f"build-j{jobs}", parallel=jobs)
+        app.build()
+        assert app._warning.getvalue() == ""
+        if jobs == 2:
+            # Both reading and writing really went through Sphinx's parallel path (chunks "a .. b").
+            status = re.sub(r"\x1b\[[0-9;]*m", "", app._status.getvalue())
+            assert re.search(r"reading sources\.\.\. \[\s*\d+%\] \S+ \.\. \S+", status)
+            assert re.search(r"writing output\.\.\. \[\s*\d+%\] \S+ \.\. \S+", status)
+        outputs[jobs] = output_files(app.outdir)
+        app.cleanup()
+    assert len(outputs[1]) > 10
+    assert outputs[1].keys() == outputs[2].keys()
+    for name in outputs[1]:
+        assert outputs[1][name] == outputs[2][name], name
+
+
+def written_pages(status: str) -> set[str]:
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", status)
+    return set(re.findall(r"writing output\.\.\. \[\s*\d+%\] (\S+)", plain))
+
+
+def test_incremental_rebuild_matches_a_clean_build(make_app, rootdir, tmp_path):
+    source = tmp_path / "src"
+    shutil.copytree(rootdir / "test-basic", source)
+    app = make_app("html", srcdir=source, builddir=tmp_path / "incremental")
+    app.build()
+    app.cleanup()
+
+    touchpoints = source / "touchpoints.rst"
+    edited = touchpoints.read_text(encoding="utf-8").replace("Substitution call", "Substitution phone call")
+    touchpoints.write_text(edited.replace(":emotion: -2", ":emotion: -1"), encoding="utf-8")
+    app = make_app("html", srcdir=source, builddir=tmp_path / "incremental")
+    app.build()
+    # The edited page, the pages showing its journey and the page naming it are rewritten, and
+    # Sphinx's own toctree parent (index); the pages that show nothing of it are not.
+    assert written_pages(app._status.getvalue()) == {"touchpoints", "map", "summary", "elsewhere", "index"}
+    incremental = output_files(app.outdir)
+    app.cleanup()
+
+    clean = make_app("html", srcdir=source, builddir=tmp_path / "clean")
+    clean.build()
+    expected = output_files(clean.outdir)
+    assert "Substitution phone call" in expected["map.html"].decode()
+    assert incremental.keys() == expected.keys()
+    for name in expected:
+        assert incremental[name] == expected[name], name
