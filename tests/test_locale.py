@@ -1,0 +1,32 @@
+"""The shipped message catalogs: compiled, complete, and used by a build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from sphinx_cjm.i18n import CHANNEL_LABELS, FIELD_LABELS, LANE_LABELS, LOCALE_DIR
+
+
+def catalogs() -> list[Path]:
+    return sorted(LOCALE_DIR.glob("*/LC_MESSAGES/sphinx_cjm.po"))
+
+
+def test_every_catalog_is_compiled_and_up_to_date():
+    assert catalogs(), "no .po file shipped"
+    for po_path in catalogs():
+        with po_path.open("rb") as po_file:
+            source = {m.id: m.string for m in read_po(po_file) if m.id}
+        with po_path.with_suffix(".mo").open("rb") as mo_file:
+            compiled = {m.id: m.string for m in read_mo(mo_file) if m.id}
+        assert compiled == source, f"{po_path}: run `make locale`"
+
+
+def test_every_label_is_translated():
+    labels = {label.__getstate__()[2] for table in (LANE_LABELS, FIELD_LABELS, CHANNEL_LABELS) for label in table.values()}
+    for po_path in catalogs():
+        with po_path.open("rb") as po_file:
+            translated = {m.id for m in read_po(po_file) if m.id and m.string}
+        assert labels <= translated, f"{po_path}: missing {sorted(labels - translated)}"
