@@ -4,7 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test locale clean
+.PHONY: demo docs test system-deps locale clean
+
+# Debian packages the browser test (tests/browser) and the PDF test need. Installed when this
+# machine can (root with apt-get); otherwise those tests skip. About 2–3 minutes on a fresh machine.
+BROWSER_PACKAGES := chromium chromium-driver
+PDF_PACKAGES := latexmk texlive-xetex texlive-latex-recommended texlive-latex-extra \
+	texlive-fonts-recommended texlive-lang-cyrillic fonts-freefont-otf poppler-utils
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,12 +22,26 @@ demo: $(INSTALLED)
 	$(BIN)/sphinx-build -W --keep-going -q -b html examples examples/_build/html
 	@echo "Example site: $(abspath examples/_build/html/index.html)"
 
-test: $(INSTALLED)
+# The documentation site (docs/), built with sphinx_cjm itself; warnings are errors.
+docs: $(INSTALLED)
+	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	@echo "Documentation: $(abspath docs/_build/html/index.html)"
+
+test: $(INSTALLED) system-deps
 	$(BIN)/python -m pytest -q
+
+system-deps:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    ! (command -v chromium && command -v chromedriver && command -v xelatex && command -v latexmk && command -v pdftoppm) >/dev/null 2>&1; then \
+	  echo "Installing Chromium and TeX from Debian for the browser and PDF tests..."; \
+	  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(BROWSER_PACKAGES) && \
+	   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(PDF_PACKAGES)) >/dev/null 2>&1 || \
+	  echo "Could not install them; the browser and PDF tests will be skipped."; \
+	fi
 
 # Compile the message catalogs (labels in other languages) after editing a .po file.
 locale: $(INSTALLED)
 	$(BIN)/python -m babel.messages.frontend compile -d sphinx_cjm/locale -D sphinx_cjm
 
 clean:
-	rm -rf $(VENV) examples/_build build *.egg-info
+	rm -rf $(VENV) examples/_build docs/_build build *.egg-info

@@ -12,7 +12,13 @@ from . import model
 from .directives import JourneyDirective, JourneyTableDirective, PersonaDirective, StageDirective, TouchpointDirective
 from .domain import CJMDomain, warn_missing_reference
 from .export import write_export
+from .files import DEFAULT_MAX_BYTES
+from .figure import TRANSLATORS, EmotionCurveDirective, ResolveCurvePlaceholders, check_config, emotion_curve
 from .i18n import LOCALE_DIR, MESSAGE_CATALOG
+from .latex_styles import add_latex_styles
+from .blueprint import blueprint_line_row, skip_line_row
+from .lint import check_project
+from .registers import BarrierListDirective, ResolveRegisters, TouchpointIndexDirective
 from .table import ResolveJourneyPlaceholders
 
 __version__ = "0.1.0"
@@ -25,6 +31,9 @@ DIRECTIVES = {
     "stage": StageDirective,
     "touchpoint": TouchpointDirective,
     "journey-table": JourneyTableDirective,
+    "emotion-curve": EmotionCurveDirective,
+    "touchpoint-index": TouchpointIndexDirective,
+    "barrier-list": BarrierListDirective,
 }
 
 
@@ -46,6 +55,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("cjm_lane_labels", {}, "env", types=(dict,))
     app.add_config_value("cjm_stage_templates", {}, "env", types=(dict,))
     app.add_config_value("cjm_export_json", "cjm.json", "html", types=(str, type(None)))
+    app.add_config_value("cjm_file_max_bytes", DEFAULT_MAX_BYTES, "env", types=(int,))
+    app.add_config_value("cjm_lint", [], "env", types=(list, tuple, set, dict))
+    app.add_config_value("cjm_curve_format", None, "env", types=(str, dict, type(None)))
+    app.add_config_value("cjm_curve_palette", None, "env", types=(dict, list, tuple, type(None)))
+    app.add_config_value("cjm_curve_size", None, "env", types=(tuple, list, type(None)))
 
     app.add_domain(CJMDomain)
     for name, directive in DIRECTIVES.items():
@@ -54,10 +68,17 @@ def setup(app: Sphinx) -> dict[str, Any]:
     for kind, role in CJMDomain.roles.items():
         app.add_role(kind, role)
     app.add_post_transform(ResolveJourneyPlaceholders)
+    app.add_post_transform(ResolveCurvePlaceholders)
+    app.add_post_transform(ResolveRegisters)
+    app.add_node(blueprint_line_row, html=(skip_line_row, None))
+    app.add_node(emotion_curve, **TRANSLATORS)
     app.add_message_catalog(MESSAGE_CATALOG, str(LOCALE_DIR))
 
     app.connect("builder-inited", add_static_path)
+    app.connect("config-inited", check_config)
     app.connect("env-get-updated", pages_to_rewrite)
+    app.connect("env-check-consistency", check_project)
+    app.connect("config-inited", add_latex_styles)
     app.connect("warn-missing-reference", warn_missing_reference)
     app.connect("build-finished", write_export)
     return {

@@ -16,10 +16,10 @@ from docutils.parsers.rst import directives
 from sphinx.addnodes import pending_xref
 from sphinx.util.docutils import SphinxDirective
 
-from . import model
+from . import journey_file, model
 from .domain import CJMDomain, warn
 from .i18n import CHANNEL_LABELS, FIELD_LABELS, lane_label
-from .nodes import journey_table, persona_journeys
+from .nodes import emotion_curve_placeholder, journey_table, persona_journeys
 
 JOURNEY_CONTEXT = "cjm:journey"
 STAGE_CONTEXT = "cjm:stage"
@@ -151,7 +151,9 @@ class JourneyDirective(CJMDirective):
     """One journey: its table and curve, with stages nested or written elsewhere."""
 
     kind = "journey"
-    required_arguments = 1
+    # The title may come from :file: instead (the argument, when given, overrides the file's).
+    required_arguments = 0
+    optional_arguments = 1
     has_content = True
     option_spec: ClassVar[dict[str, Any]] = {
         "id": directives.unchanged,
@@ -164,10 +166,32 @@ class JourneyDirective(CJMDirective):
     }
 
     def run(self) -> list[nodes.Node]:
+        loaded = journey_file.load(self) if "file" in self.options else None
+        if loaded is None and not self.arguments:
+            if "file" not in self.options:  # a :file: that could not be read has said why
+                self.warn([model.Problem("option", "a journey needs a title argument, or a :file: that gives one")])
+            return []
+        journey = loaded.journey if loaded and loaded.journey else self.journey_from_options()
+        self.domain.add("journey", journey)
+        box = self.container(journey.id, journey.title)
+        if journey.persona:
+            box += nodes.field_list("", field(str(FIELD_LABELS["persona"]), nodes.paragraph("", "", xref("persona", journey.persona, warn_dangling=False))))
+        body = self.parse_body({JOURNEY_CONTEXT: journey.id})
+        box += journey_file.intro_nodes(loaded) if loaded else []
+        box += [n for n in body if "cjm-stage" not in n.get("classes", ())]
+        if "no-table" not in self.options:
+            box += self.table_placeholder(journey.id)
+        if "no-curve" not in self.options:
+            box += self.curve_placeholder([journey.id])
+        box += journey_file.detail_nodes(self, loaded) if loaded else []
+        box += [n for n in body if "cjm-stage" in n.get("classes", ())]
+        return [box]
+
+    def journey_from_options(self) -> model.Journey:
         title = self.arguments[0].strip()
         lanes, problems = model.parse_lanes(self.options.get("lanes"), self.config.cjm_default_lanes)
         self.warn(problems)
-        journey = model.Journey(
+        return model.Journey(
             id=self.object_id(title, ""),
             title=title,
             persona=self.options.get("persona", "").strip(),
@@ -175,18 +199,6 @@ class JourneyDirective(CJMDirective):
             stage_order=model.split_list(self.options.get("stages")),
             origin=self.origin(),
         )
-        if "file" in self.options:
-            self.warn([model.Problem("file", "journeys from files (:file:) are not supported yet; the option is ignored")])
-        self.domain.add("journey", journey)
-        box = self.container(journey.id, title)
-        if journey.persona:
-            box += nodes.field_list("", field(str(FIELD_LABELS["persona"]), nodes.paragraph("", "", xref("persona", journey.persona, warn_dangling=False))))
-        body = self.parse_body({JOURNEY_CONTEXT: journey.id})
-        box += [n for n in body if "cjm-stage" not in n.get("classes", ())]
-        if "no-table" not in self.options:
-            box += self.table_placeholder(journey.id)
-        box += [n for n in body if "cjm-stage" in n.get("classes", ())]
-        return [box]
 
     def table_placeholder(self, journey_id: str) -> journey_table:
         node = journey_table(journey=journey_id)
@@ -194,11 +206,23 @@ class JourneyDirective(CJMDirective):
         self.domain.note_use(self.env.docname, "journey", journey_id)
         return node
 
+    def curve_placeholder(self, journey_ids: list[str]) -> emotion_curve_placeholder:
+        """The journeys' emotion curve, drawn once the whole project is read (:mod:`sphinx_cjm.figure`)."""
+        node = emotion_curve_placeholder(
+            journeys=journey_ids, **{name: self.options.get(name, "") for name in ("title", "width", "alt")}
+        )
+        self.set_source_info(node)
+        for journey_id in journey_ids:
+            self.domain.note_use(self.env.docname, "journey", journey_id)
+        return node
+
 
 class JourneyTableDirective(JourneyDirective):
     """``.. journey-table:: ID`` shows a journey's table anywhere."""
 
     kind = "journey-table"
+    required_arguments = 1
+    optional_arguments = 0
     has_content = False
     option_spec: ClassVar[dict[str, Any]] = {}
 
@@ -210,7 +234,9 @@ class StageDirective(CJMDirective):
     """A column of the map: one option per text lane, touchpoints nested or elsewhere."""
 
     kind = "stage"
-    required_arguments = 1
+    # No title: a stage of its journey's template (``:id:`` given), titled by the template.
+    required_arguments = 0
+    optional_arguments = 1
     has_content = True
     option_spec: ClassVar[dict[str, Any]] = {
         "id": directives.unchanged,
@@ -220,7 +246,7 @@ class StageDirective(CJMDirective):
     }
 
     def run(self) -> list[nodes.Node]:
-        title = self.arguments[0].strip()
+        title = self.arguments[0].strip() if self.arguments else ""
         journey_id = self.options.get("journey", "").strip() or self.env.ref_context.get(JOURNEY_CONTEXT, "")
         stage = model.Stage(
             id=self.object_id(title, journey_id),
@@ -236,6 +262,9 @@ class StageDirective(CJMDirective):
         else:
             self.warn([model.Problem("option", f"{stage.id!r} is not inside a journey and has no :journey: option; it is left out of every map")])
         box = self.container(stage.id, title)
+        if not title:
+            box.next_node(nodes.rubric).append(xref("stage", stage.id, warn_dangling=False))
+            self.domain.note_use(self.env.docname, "stage", stage.id)
         fields = nodes.field_list()
         if not self.env.ref_context.get(JOURNEY_CONTEXT) and journey_id:
             fields += field(str(FIELD_LABELS["journey"]), nodes.paragraph("", "", xref("journey", journey_id, warn_dangling=False)))

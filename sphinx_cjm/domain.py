@@ -22,7 +22,7 @@ from sphinx.roles import XRefRole
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
-from . import model
+from . import model, templates
 from .i18n import _
 
 logger = logging.getLogger(__name__)
@@ -73,12 +73,25 @@ class CJMDomain(Domain):
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         self._index: dict[str, Any] | None = None
+        self._keys_of_doc: dict[str, set[tuple[str, str]]] | None = None
 
     # --- storing ---------------------------------------------------------------------------
 
     def add(self, kind: str, record: Record) -> None:
         self.data[KINDS[kind]].setdefault(record.id, []).append(record)
         self._index = None
+        if self._keys_of_doc is not None:
+            self._keys_of_doc.setdefault(record.origin.docname, set()).add((KINDS[kind], record.id))
+
+    def _objects_of_doc(self) -> dict[str, set[tuple[str, str]]]:
+        """docname -> (plural, id) of the records it holds, so clearing a page does not scan every object."""
+        if self._keys_of_doc is None:
+            self._keys_of_doc = {}
+            for plural in KINDS.values():
+                for object_id, records in self.data[plural].items():
+                    for record in records:
+                        self._keys_of_doc.setdefault(record.origin.docname, set()).add((plural, object_id))
+        return self._keys_of_doc
 
     def note_use(self, docname: str, kind: str, object_id: str) -> None:
         uses = self.data["uses"].setdefault(docname, [])
@@ -88,14 +101,13 @@ class CJMDomain(Domain):
             uses.sort()
 
     def clear_doc(self, docname: str) -> None:
-        for plural in KINDS.values():
+        for plural, object_id in self._objects_of_doc().pop(docname, ()):
             objects = self.data[plural]
-            for object_id in list(objects):
-                kept = [r for r in objects[object_id] if r.origin.docname != docname]
-                if kept:
-                    objects[object_id] = kept
-                else:
-                    del objects[object_id]
+            kept = [r for r in objects.get(object_id, []) if r.origin.docname != docname]
+            if kept:
+                objects[object_id] = kept
+            else:
+                objects.pop(object_id, None)
         self.data["uses"].pop(docname, None)
         self._index = None
 
@@ -110,6 +122,7 @@ class CJMDomain(Domain):
             if docname in wanted:
                 self.data["uses"][docname] = keys
         self._index = None
+        self._keys_of_doc = None
 
     # --- looking up ------------------------------------------------------------------------
 
@@ -131,6 +144,9 @@ class CJMDomain(Domain):
                 kind: {i: self._first(rs) for i, rs in sorted(self.data[plural].items())}
                 for kind, plural in KINDS.items()
             }
+            index["template_problems"] = templates.apply_templates(
+                index["journey"], index["stage"], self.env.config.cjm_stage_templates
+            )
             stages_of: dict[str, list[model.Stage]] = {}
             for stage in index["stage"].values():
                 stages_of.setdefault(stage.journey, []).append(stage)
@@ -141,6 +157,17 @@ class CJMDomain(Domain):
             index["assembled"] = {}
             self._index = index
         return self._index
+
+    def template_problems(self) -> list[tuple[model.Journey, model.Problem]]:
+        """Problems met expanding ``:stages: template:NAME``, with their journeys."""
+        return self._build_index()["template_problems"]
+
+    @staticmethod
+    def anchor(record: Record) -> tuple[str, str]:
+        """The document and HTML id a link to ``record`` goes to; a bare templated stage's is its journey."""
+        if isinstance(record, model.Stage) and record.from_template:
+            return record.origin.docname, record.journey
+        return record.origin.docname, record.id
 
     def assembled(self, journey_id: str) -> model.AssembledJourney | None:
         index = self._build_index()
@@ -174,6 +201,11 @@ class CJMDomain(Domain):
             if assembled:
                 persona = assembled.persona
                 content = [model.export_journey(assembled), persona and model.export_persona(persona)]
+        elif kind == "registers":  # touchpoint-index and barrier-list show every journey and touchpoint
+            content = [
+                [model.export_journey(self.assembled(j)) for j in self.objects("journey")],
+                [[t.id, t.title, t.origin.docname, t.stage, t.channel, t.emotion] for t in self.objects("touchpoint").values()],
+            ]
         elif kind == "persona-journeys":
             content = [[j.id, j.title, j.origin.docname] for j in self.objects("journey").values() if j.persona == object_id]
         else:  # a link to the object, "journey-title:ID" for a journey
@@ -243,7 +275,7 @@ class CJMDomain(Domain):
         if not node.get("refexplicit"):
             contnode = contnode.deepcopy()
             contnode.children = [nodes.Text(record.title)]
-        return make_refnode(builder, fromdocname, record.origin.docname, record.id, contnode, record.title)
+        return make_refnode(builder, fromdocname, *self.anchor(record), contnode, record.title)
 
     def resolve_any_xref(
         self,
@@ -264,7 +296,7 @@ class CJMDomain(Domain):
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         for kind in KINDS:
             for object_id, record in self.objects(kind).items():
-                yield object_id, record.title, kind, record.origin.docname, object_id, 1
+                yield object_id, record.title, kind, *self.anchor(record), 1
 
 
 def warn_missing_reference(app: Any, domain: Domain, node: pending_xref) -> bool | None:

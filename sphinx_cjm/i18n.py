@@ -53,6 +53,23 @@ FIELD_LABELS = {
 
 CHANNEL_LABELS = {"online": _("online"), "offline": _("offline")}
 
+#: Registers (touchpoint-index, barrier-list), blueprint lines and KPI values.
+REGISTER_LABELS = {
+    "touchpoint": _("Touchpoint"),
+    "group-online": _("Online"),
+    "group-offline": _("Offline"),
+    "group-": _("No channel"),
+    "no-touchpoints": _("No touchpoints match."),
+    "no-barriers": _("No barriers match."),
+    "no-solution": _("No solution yet"),
+    "line-interaction": _("Line of interaction"),
+    "line-visibility": _("Line of visibility"),
+    "line-internal-interaction": _("Line of internal interaction"),
+    "plan": _("plan"),
+    "fact": _("fact"),
+    "below-plan": _("below plan"),
+}
+
 
 def lane_label(lane: str, overrides: Mapping[str, str]) -> str:
     """The lane's row label: ``cjm_lane_labels`` first, then the catalog."""

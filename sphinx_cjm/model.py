@@ -39,6 +39,28 @@ LANES: tuple[str, ...] = TEXT_LANES + COMPUTED_LANES
 #: Lanes whose rows also gather a field of every touchpoint of the stage.
 TOUCHPOINT_FIELD_OF_LANE: Mapping[str, str] = {"barriers": "barrier", "solutions": "solution"}
 
+#: Named lane sets usable in ``:lanes:``, expanded in place.
+LANE_PRESETS: Mapping[str, tuple[str, ...]] = {
+    # The service blueprint's rows, top to bottom (Shostack; Bitner, Ostrom and Morgan).
+    "blueprint": ("evidence", "actions", "frontstage", "backstage", "support"),
+}
+
+#: Each lane's zone in a service blueprint, top to bottom: what the customer does and
+#: feels, what staff do in the customer's sight, what happens out of sight, and the
+#: processes and systems behind it. Lanes not listed (solutions: the map authors'
+#: recommendations) stand on neither side and draw no line.
+LANE_ZONES: Mapping[str, int] = {
+    **dict.fromkeys(
+        ("evidence", "actions", "goals", "expectations", "touchpoints", "emotion", "positive", "doubts", "negative", "barriers"),
+        0,
+    ),
+    "frontstage": 1,
+    **dict.fromkeys(("backstage", "business-goals", "kpis", "owners"), 2),
+    **dict.fromkeys(("support", "systems"), 3),
+}
+#: The blueprint line between two zones, by the zone below it.
+ZONE_LINES: Mapping[int, str] = {1: "interaction", 2: "visibility", 3: "internal-interaction"}
+
 CHANNELS: tuple[str, ...] = ("online", "offline")
 DEFAULT_EMOTION_SCALE: tuple[float, float] = (-2, 2)
 DEFAULT_LANES: tuple[str, ...] = (
@@ -99,6 +121,8 @@ class Stage:
     #: Position among the stages nested in the journey directive; None when written elsewhere.
     nested_index: int | None = None
     origin: Origin = field(default_factory=Origin)
+    #: Made from the journey's stage template, with no ``stage`` directive of its own.
+    from_template: bool = False
 
 
 @dataclass
@@ -193,6 +217,7 @@ def parse_lanes(raw: str | Iterable[str] | None, default: Iterable[str]) -> tupl
     names = split_list(raw) if isinstance(raw, str) or raw is None else [str(n) for n in raw]
     if not names:
         names = list(default)
+    names = [lane for name in names for lane in LANE_PRESETS.get(name.strip().lower(), (name,))]
     known, problems = [], []
     for name in names:
         key = name.strip().lower()
@@ -202,6 +227,73 @@ def parse_lanes(raw: str | Iterable[str] | None, default: Iterable[str]) -> tupl
         else:
             problems.append(Problem("option", f"unknown lane {name!r:.40}; known lanes: {', '.join(LANES)}"))
     return known, problems
+
+
+def blueprint_lines(lanes: Iterable[str]) -> dict[int, str]:
+    """Row index -> the blueprint line drawn above that row.
+
+    A line is drawn where the rows first pass into a lower zone (see ``LANE_ZONES``);
+    passing from the customer's side straight to hidden work crosses the line of
+    visibility. Each line is drawn once.
+    """
+    lines: dict[int, str] = {}
+    zone = None
+    for row, lane in enumerate(lanes):
+        lane_zone = LANE_ZONES.get(lane)
+        if lane_zone is None:
+            continue
+        if zone is not None and lane_zone > zone:
+            line = ZONE_LINES[2] if zone < 2 <= lane_zone else ZONE_LINES[lane_zone]
+            if line not in lines.values():
+                lines[row] = line
+        zone = lane_zone if zone is None else max(zone, lane_zone)
+    return lines
+
+
+# --- KPIs with plan and fact -----------------------------------------------------------------
+
+#: ``Name: plan / fact``, split at the last colon.
+KPI_PLAN_FACT = re.compile(r"^(?P<name>.*\S)\s*:\s*(?P<plan>[^:/]*?)\s*/\s*(?P<fact>[^:/]*?)\s*$")
+#: A number (spaces may group thousands; comma or point decimals) and a unit without digits.
+KPI_VALUE = re.compile(r"^(?P<number>[-\u2212+]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?|[-\u2212+]?\d+(?:[.,]\d+)?)\s*(?P<unit>[^\d]*)$")
+
+
+@dataclass(frozen=True)
+class KpiValue:
+    name: str
+    plan: str
+    fact: str
+    below_plan: bool
+
+
+def kpi_number(value: str) -> float | None:
+    match = KPI_VALUE.match(value.strip())
+    if not match:
+        return None
+    digits = re.sub(r"[ \u00a0\u202f]", "", match["number"]).replace(",", ".").replace("\u2212", "-")
+    return float(digits)
+
+
+def parse_kpi(item: str) -> tuple[KpiValue | None, list[Problem]]:
+    """``Visits with a first order: 40% / 27%`` -> name, plan, fact; a plain name -> None."""
+    match = KPI_PLAN_FACT.match(item.strip())
+    if not match:
+        return None, []
+    plan, fact = kpi_number(match["plan"]), kpi_number(match["fact"])
+    if plan is None or fact is None:
+        return None, [
+            Problem(
+                "option",
+                f"KPI {item!r:.80}: plan and fact must each be one number with an optional unit, "
+                "as in 'Visits with a first order: 40% / 27%'",
+            )
+        ]
+    return KpiValue(match["name"], match["plan"], match["fact"], fact < plan), []
+
+
+def stage_kpi_values(stage: Stage) -> list[KpiValue]:
+    """The stage's KPIs that carry plan and fact values (malformed ones left out)."""
+    return [value for value in (parse_kpi(item)[0] for item in stage.lanes.get("kpis", [])) if value]
 
 
 # --- ids derived from titles -----------------------------------------------------------------
@@ -297,6 +389,10 @@ def export_journey(assembled: AssembledJourney) -> dict:
                         "kpi": t.kpi,
                     }
                     for t in s.touchpoints
+                ],
+                "kpi_values": [
+                    {"name": k.name, "plan": k.plan, "fact": k.fact, "below_plan": k.below_plan}
+                    for k in stage_kpi_values(s.stage)
                 ],
             }
             for s in assembled.stages

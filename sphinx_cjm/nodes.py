@@ -11,3 +11,7 @@ class journey_table(nodes.General, nodes.Element):
 
 class persona_journeys(nodes.General, nodes.Element):
     """Where a persona card lists the journeys drawn for it; ``persona`` holds its id."""
+
+
+class emotion_curve_placeholder(nodes.General, nodes.Element):
+    """Where an emotion curve goes; ``journeys`` holds the ids, ``title``, ``width``, ``alt`` the options."""

@@ -14,9 +14,11 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from . import model
+from .blueprint import draw_line
 from .directives import items_body, xref
 from .domain import CJMDomain, warn
 from .i18n import FIELD_LABELS, lane_label
+from .kpis import kpi_cell_body
 from .nodes import journey_table, persona_journeys
 
 
@@ -34,7 +36,9 @@ def lane_cell(stage: model.AssembledStage, lane: str) -> nodes.entry:
         text = "" if stage.emotion is None else str(stage.emotion)
         return cell(nodes.paragraph(text, text)) if text else cell()
     items = stage.lane_items(lane)
-    return cell(*items_body(items)) if items else cell()
+    if not items:
+        return cell()
+    return cell(*(kpi_cell_body(items) if lane == "kpis" else items_body(items)))
 
 
 def build_table(assembled: model.AssembledJourney, lane_labels: dict[str, str]) -> nodes.container:
@@ -51,9 +55,12 @@ def build_table(assembled: model.AssembledJourney, lane_labels: dict[str, str]) 
         header += cell(nodes.paragraph("", "", xref("stage", stage.stage.id, stage.stage.title)))
     group += nodes.thead("", header)
     body = nodes.tbody()
-    for lane in assembled.journey.lanes:
+    lines = model.blueprint_lines(assembled.journey.lanes)
+    for row_index, lane in enumerate(assembled.journey.lanes):
         label = lane_label(lane, lane_labels)
         row = nodes.row("", cell(nodes.paragraph(label, label)), classes=[f"cjm-lane-{lane}"])
+        if row_index in lines:
+            body += draw_line(row, lines[row_index], len(stages) + 1)
         for stage in stages:
             row += lane_cell(stage, lane)
         body += row

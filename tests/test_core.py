@@ -92,7 +92,8 @@ def test_json_export(app):
     assert journey["lanes"] == ["actions", "goals", "touchpoints", "emotion", "barriers", "solutions", "kpis"]
     assert [s["id"] for s in journey["stages"]] == ["weekly-install", "weekly-first", "weekly-delivery", "weekly-repeat"]
     install, first, delivery, _repeat = journey["stages"]
-    assert list(install) == ["id", "title", "docname", "emotion", "lanes", "touchpoints"]
+    # The contract's fields in its order, then kpi_values (plan/fact KPIs, tests/test_blueprint.py).
+    assert list(install) == ["id", "title", "docname", "emotion", "lanes", "touchpoints", "kpi_values"]
     assert install["emotion"] == 0.5 and first["emotion"] == -0.5
     assert install["lanes"] == {
         "actions": ["Sees an ad in a parenting blog", "Installs the app"],

@@ -1,0 +1,172 @@
+"""A journey read from a file, written back as YAML, reStructuredText or MyST directives.
+
+``sphinx-cjm convert`` uses it: a spreadsheet becomes a YAML file, and a YAML file
+becomes a page of ``persona``/``journey``/``stage``/``touchpoint`` directives that
+builds into the same map. Every id is written out, so the objects keep them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from . import model
+from .files import FileStage, FileTouchpoint, JourneyFile
+
+TOUCHPOINT_FIELDS = ("channel", "emotion", "barrier", "solution", "owner", "kpi")
+
+
+class _Dumper(yaml.SafeDumper):
+    """Multi-line text as ``|`` blocks, so descriptions stay readable."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|" if "\n" in text else None)
+
+
+_Dumper.add_representer(str, _represent_text)
+
+
+def _dump(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+
+
+# --- YAML --------------------------------------------------------------------------------------
+
+
+def journey_data(loaded: JourneyFile) -> dict[str, Any]:
+    """The journey in the shape of the YAML format (``schema/journey.schema.json``), empty values left out."""
+    journey = loaded.journey
+    assert journey is not None
+    data: dict[str, Any] = {"id": journey.id, "title": journey.title}
+    if loaded.persona:
+        persona = loaded.persona
+        data["persona"] = _without_empty(
+            {"id": persona.id, "title": persona.title, "segment": persona.segment, "description": loaded.persona_description}
+        )
+    elif journey.persona:
+        data["persona"] = journey.persona
+    data["lanes"] = list(journey.lanes)
+    data.update(_without_empty({"description": loaded.description}))
+    data["stages"] = [_stage_data(stage) for stage in loaded.stages]
+    return data
+
+
+def _without_empty(data: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in data.items() if value not in ("", None, [], {})}
+
+
+def _stage_data(loaded: FileStage) -> dict[str, Any]:
+    stage = loaded.stage
+    return _without_empty(
+        {
+            "id": stage.id,
+            "title": stage.title,
+            "emotion": stage.emotion,
+            **{lane: stage.lanes.get(lane) for lane in model.TEXT_LANES},
+            "description": loaded.description,
+            "touchpoints": [_touchpoint_data(point) for point in loaded.touchpoints],
+        }
+    )
+
+
+def _touchpoint_data(loaded: FileTouchpoint) -> dict[str, Any]:
+    point = loaded.touchpoint
+    fields = {name: getattr(point, name) for name in TOUCHPOINT_FIELDS}
+    return _without_empty({"id": point.id, "title": point.title, **fields, "description": loaded.description})
+
+
+def to_yaml(loaded: JourneyFile) -> str:
+    return _dump(journey_data(loaded))
+
+
+# --- reStructuredText and MyST -----------------------------------------------------------------
+
+# Characters that start inline markup in reStructuredText or Markdown; both take a backslash escape.
+_INLINE_MARKUP = re.compile(r"([\\`*_|\[\]<>{}$])")
+_BLOCK_START = re.compile(r"^(\d+)([.)])|^([-+#>=:.~^\"'])")
+
+
+def escape(text: str) -> str:
+    """Plain text as markup that renders to the same text (descriptions are never markup)."""
+    lines = []
+    for line in text.split("\n"):
+        line = _INLINE_MARKUP.sub(r"\\\1", line.strip())
+        line = _BLOCK_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", line)
+        if line.endswith("::"):  # would start a literal block in reStructuredText
+            line = line[:-1] + "\\:"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _stage_options(stage: model.Stage) -> dict[str, str]:
+    lanes = {lane: "\n".join(stage.lanes[lane]) for lane in model.TEXT_LANES if stage.lanes.get(lane)}
+    emotion = "" if stage.emotion is None else str(stage.emotion)
+    return {"id": stage.id, **lanes, **_without_empty({"emotion": emotion})}
+
+
+def _touchpoint_options(point: model.Touchpoint) -> dict[str, str]:
+    values = {name: "" if getattr(point, name) is None else str(getattr(point, name)) for name in TOUCHPOINT_FIELDS}
+    return {"id": point.id, **_without_empty(values)}
+
+
+def _blocks(loaded: JourneyFile) -> list[tuple[int, str, str, dict[str, str], str]]:
+    """The directives to write, in order: (depth, name, title, options, description)."""
+    journey = loaded.journey
+    assert journey is not None
+    blocks = []
+    if loaded.persona:
+        persona = _without_empty({"id": loaded.persona.id, "segment": loaded.persona.segment})
+        blocks.append((0, "persona", loaded.persona.title, persona, loaded.persona_description))
+    options = _without_empty({"id": journey.id, "persona": journey.persona, "lanes": ", ".join(journey.lanes)})
+    blocks.append((0, "journey", journey.title, options, loaded.description))
+    for stage in loaded.stages:
+        blocks.append((1, "stage", stage.stage.title, _stage_options(stage.stage), stage.description))
+        for point in stage.touchpoints:
+            blocks.append((2, "touchpoint", point.touchpoint.title, _touchpoint_options(point.touchpoint), point.description))
+    return blocks
+
+
+def to_rst(loaded: JourneyFile) -> str:
+    journey = loaded.journey
+    assert journey is not None
+    heading = escape(journey.title)
+    out = [heading, "=" * max(len(heading), 3), ""]
+    for depth, name, title, options, description in _blocks(loaded):
+        indent = "   " * depth
+        out.append(f"{indent}.. {name}:: {title}")
+        for key, value in options.items():
+            first, *rest = value.split("\n")
+            out.append(f"{indent}   :{key}: {first}")
+            out += [f"{indent}      {line}" for line in rest]
+        out.append("")
+        if description:
+            out += [f"{indent}   {line}" if line else "" for line in escape(description).split("\n")]
+            out.append("")
+    return "\n".join(out)
+
+
+def to_myst(loaded: JourneyFile) -> str:
+    journey = loaded.journey
+    assert journey is not None
+    out = [f"# {escape(journey.title)}", ""]
+    blocks = _blocks(loaded)
+    # An enclosing directive's fence is longer than the ones inside it; a backtick fence
+    # cannot carry a title with a backtick, a tilde fence can.
+    fences = {"persona": 3, "journey": 5, "stage": 4, "touchpoint": 3}
+    mark = "~" if any("`" in title for _depth, _name, title, _options, _text in blocks) else "`"
+    open_fences: list[tuple[int, str]] = []
+    for depth, name, title, options, description in blocks:
+        while open_fences and open_fences[-1][0] >= depth:
+            out += [open_fences.pop()[1], ""]
+        fence = mark * fences[name]
+        out.append(f"{fence}{{{name}}} {title}")
+        out += ["---", _dump(options).rstrip("\n"), "---"]
+        if description:
+            out += [escape(description), ""]
+        open_fences.append((depth, fence))
+    while open_fences:
+        out += [open_fences.pop()[1], ""]
+    return "\n".join(out)

@@ -1,0 +1,533 @@
+"""The emotion curve drawn with matplotlib, free of Sphinx (like ``sphinx.ext.graphviz``'s renderer).
+
+Stages are equal columns; each touchpoint with an emotion is a point inside its
+stage, a stage without such touchpoints is a point at its own emotion, and a smooth
+line joins them. Several journeys overlay in one figure, stages matched by position.
+
+Drawing uses the :class:`matplotlib.figure.Figure` object API (no pyplot state) and
+fixed settings (``svg.hashsalt``, no dates in metadata), so the same input gives
+the same bytes in any process: the Sphinx layer names files by :func:`fingerprint`
+and draws each one once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import re
+import textwrap
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Polygon, Rectangle
+
+from . import model
+
+FORMATS = ("svg", "pdf", "png")
+DEFAULT_SCALE: tuple[float, float] = model.DEFAULT_EMOTION_SCALE
+
+#: Mid-tone colours, readable on light and dark pages alike (the background stays transparent).
+DEFAULT_PALETTE: dict[str, Any] = {
+    "lines": ["#4c78c8", "#e08a2e", "#9467bd", "#2a9d8f", "#d0568f", "#8c8c3c"],
+    "positive": "#3aa864",
+    "negative": "#e05252",
+    "pain": "#e0301e",
+    "text": "#7f7f7f",
+    "grid": "#8c8c8c",
+}
+#: Words the figure shows; the Sphinx layer passes them translated.
+DEFAULT_MESSAGES: dict[str, str] = {
+    "emotion": "Emotion",
+    "empty": "No emotion scores yet",
+    "pain": "Pain point (barrier)",
+}
+
+_CODE_DIGEST = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+_FONT_SIZE = 9.5
+_TITLE_SIZE = 11.5
+_LABEL_SIZE = 8.0
+_LINE = 1.25  # line height, in font sizes
+_MARGIN = 8.0  # points around the drawing
+_TITLE_PAD = 6.0  # points between the columns and their titles
+_DPI = {"png": 150}
+#: No dates in the files' metadata, so rebuilds give the same bytes.
+_METADATA: dict[str, dict[str, Any]] = {
+    "svg": {"Date": None},
+    "pdf": {"CreationDate": None, "ModDate": None},
+    "png": {},
+}
+_RC: dict[str, Any] = {
+    "svg.fonttype": "none",  # text stays text: searchable, selectable, translatable by the browser
+    "svg.hashsalt": "sphinx-cjm",
+    "pdf.fonttype": 42,
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Noto Sans", "Liberation Sans", "Arial", "Helvetica", "sans-serif"],
+    "font.size": _FONT_SIZE,
+    "text.usetex": False,
+}
+
+
+# --- data ------------------------------------------------------------------------------------
+
+
+def plotted_data(journeys: Sequence[model.AssembledJourney]) -> list[dict[str, Any]]:
+    """What the figure shows of each journey, as plain JSON-able data (also hashed to name files)."""
+    return [
+        {
+            "id": j.journey.id,
+            "title": j.journey.title,
+            "stages": [
+                {
+                    "id": s.stage.id,
+                    "title": s.stage.title,
+                    "emotion": s.emotion,
+                    "points": [
+                        {"id": t.id, "title": t.title, "emotion": t.emotion, "pain": bool(t.barrier)}
+                        for t in s.touchpoints
+                        if t.emotion is not None
+                    ],
+                }
+                for s in j.stages
+            ],
+        }
+        for j in journeys
+    ]
+
+
+def curve_points(journey: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The journey's points left to right.
+
+    Each has ``x`` (stage ``i`` spans ``i..i+1``), ``y``, ``id``, ``title``, ``pain``,
+    ``stage`` (its stage's title) and ``is_stage`` (a stage plotted at its own emotion).
+    """
+    points = []
+    for column, stage in enumerate(journey["stages"]):
+        plotted = stage["points"]
+        for n, point in enumerate(plotted):
+            x = column + (n + 1) / (len(plotted) + 1)
+            points.append({**point, "x": x, "y": point["emotion"], "stage": stage["title"], "is_stage": False})
+        if not plotted and stage["emotion"] is not None:
+            points.append(
+                {
+                    "id": stage["id"],
+                    "title": stage["title"],
+                    "emotion": stage["emotion"],
+                    "pain": False,
+                    "x": column + 0.5,
+                    "y": stage["emotion"],
+                    "stage": stage["title"],
+                    "is_stage": True,
+                }
+            )
+    return points
+
+
+def fingerprint(plotted: Sequence[Mapping[str, Any]], fmt: str, **options: Any) -> str:
+    """A digest of everything that shapes the file: data, options, format, matplotlib and this code."""
+    key = {
+        "data": plotted,
+        "format": fmt,
+        "options": options,
+        "matplotlib": matplotlib.__version__,
+        "code": _CODE_DIGEST,
+    }
+    return hashlib.sha256(json.dumps(key, sort_keys=True, ensure_ascii=False, default=list).encode()).hexdigest()
+
+
+def figure_size(plotted: Sequence[Mapping[str, Any]], size: Sequence[float] | None = None) -> tuple[float, float]:
+    """``size`` in inches, or one that gives each stage room for its title."""
+    if size:
+        return float(size[0]), float(size[1])
+    # Pages scale the figure to their column: a narrow figure keeps its text readable there.
+    columns = max((len(j["stages"]) for j in plotted), default=0)
+    return min(max(6.4, 1.0 + 0.95 * columns), 9.0), 3.9
+
+
+# --- drawing ---------------------------------------------------------------------------------
+
+
+def draw_curve(
+    journeys: list[model.AssembledJourney],
+    fmt: str,
+    *,
+    title: str = "",
+    scale: Sequence[float] = DEFAULT_SCALE,
+    size: Sequence[float] | None = None,
+    palette: Mapping[str, Any] | Sequence[str] | None = None,
+    links: dict[str, str] | None = None,
+    messages: Mapping[str, str] | None = None,
+) -> bytes:
+    """The emotion curve of one journey, or several overlaid, as SVG, PDF or PNG bytes.
+
+    ``links`` maps touchpoint (or stage) ids to the hrefs their points open (SVG only);
+    ``palette`` overrides :data:`DEFAULT_PALETTE` keys, or is a list of line colours;
+    ``size`` is in inches (default: from the number of stages).
+    """
+    return draw_plotted(
+        plotted_data(journeys),
+        fmt,
+        title=title,
+        scale=scale,
+        size=size,
+        palette=palette,
+        links=links,
+        messages=messages,
+    )
+
+
+def draw_plotted(
+    plotted: Sequence[Mapping[str, Any]],
+    fmt: str,
+    *,
+    title: str = "",
+    scale: Sequence[float] = DEFAULT_SCALE,
+    size: Sequence[float] | None = None,
+    palette: Mapping[str, Any] | Sequence[str] | None = None,
+    links: Mapping[str, str] | None = None,
+    messages: Mapping[str, str] | None = None,
+) -> bytes:
+    """:func:`draw_curve` for data already reduced by :func:`plotted_data`."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown curve format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    if not valid_scale(scale):
+        raise ValueError(f"the emotion scale {scale!r} is not two numbers, low then high")
+    text_colour = resolve_palette(palette)["text"]
+    with matplotlib.rc_context():
+        # Matplotlib's own defaults, not the user's matplotlibrc: the fingerprint must say it all.
+        matplotlib.rcdefaults()
+        matplotlib.rcParams.update(_RC)
+        matplotlib.rcParams.update({"text.color": text_colour, "axes.labelcolor": text_colour})
+        figure = Figure(figsize=figure_size(plotted, size))
+        draw_into(figure, plotted, title=title, scale=scale, palette=palette, links=links, messages=messages)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format=fmt, transparent=True, metadata=_METADATA[fmt], dpi=_DPI.get(fmt, 72))
+    data = buffer.getvalue()
+    if fmt == "svg":
+        # Matplotlib opens links in a new window; the reader expects the page holding the figure.
+        data = re.sub(rb'(<a xlink:href="[^"]*") target="_blank"', rb'\1 target="_top"', data)
+    return data
+
+
+def valid_scale(scale: Any) -> bool:
+    return (
+        isinstance(scale, list | tuple)
+        and len(scale) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in scale)
+        and scale[0] < scale[1]
+    )
+
+
+def resolve_palette(palette: Mapping[str, Any] | Sequence[str] | None) -> dict[str, Any]:
+    if not palette:
+        return dict(DEFAULT_PALETTE)
+    if isinstance(palette, Mapping):
+        return {**DEFAULT_PALETTE, **palette}
+    return {**DEFAULT_PALETTE, "lines": list(palette)}
+
+
+def plain(text: str) -> str:
+    """User text shown literally: a ``$`` would otherwise start matplotlib's mathtext."""
+    return text.replace("$", r"\$")
+
+
+def draw_into(
+    figure: Figure,
+    plotted: Sequence[Mapping[str, Any]],
+    *,
+    title: str = "",
+    scale: Sequence[float] = DEFAULT_SCALE,
+    palette: Mapping[str, Any] | Sequence[str] | None = None,
+    links: Mapping[str, str] | None = None,
+    messages: Mapping[str, str] | None = None,
+) -> None:
+    """Draw the curve onto an existing figure (a pyplot one in a notebook, say) without saving it."""
+    colours = resolve_palette(palette)
+    words = {**DEFAULT_MESSAGES, **(messages or {})}
+    links = links or {}
+    low, high = float(scale[0]), float(scale[1])
+    baseline = 0.0 if low < 0 < high else (low + high) / 2
+    columns = max((len(j["stages"]) for j in plotted), default=0)
+    text_colour, grid = colours["text"], colours["grid"]
+    figure_width, figure_height = figure.get_size_inches()
+    overlay = len(plotted) > 1
+
+    # The layout is worked out from the wrapped texts' line counts rather than by a layout
+    # engine, which would draw the figure several times over: drawing is most of the cost.
+    column_titles = [wrap(plain(t), figure_width, columns) for t in stage_titles(plotted, columns)]
+    title_text = wrap(plain(title), figure_width, 1, font_size=_TITLE_SIZE) if title else ""
+    legend_entries = [plain(j["title"]) for j in plotted] if overlay else []
+    if any(p["pain"] for j in plotted for s in j["stages"] for p in s["points"]):
+        legend_entries.append(plain(words["pain"]))
+    legend_columns, legend_labels = legend_layout(legend_entries, figure_width)
+    legend_rows = [legend_labels[i : i + legend_columns] for i in range(0, len(legend_labels), legend_columns)]
+    legend_lines = sum(max(label.count("\n") + 1 for label in row) for row in legend_rows)
+    top = _MARGIN + (lines(title_text) * _TITLE_SIZE * _LINE + 6 if title_text else 0)
+    bottom = _MARGIN + _TITLE_PAD + max(map(lines, column_titles), default=1) * _FONT_SIZE * _LINE
+    bottom += legend_lines * _FONT_SIZE * 1.45 + 8 if legend_lines else 0
+    left, right = _MARGIN + 34, _MARGIN
+    width_pt, height_pt = figure_width * 72, figure_height * 72
+    axes_size = (max(width_pt - left - right, 36.0), max(height_pt - top - bottom, 36.0))
+    ax = figure.add_axes((left / width_pt, bottom / height_pt, axes_size[0] / width_pt, axes_size[1] / height_pt))
+    ax.set_axis_off()
+    # Room inside the axes for point labels above a peak and below a dip at the ends of the scale.
+    label_lines = max(
+        (lines(wrap(plain(p["title"]), figure_width, columns, font_size=_LABEL_SIZE)) for j in plotted for s in j["stages"] for p in s["points"]),
+        default=1,
+    )
+    pad = (high - low) * 0.08
+    if not overlay:  # only a single curve has its points titled
+        points_per_unit = axes_size[1] / (high - low)
+        pad = max(pad, min((label_lines * _LABEL_SIZE * _LINE + 20) / points_per_unit, (high - low) * 0.3))
+    ax.set_xlim(0, max(columns, 1))
+    ax.set_ylim(low - pad, high + pad)
+
+    def to_points(x: float, y: float) -> tuple[float, float]:
+        return x / max(columns, 1) * axes_size[0], (y - low + pad) / (high - low + 2 * pad) * axes_size[1]
+
+    # Stage columns, the positive and negative halves, the zero line. (Artists are added with
+    # add_artist: the limits are set above, and add_patch would work them out again, slowly.)
+    for column in range(0, columns, 2):
+        ax.add_artist(Rectangle((column, low - pad), 1, high - low + 2 * pad, color=grid, alpha=0.07, lw=0, zorder=0))
+    positive_half = ax.add_artist(Rectangle((0, baseline), max(columns, 1), high + pad - baseline, color=colours["positive"], alpha=0.07, lw=0, zorder=0))
+    negative_half = ax.add_artist(Rectangle((0, low - pad), max(columns, 1), baseline - low + pad, color=colours["negative"], alpha=0.07, lw=0, zorder=0))
+    ax.add_artist(Line2D([0, max(columns, 1)], [baseline, baseline], color=text_colour, lw=0.9, ls=(0, (4, 3)), zorder=1))
+
+    # Stage titles under their columns, the scale on the left, the title above.
+    below_axes = ax.get_xaxis_transform()
+    for column, column_title in enumerate(column_titles):
+        ax.annotate(column_title, (column + 0.5, 0), xycoords=below_axes, xytext=(0, -_TITLE_PAD), textcoords="offset points",
+                    ha="center", va="top", fontsize=_FONT_SIZE, color=text_colour, annotation_clip=False)
+    left_of_axes = ax.get_yaxis_transform()
+    for value in emotion_ticks(low, high):
+        ax.annotate(signed(value), (0, value), xycoords=left_of_axes, xytext=(-5, 0), textcoords="offset points",
+                    ha="right", va="center", fontsize=_FONT_SIZE - 1, color=text_colour, annotation_clip=False)
+    ax.annotate(plain(words["emotion"]), (0, 0.5), xycoords="axes fraction", xytext=(-(left - _MARGIN), 0), textcoords="offset points",
+                ha="left", va="center", rotation=90, fontsize=_FONT_SIZE, color=text_colour, annotation_clip=False)
+    if title_text:
+        figure.text(left / width_pt, 1 - _MARGIN / height_pt, title_text, ha="left", va="top",
+                    fontsize=_TITLE_SIZE, fontweight="bold", color=text_colour)
+
+    handles: list[Line2D] = []
+    any_points = any_pain = False
+    for n, journey in enumerate(plotted):
+        colour = colours["lines"][n % len(colours["lines"])]
+        points = curve_points(journey)
+        handles.append(Line2D([], [], color=colour, marker="o", markersize=5, label=plain(journey["title"])))
+        if not points:
+            continue
+        any_points = True
+        xs = [p["x"] for p in points]
+        ys = [p["y"] for p in points]
+        smooth_x, smooth_y = smooth(xs, ys)
+        ax.plot(smooth_x, smooth_y, color=colour, lw=2.2, solid_capstyle="round", zorder=3)
+        if not overlay:
+            # The area between curve and zero, tinted by the half it lies in (clipped to it).
+            outline = [(smooth_x[0], baseline), *zip(smooth_x, smooth_y), (smooth_x[-1], baseline)]
+            for half, tint in ((positive_half, colours["positive"]), (negative_half, colours["negative"])):
+                area = ax.add_artist(Polygon(outline, closed=True, color=tint, alpha=0.22, lw=0, zorder=2))
+                area.set_clip_path(half)
+        touchpoints = [p for p in points if not p["is_stage"]]
+        stage_points = [p for p in points if p["is_stage"]]
+        if touchpoints:
+            dots = ax.scatter(
+                [p["x"] for p in touchpoints], [p["y"] for p in touchpoints],
+                s=42, color=colour, edgecolors=colour, zorder=5,
+            )
+            dots.set_urls([links.get(p["id"]) for p in touchpoints])
+        if stage_points:
+            # A stage's own emotion, where no touchpoint of it is plotted: hollow, to tell it apart.
+            hollow = ax.scatter(
+                [p["x"] for p in stage_points], [p["y"] for p in stage_points],
+                s=46, marker="D", facecolors="none", edgecolors=colour, linewidths=1.8, zorder=5,
+            )
+            hollow.set_urls([links.get(p["id"]) for p in stage_points])
+        pains = [p for p in points if p["pain"]]
+        if pains:
+            any_pain = True
+            rings = ax.scatter(
+                [p["x"] for p in pains], [p["y"] for p in pains],
+                s=190, facecolors="none", edgecolors=colours["pain"], linewidths=1.8, zorder=6,
+            )
+            rings.set_urls([links.get(p["id"]) for p in pains])
+        if not overlay:
+            label_points(ax, points, to_points, axes_size, figure_width, columns, links, text_colour)
+
+    if not any_points:
+        ax.text(
+            max(columns, 1) / 2, baseline + (high - low) * 0.25, plain(words["empty"]),
+            ha="center", va="center", fontsize=_FONT_SIZE + 2, color=text_colour, zorder=7,
+        )
+    if any_pain:
+        handles.append(
+            Line2D([], [], ls="none", marker="o", markersize=10, markerfacecolor="none",
+                   markeredgecolor=colours["pain"], markeredgewidth=1.8, label=plain(words["pain"]))
+        )
+    shown = handles if overlay else handles[1:]
+    if shown:
+        figure.legend(
+            handles=shown, labels=legend_labels, loc="lower center", bbox_to_anchor=(0.5, _MARGIN / 2 / height_pt),
+            ncols=legend_columns, frameon=False, fontsize=_FONT_SIZE, labelcolor=text_colour, borderpad=0.2,
+        )
+
+
+def lines(text: str) -> int:
+    return text.count("\n") + 1
+
+
+def legend_layout(labels: list[str], figure_width: float) -> tuple[int, list[str]]:
+    """All entries in one row when they fit the figure's width, else one per row, wrapped."""
+    capacity = int(figure_width * 72 * 0.92 / (_FONT_SIZE * 0.6))
+    if sum(len(label) + 6 for label in labels) <= capacity:
+        return max(len(labels), 1), labels
+    return 1, [textwrap.fill(label, width=capacity - 6, break_long_words=False) for label in labels]
+
+
+#: Where a title may sit around its point: offset in points and alignment, by name.
+_LABEL_SPOTS: dict[str, tuple[tuple[float, float], str, str]] = {
+    "above": ((0, 9), "center", "bottom"),
+    "below": ((0, -9), "center", "top"),
+    "upper left": ((-5, 5), "right", "bottom"),
+    "upper right": ((5, 5), "left", "bottom"),
+    "lower left": ((-5, -5), "right", "top"),
+    "lower right": ((5, -5), "left", "top"),
+}
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in points from the axes' lower left
+
+
+def label_points(
+    ax: Any,
+    points: list[dict[str, Any]],
+    to_points: Any,
+    axes_size: tuple[float, float],
+    figure_width: float,
+    columns: int,
+    links: Mapping[str, str],
+    colour: str,
+) -> None:
+    """Touchpoint titles beside their points, each where it hides least of the curve and the other titles.
+
+    The spots are tried in an order of taste (above a peak, below a dip, beside a slope
+    on the side the curve leaves free); texts are measured from their line counts, so
+    this needs no drawing.
+    """
+    at = [to_points(p["x"], p["y"]) for p in points]
+    dense_x, dense_y = smooth([p["x"] for p in points], [p["y"] for p in points], samples=24)
+    curve_x, curve_y = to_points(np.asarray(dense_x), np.asarray(dense_y))
+    marks = np.array([(x - 6, y - 6, x + 6, y + 6) for x, y in at])
+    placed = np.empty((0, 4))
+    for n, point in enumerate(points):
+        if point["is_stage"]:
+            continue
+        text = wrap(plain(point["title"]), figure_width, columns, font_size=_LABEL_SIZE)
+        size = (max(map(len, text.split("\n"))) * _LABEL_SIZE * 0.62 + 2, lines(text) * _LABEL_SIZE * _LINE + 2)
+        area = size[0] * size[1]
+        y = point["y"]
+        before = points[n - 1]["y"] if n > 0 else y
+        after = points[n + 1]["y"] if n + 1 < len(points) else y
+        if y >= before and y >= after:
+            order = ["above", "upper right", "upper left", "below", "lower right", "lower left"]
+        elif y <= before and y <= after:
+            order = ["below", "lower right", "lower left", "above", "upper right", "upper left"]
+        elif before < y:
+            order = ["upper left", "lower right", "above", "below", "upper right", "lower left"]
+        else:
+            order = ["upper right", "lower left", "above", "below", "upper left", "lower right"]
+
+        def cost(rank: int, box: Box) -> float:
+            clash = overlaps(box, placed).sum() / area
+            hidden = np.count_nonzero((curve_x >= box[0] - 2) & (curve_x <= box[2] + 2) & (curve_y >= box[1] - 2) & (curve_y <= box[3] + 2))
+            covered = overlaps(box, marks).sum() / 144
+            outside = (area - overlaps(box, np.array([(0, 0, *axes_size)])).sum()) / area
+            # Titles over titles are unreadable, a title over the curve only untidy.
+            return 300 * (clash > 0) + 1000 * clash + 3 * hidden + 20 * covered + 200 * outside + rank
+
+        boxes = [(name, label_box(at[n], size, *_LABEL_SPOTS[name])) for name in order]
+        spot, box = min(boxes, key=lambda item: cost(order.index(item[0]), item[1]))
+        placed = np.vstack([placed, box])
+        offset, ha, va = _LABEL_SPOTS[spot]
+        label = ax.annotate(
+            text, (point["x"], y), xytext=offset, textcoords="offset points", ha=ha, va=va,
+            fontsize=_LABEL_SIZE, color=colour, zorder=7, annotation_clip=False,
+        )
+        label.set_url(links.get(point["id"]))
+
+
+def label_box(anchor: tuple[float, float], size: tuple[float, float], offset: tuple[float, float], ha: str, va: str) -> Box:
+    width, height = size
+    x = anchor[0] + offset[0] - {"left": 0, "center": width / 2, "right": width}[ha]
+    y = anchor[1] + offset[1] - {"bottom": 0, "top": height}[va]
+    return x, y, x + width, y + height
+
+
+def overlaps(box: Box, others: np.ndarray) -> np.ndarray:
+    """The area ``box`` shares with each of ``others`` (rows of x0, y0, x1, y1)."""
+    width = np.minimum(box[2], others[:, 2]) - np.maximum(box[0], others[:, 0])
+    height = np.minimum(box[3], others[:, 3]) - np.maximum(box[1], others[:, 1])
+    return np.clip(width, 0, None) * np.clip(height, 0, None)
+
+
+def stage_titles(plotted: Sequence[Mapping[str, Any]], columns: int) -> list[str]:
+    """Each column's title; overlaid journeys whose stages differ there show all, in journey order."""
+    titles = []
+    for column in range(columns):
+        names: list[str] = []
+        for journey in plotted:
+            if column < len(journey["stages"]) and journey["stages"][column]["title"] not in names:
+                names.append(journey["stages"][column]["title"])
+        titles.append(" / ".join(names))
+    return titles
+
+
+def wrap(text: str, figure_width: float, slots: int, font_size: float = _FONT_SIZE) -> str:
+    """Break ``text`` into lines that fit one of ``slots`` equal parts of the figure's width."""
+    slot_points = figure_width * 72 * 0.86 / max(slots, 1)
+    width = max(10, int(slot_points / (font_size * 0.58)))
+    return "\n".join(textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=True)) or text
+
+
+def emotion_ticks(low: float, high: float) -> list[float]:
+    if high - low <= 10:
+        return [float(v) for v in range(math.ceil(low), math.floor(high) + 1)]
+    step = (high - low) / 4
+    return [low + step * i for i in range(5)]
+
+
+def signed(value: float) -> str:
+    """``+1``, ``0``, ``−1``: the sign tells the side at a glance."""
+    number = model.normalise_number(value)
+    if number == 0:
+        return "0"
+    return f"+{number}" if number > 0 else f"\u2212{-number}"
+
+
+def smooth(xs: Sequence[float], ys: Sequence[float], samples: int = 16) -> tuple[list[float], list[float]]:
+    """A monotone cubic (Fritsch-Carlson) through the points: it never overshoots them, so it stays on the scale."""
+    if len(xs) < 3:
+        return list(xs), list(ys)
+    x, y = np.asarray(xs, float), np.asarray(ys, float)
+    h = np.diff(x)
+    d = np.diff(y) / h
+    m = np.empty_like(x)
+    m[0], m[-1] = d[0], d[-1]
+    for k in range(1, len(x) - 1):
+        if d[k - 1] * d[k] <= 0:
+            m[k] = 0.0
+        else:
+            w1, w2 = 2 * h[k] + h[k - 1], h[k] + 2 * h[k - 1]
+            m[k] = (w1 + w2) / (w1 / d[k - 1] + w2 / d[k])
+    out_x: list[float] = []
+    out_y: list[float] = []
+    t = np.linspace(0, 1, samples, endpoint=False)
+    h00, h10, h01, h11 = 2 * t**3 - 3 * t**2 + 1, t**3 - 2 * t**2 + t, -2 * t**3 + 3 * t**2, t**3 - t**2
+    for k in range(len(x) - 1):
+        out_x += list(x[k] + t * h[k])
+        out_y += list(h00 * y[k] + h10 * h[k] * m[k] + h01 * y[k + 1] + h11 * h[k] * m[k + 1])
+    return out_x + [float(x[-1])], out_y + [float(y[-1])]
+

@@ -1,0 +1,304 @@
+"""The emotion-curve figure in Sphinx, after ``sphinx.ext.graphviz``.
+
+The ``journey`` and ``emotion-curve`` directives leave a placeholder; a post-transform
+(main process, once every document is read) turns it into an :class:`emotion_curve`
+node of plain data; each builder's translator draws the file in its visit method
+(so parallel writes spread the drawing) into the output image directory, named by a
+digest of everything that shapes it, and skips drawing when that file exists.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from matplotlib.colors import is_color_like
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.config import Config
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxTranslator
+from sphinx.util.osutil import relative_uri
+
+from . import curve, model
+from .directives import JourneyDirective
+from .domain import CJMDomain, warn
+from .i18n import FIELD_LABELS, _
+from .nodes import emotion_curve_placeholder
+
+logger = logging.getLogger(__name__)
+
+#: File formats each output format takes, its default first.
+ACCEPTED_FORMATS = {"html": ("svg", "png"), "latex": ("pdf", "png"), "texinfo": ("png",)}
+#: Builders of an accepting format that are better served by another default.
+DEFAULT_FORMAT_OF_BUILDER = {"epub": "png"}
+
+
+class emotion_curve(nodes.General, nodes.Element):
+    """A curve ready to draw, as plain data.
+
+    ``plotted`` (:func:`curve.plotted_data`), ``targets`` (plotted object id -> its
+    docname, for links), ``alt``, ``title``, ``width``. Its child paragraph holds the
+    alt text, which builders that take no images show instead.
+    """
+
+
+class EmotionCurveDirective(JourneyDirective):
+    """``.. emotion-curve:: ID [ID ...]``: one journey's curve, or several overlaid."""
+
+    kind = "emotion-curve"
+    required_arguments = 1
+    optional_arguments = 0
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = {
+        "title": directives.unchanged,
+        "width": directives.length_or_percentage_or_unitless,
+        "alt": directives.unchanged,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        return [self.curve_placeholder(model.split_list(self.arguments[0]))]
+
+
+# --- from placeholder to data ----------------------------------------------------------------
+
+
+class ResolveCurvePlaceholders(SphinxPostTransform):
+    """Replace curve placeholders with the plotted data of their journeys."""
+
+    # Before ReferencesResolver (10), like the table's transform.
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        domain: CJMDomain = self.env.get_domain("cjm")  # type: ignore[assignment]
+        for node in list(self.document.findall(emotion_curve_placeholder)):
+            node.replace_self(self.curve_node(node, domain))
+
+    def curve_node(self, node: emotion_curve_placeholder, domain: CJMDomain) -> list[nodes.Node]:
+        journeys = []
+        for journey_id in node["journeys"]:
+            assembled = domain.assembled(journey_id)
+            if assembled is None:
+                warn(f"emotion-curve: unknown journey id {journey_id!r}", "ref", node)
+            elif not assembled.stages:
+                warn(f"journey {journey_id!r} has no stages; its curve is left out", "ref", node)
+            else:
+                journeys.append(assembled)
+        if not journeys:
+            return []
+        plotted = curve.plotted_data(journeys)
+        for journey in plotted:
+            if not curve.curve_points(journey):
+                warn(f"journey {journey['id']!r} has no emotion scores; its curve says so", "emotion", node)
+        alt = node.get("alt") or describe(plotted)
+        figure = emotion_curve(
+            "",
+            nodes.paragraph(alt, alt),
+            plotted=plotted,
+            targets=plotted_targets(journeys),
+            alt=alt,
+            title=node.get("title", ""),
+            width=node.get("width", ""),
+            classes=["cjm-emotion-curve"],
+        )
+        figure.source, figure.line = node.source, node.line
+        return [figure]
+
+
+def plotted_targets(journeys: Sequence[model.AssembledJourney]) -> dict[str, str]:
+    """Each stage and touchpoint id to the document that describes it."""
+    targets = {}
+    for journey in journeys:
+        for stage in journey.stages:
+            targets[stage.stage.id] = stage.stage.origin.docname
+            targets.update((t.id, t.origin.docname) for t in stage.touchpoints)
+    return targets
+
+
+def describe(plotted: Sequence[Mapping[str, Any]]) -> str:
+    """The text alternative: which journeys, which stages, the lowest and highest points."""
+    columns = max(len(j["stages"]) for j in plotted)
+    stages = ", ".join(curve.stage_titles(plotted, columns))
+    if len(plotted) == 1:
+        parts = [_("Emotion curve of “%(journey)s” across the stages %(stages)s.") % {"journey": plotted[0]["title"], "stages": stages}]
+    else:
+        titles = ", ".join(f"“{j['title']}”" for j in plotted)
+        parts = [_("Emotion curves of %(journeys)s across the stages %(stages)s.") % {"journeys": titles, "stages": stages}]
+    for journey in plotted:
+        points = curve.curve_points(journey)
+        prefix = f"“{journey['title']}”: " if len(plotted) > 1 else ""
+        if not points:
+            parts.append(prefix + _("No emotion scores yet."))
+            continue
+        lowest = min(points, key=lambda p: p["y"])
+        highest = max(points, key=lambda p: p["y"])
+        values = {"lowest": point_text(lowest), "highest": point_text(highest)}
+        parts.append(prefix + _("Lowest point: %(lowest)s; highest: %(highest)s.") % values)
+    return " ".join(parts)
+
+
+def point_text(point: Mapping[str, Any]) -> str:
+    where = point["stage"] if point["is_stage"] else f"{point['title']} ({point['stage']})"
+    return f"{where}, {curve.signed(point['y'])}"
+
+
+# --- drawing, per builder --------------------------------------------------------------------
+
+
+def curve_format(builder: Builder) -> str:
+    """``cjm_curve_format`` for this builder (by name, then format), if the builder takes it."""
+    accepted = ACCEPTED_FORMATS.get(builder.format, ("png",))
+    setting = builder.config.cjm_curve_format
+    if isinstance(setting, Mapping):
+        wanted = setting.get(builder.name) or setting.get(builder.format)
+    else:
+        wanted = setting
+    if wanted in accepted:
+        return wanted
+    default = DEFAULT_FORMAT_OF_BUILDER.get(builder.name, accepted[0])
+    return default if default in accepted else accepted[0]
+
+
+def messages() -> dict[str, str]:
+    return {"emotion": str(FIELD_LABELS["emotion"]), "empty": str(_("No emotion scores yet")), "pain": str(_("Pain point (barrier)"))}
+
+
+def draw(builder: Builder, node: emotion_curve, fmt: str, directory: Path, links: Mapping[str, str]) -> str:
+    """The file's name in ``directory``; drawn only if no file of that name is there yet."""
+    config = builder.config
+    options = {
+        "title": node["title"],
+        "scale": [float(v) for v in config.cjm_emotion_scale] if curve.valid_scale(config.cjm_emotion_scale) else list(curve.DEFAULT_SCALE),
+        "size": config.cjm_curve_size,
+        "palette": config.cjm_curve_palette,
+        "links": dict(links),
+        "messages": messages(),
+    }
+    name = f"cjm-curve-{curve.fingerprint(node['plotted'], fmt, **options)[:32]}.{fmt}"
+    target = directory / name
+    if not target.is_file():
+        data = curve.draw_plotted(node["plotted"], fmt, **options)
+        directory.mkdir(parents=True, exist_ok=True)
+        # Parallel writers may draw the same figure at once: each writes its own temp file.
+        temp = directory / f".{name}.{os.getpid()}.tmp"
+        temp.write_bytes(data)
+        os.replace(temp, target)
+        logger.verbose("cjm: drew emotion curve %s", name)
+    return name
+
+
+def link_from_images(builder: Builder, docname: str, object_id: str) -> str:
+    """The href of an object's anchor, relative to the image directory the SVG sits in."""
+    page = builder.get_target_uri(docname).partition("#")[0] or builder.config.root_doc + builder.out_suffix
+    return relative_uri(posixpath.join(builder.imagedir, "curve"), page) + "#" + object_id
+
+
+def css_length(width: str) -> str:
+    return f"{width}px" if width and width[-1].isdigit() else width
+
+
+def html_visit(self: SphinxTranslator, node: emotion_curve) -> None:
+    builder = self.builder
+    fmt = curve_format(builder)
+    links = {}
+    if fmt == "svg":
+        links = {object_id: link_from_images(builder, docname, object_id) for object_id, docname in sorted(node["targets"].items())}
+    name = draw(builder, node, fmt, Path(builder.outdir, builder.imagedir), links)
+    source = self.attval(posixpath.join(builder.imgpath, name))
+    alt = self.attval(node["alt"])
+    width, height = curve.figure_size(node["plotted"], builder.config.cjm_curve_size)
+    style = f"aspect-ratio: {width:g} / {height:g}"
+    if node["width"]:
+        style += f"; width: {self.attval(css_length(node['width']))}"
+    else:
+        # Up to a quarter above its natural size (96 px to the inch), so text stays in proportion.
+        style += f"; max-width: {round(width * 120)}px"
+    self.body.append(self.starttag(node, "figure"))
+    if fmt == "svg":
+        # <object>, not <img>: only an embedded document's links can be followed.
+        self.body.append(
+            f'<object data="{source}" type="image/svg+xml" role="img" aria-label="{alt}" style="{style}">'
+            f"<p>{self.encode(node['alt'])}</p></object>\n"
+        )
+    else:
+        self.body.append(f'<img src="{source}" alt="{alt}" style="{style}" />\n')
+    self.body.append("</figure>\n")
+    raise nodes.SkipNode
+
+
+def latex_visit(self: SphinxTranslator, node: emotion_curve) -> None:
+    name = draw(self.builder, node, curve_format(self.builder), Path(self.builder.outdir, self.builder.imagedir), {})
+    width = self.latex_image_length(node["width"]) if node["width"] else None  # type: ignore[attr-defined]
+    options = f"width={width}" if width else ""
+    self.body.append(f"\n\n\\begin{{center}}\n\\sphinxincludegraphics[{options}]{{{name}}}\n\\end{{center}}\n\n")
+    raise nodes.SkipNode
+
+
+def texinfo_visit(self: SphinxTranslator, node: emotion_curve) -> None:
+    figures = f"{self.elements['filename'][:-5]}-figures"  # type: ignore[attr-defined]  # where texinfo keeps images
+    name = draw(self.builder, node, "png", Path(self.builder.outdir, figures), {})
+    alt = self.escape_arg(node["alt"])  # type: ignore[attr-defined]
+    self.body.append(f"\n@image{{{figures}/{name[:-4]},,,{alt},png}}\n")
+    raise nodes.SkipNode
+
+
+def visit_as_text(self: SphinxTranslator, node: emotion_curve) -> None:
+    """Builders without images show the alt paragraph the node holds."""
+
+
+def depart_as_text(self: SphinxTranslator, node: emotion_curve) -> None:
+    pass
+
+
+TRANSLATORS = {
+    "html": (html_visit, None),
+    "latex": (latex_visit, None),
+    "texinfo": (texinfo_visit, None),
+    "text": (visit_as_text, depart_as_text),
+    "man": (visit_as_text, depart_as_text),
+}
+
+
+# --- configuration ---------------------------------------------------------------------------
+
+
+def check_config(app: Sphinx, config: Config) -> None:
+    """Report unusable curve settings as ``cjm.option`` and fall back to the defaults."""
+    setting = config.cjm_curve_format
+    wanted = list(setting.values()) if isinstance(setting, Mapping) else [setting]
+    if any(fmt is not None and fmt not in curve.FORMATS for fmt in wanted):
+        warn(f"cjm_curve_format: {setting!r} names an unknown format; use {', '.join(curve.FORMATS)}", "option", None)
+        config.cjm_curve_format = None
+    if not curve.valid_scale(config.cjm_emotion_scale):
+        warn(f"cjm_emotion_scale: {config.cjm_emotion_scale!r} is not (low, high); curves use {curve.DEFAULT_SCALE}", "option", None)
+    size = config.cjm_curve_size
+    if size is not None and not valid_size(size):
+        warn(f"cjm_curve_size: {size!r} is not (width, height) in inches, 1.5 to 50; the size follows the stages", "option", None)
+        config.cjm_curve_size = None
+    palette = config.cjm_curve_palette
+    if palette is not None and not valid_palette(palette):
+        warn(f"cjm_curve_palette: {palette!r} is not a dict of colours or a list of colours; the default is used", "option", None)
+        config.cjm_curve_palette = None
+
+
+def valid_palette(palette: Any) -> bool:
+    if isinstance(palette, Mapping):
+        lines = palette.get("lines", ["k"])
+        others = [v for k, v in palette.items() if k != "lines"]
+        known = set(palette) <= set(curve.DEFAULT_PALETTE)
+        return known and isinstance(lines, list | tuple) and bool(lines) and all(map(is_color_like, [*lines, *others]))
+    return isinstance(palette, list | tuple) and bool(palette) and all(map(is_color_like, palette))
+
+
+def valid_size(size: Any) -> bool:
+    return (
+        isinstance(size, list | tuple)
+        and len(size) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) and 1.5 <= v <= 50 for v in size)
+    )

@@ -1,0 +1,532 @@
+"""Journeys kept in files: YAML (checked against the shipped JSON Schema) and CSV spreadsheets.
+
+Free of Sphinx, so ``sphinx-cjm`` uses it as well as ``journey :file:``. Reading
+never runs code from the file (PyYAML's SafeLoader only) and never raises on bad
+input: every problem comes back as a :class:`FileProblem` with the line it is on.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import gettext
+import io
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from . import model
+from .i18n import CHANNEL_LABELS, LANE_LABELS, LOCALE_DIR, MESSAGE_CATALOG
+
+SCHEMA_PATH = Path(__file__).parent / "schema" / "journey.schema.json"
+DEFAULT_MAX_BYTES = 1024 * 1024
+FORMATS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}
+#: Nodes a YAML file may expand to through aliases: a guard against "billion laughs".
+MAX_EXPANDED_NODES = 100_000
+#: Fields of a touchpoint item in a CSV cell, separated by ``|``.
+CSV_TOUCHPOINT_FIELDS = ("title", "channel", "emotion", "barrier", "solution", "owner", "kpi")
+CSV_DELIMITERS = ",;\t"
+
+#: Where a value sits in the YAML document: keys and list indices from the root.
+NodePath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """A problem in a journey file; ``subtype`` becomes ``cjm.<subtype>``, ``line`` is 1-based (0: whole file)."""
+
+    subtype: str
+    message: str
+    line: int = 0
+
+
+@dataclass
+class Settings:
+    """What a project's configuration decides about reading a file."""
+
+    scale: tuple[float, float] = model.DEFAULT_EMOTION_SCALE
+    default_lanes: Iterable[str] = model.DEFAULT_LANES
+    max_bytes: int = DEFAULT_MAX_BYTES
+    #: ``cjm_lane_labels``: a spreadsheet may name its rows with them too.
+    lane_labels: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Overrides:
+    """Values given outside the file (the journey directive's options); empty means "from the file"."""
+
+    title: str = ""
+    id: str = ""
+    persona: str = ""
+    lanes: list[str] | None = None
+    stage_order: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FileTouchpoint:
+    touchpoint: model.Touchpoint
+    description: str = ""
+
+
+@dataclass
+class FileStage:
+    stage: model.Stage
+    description: str = ""
+    touchpoints: list[FileTouchpoint] = field(default_factory=list)
+
+
+@dataclass
+class JourneyFile:
+    """What a file holds; ``journey`` is None when the file could not be read at all."""
+
+    path: Path
+    journey: model.Journey | None = None
+    #: The persona written in the file itself (a persona given by id is only ``journey.persona``).
+    persona: model.Persona | None = None
+    persona_description: str = ""
+    description: str = ""
+    stages: list[FileStage] = field(default_factory=list)
+    problems: list[FileProblem] = field(default_factory=list)
+
+    def all_stages(self) -> list[model.Stage]:
+        return [s.stage for s in self.stages]
+
+    def all_touchpoints(self) -> list[model.Touchpoint]:
+        return [t.touchpoint for s in self.stages for t in s.touchpoints]
+
+    def assembled(self) -> model.AssembledJourney | None:
+        if self.journey is None:
+            return None
+        return model.assemble(self.journey, self.persona, self.all_stages(), self.all_touchpoints())
+
+
+@cache
+def schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def load(
+    path: str | Path, settings: Settings | None = None, overrides: Overrides | None = None, docname: str = ""
+) -> JourneyFile:
+    """Read a YAML or CSV journey file into model records whose origin is ``docname`` and the file's lines."""
+    path = Path(path)
+    settings, overrides = settings or Settings(), overrides or Overrides()
+    result = JourneyFile(path)
+    kind = FORMATS.get(path.suffix.lower())
+    if kind is None:
+        result.problems.append(FileProblem("file", f"{path.name}: unknown file type; use .yaml, .yml or .csv"))
+        return result
+    text = _read_text(path, settings.max_bytes, result.problems)
+    if text is not None:
+        reader = _YamlReader if kind == "yaml" else _CsvReader
+        reader(result, text, settings, overrides, docname).read()
+    result.problems.sort(key=lambda p: p.line)
+    return result
+
+
+def _read_text(path: Path, max_bytes: int, problems: list[FileProblem]) -> str | None:
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(max_bytes + 1)
+    except OSError as error:
+        problems.append(FileProblem("file", f"cannot read {path.name}: {error.strerror or error}"))
+        return None
+    if len(data) > max_bytes:
+        problems.append(
+            FileProblem("file", f"{path.name} is larger than cjm_file_max_bytes ({max_bytes} bytes); it is not read")
+        )
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        problems.append(FileProblem("file", f"{path.name} is not UTF-8 text (save it as UTF-8)", line))
+        return None
+
+
+def _stripped(value: object) -> str:
+    """A string value with surrounding whitespace removed; anything else (already reported) is empty."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _one_line(value: object) -> str:
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def _items(value: object) -> list[str]:
+    """A lane: a list of strings, or one string with an item per line."""
+    if isinstance(value, str):
+        return model.split_items(value)
+    if isinstance(value, list):
+        return [item.strip() for item in value if isinstance(item, str) and item.strip()]
+    return []
+
+
+class _Reader:
+    """Shared by the YAML and CSV readers: settings, overrides and the records' origin."""
+
+    def __init__(self, result: JourneyFile, text: str, settings: Settings, overrides: Overrides, docname: str):
+        self.result, self.text, self.settings, self.overrides, self.docname = result, text, settings, overrides, docname
+
+    def origin(self, line: int) -> model.Origin:
+        return model.Origin(docname=self.docname, source=str(self.result.path), lineno=line)
+
+    def problem(self, subtype: str, message: str, line: int) -> None:
+        self.result.problems.append(FileProblem(subtype, message, line))
+
+    def make_journey(self, title: str, file_id: str, persona: str, lanes: list[str], line: int) -> model.Journey:
+        title = self.overrides.title or title or self.result.path.stem
+        return model.Journey(
+            id=self.overrides.id or file_id or model.derive_id(title, "", "journey", 1),
+            title=title,
+            persona=self.overrides.persona or persona,
+            lanes=self.overrides.lanes if self.overrides.lanes is not None else lanes,
+            stage_order=list(self.overrides.stage_order),
+            origin=self.origin(line),
+        )
+
+
+# --- YAML --------------------------------------------------------------------------------------
+
+
+def _path_text(path: Iterable[str | int]) -> str:
+    text = ""
+    for key in path:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    return text
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int | None]) -> int:
+    """How many nodes ``node`` stands for once aliases are expanded (cycles count as too many)."""
+    key = id(node)
+    if key in sizes:
+        size = sizes[key]
+        return MAX_EXPANDED_NODES + 1 if size is None else size
+    sizes[key] = None
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.SequenceNode):
+        children = node.value
+    elif isinstance(node, yaml.MappingNode):
+        children = [n for pair in node.value for n in pair]
+    size = 1
+    for child in children:
+        size += _expanded_size(child, sizes)
+        if size > MAX_EXPANDED_NODES:
+            break
+    sizes[key] = size
+    return size
+
+
+class _YamlReader(_Reader):
+    def read(self) -> None:
+        root, data = self.parse()
+        if root is None:
+            return
+        self.root = root
+        self.check_duplicate_keys(root)
+        self.schema_paths: set[NodePath] = set()
+        self.validate(data)
+        self.build(data if isinstance(data, dict) else {})
+
+    def parse(self) -> tuple[yaml.Node | None, Any]:
+        loader = yaml.SafeLoader(self.text)
+        try:
+            root = loader.get_single_node()
+            if root is None:
+                self.problem("yaml", "the file is empty; it holds no journey", 1)
+                return None, None
+            if _expanded_size(root, {}) > MAX_EXPANDED_NODES:
+                self.problem("yaml", f"aliases expand the file beyond {MAX_EXPANDED_NODES} nodes; it is not read", 1)
+                return None, None
+            return root, loader.construct_document(root)
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            message = " ".join(part for part in (error.context, error.problem) if part)
+            self.problem("yaml", f"not valid YAML: {message}", mark.line + 1 if mark else 0)
+        except yaml.YAMLError as error:
+            self.problem("yaml", f"not valid YAML: {error}", 0)
+        finally:
+            loader.dispose()
+        return None, None
+
+    def check_duplicate_keys(self, node: yaml.Node) -> None:
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in seen:
+                        self.problem("yaml", f"key {key.value!r} appears twice; the last one is used", key.start_mark.line + 1)
+                    seen.add(key.value)
+                self.check_duplicate_keys(value)
+        elif isinstance(node, yaml.SequenceNode):
+            for child in node.value:
+                self.check_duplicate_keys(child)
+
+    def node_at(self, path: Iterable[str | int]) -> yaml.Node:
+        node = self.root
+        for key in path:
+            if isinstance(node, yaml.MappingNode):
+                node = next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(key)), node)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+                node = node.value[key]
+            else:
+                break
+        return node
+
+    def line(self, path: Iterable[str | int]) -> int:
+        return self.node_at(path).start_mark.line + 1
+
+    def validate(self, data: Any) -> None:
+        errors = list(jsonschema.Draft202012Validator(schema()).iter_errors(data))
+        while errors:
+            error = errors.pop(0)
+            if error.context:
+                # Of "a persona id or a persona", report what is wrong with the kind of value written.
+                matching = [e for e in error.context if e.validator != "type"]
+                errors[:0] = matching or [jsonschema.exceptions.best_match(error.context)]
+                continue
+            path = tuple(error.absolute_path)
+            self.schema_paths.add(path)
+            if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+                self.unknown_keys(path, error.instance, error.schema.get("properties", {}))
+                continue
+            message = error.message
+            if error.validator == "enum":
+                message = f"{error.instance!r:.60} is not one of: {', '.join(map(str, error.validator_value))}"
+            where = _path_text(path)
+            self.problem("yaml", f"{where}: {message}" if where else message, self.line(path))
+
+    def unknown_keys(self, path: NodePath, instance: dict, known: Mapping[str, Any]) -> None:
+        node = self.node_at(path)
+        for key_node, _value in node.value if isinstance(node, yaml.MappingNode) else []:
+            key = str(key_node.value)
+            if key in known:
+                continue
+            close = difflib.get_close_matches(key, list(known), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else f"; known keys: {', '.join(known)}"
+            where = _path_text(path)
+            self.problem("yaml", f"{where + ': ' if where else ''}unknown key {key!r}{hint}", key_node.start_mark.line + 1)
+
+    def report(self, path: NodePath, problems: Iterable[model.Problem]) -> None:
+        """Model-level problems, unless the schema already reported that node."""
+        if path not in self.schema_paths:
+            for problem in problems:
+                where = _path_text(path)
+                self.problem(problem.subtype, f"{where}: {problem.message}", self.line(path))
+
+    def emotion(self, value: object, path: NodePath) -> model.Number | None:
+        emotion, problems = model.parse_emotion(value, self.settings.scale)
+        self.report(path, problems)
+        return emotion
+
+    def build(self, data: dict) -> None:
+        persona = data.get("persona")
+        persona_id = _stripped(persona)
+        if isinstance(persona, dict) and _one_line(persona.get("title")) and not self.overrides.persona:
+            title = _one_line(persona["title"])
+            persona_id = _stripped(persona.get("id")) or model.derive_id(title, "", "persona", 1)
+            self.result.persona = model.Persona(
+                id=persona_id, title=title, segment=_one_line(persona.get("segment")), origin=self.origin(self.line(("persona",)))
+            )
+            self.result.persona_description = _stripped(persona.get("description"))
+        lanes: list[str] = []
+        if isinstance(data.get("lanes"), list):
+            for n, name in enumerate(data["lanes"]):
+                if isinstance(name, str):
+                    self.report(("lanes", n), model.parse_lanes([name], ())[1])
+            lanes = [name for name in data["lanes"] if isinstance(name, str)]
+        journey = self.make_journey(
+            _one_line(data.get("title")),
+            _stripped(data.get("id")),
+            persona_id,
+            model.parse_lanes(lanes, self.settings.default_lanes)[0] or list(self.settings.default_lanes),
+            self.root.start_mark.line + 1,
+        )
+        self.result.journey = journey
+        self.result.description = _stripped(data.get("description"))
+        stages = data.get("stages") if isinstance(data.get("stages"), list) else []
+        for n, raw in enumerate(stages):
+            if isinstance(raw, dict) and _one_line(raw.get("title")):
+                self.result.stages.append(self.build_stage(raw, journey.id, n, ("stages", n)))
+
+    def build_stage(self, raw: dict, journey_id: str, position: int, path: NodePath) -> FileStage:
+        title = _one_line(raw["title"])
+        stage = model.Stage(
+            id=_stripped(raw.get("id")) or model.derive_id(title, journey_id, "stage", position + 1),
+            title=title,
+            journey=journey_id,
+            lanes={lane: _items(raw[lane]) for lane in model.TEXT_LANES if _items(raw.get(lane))},
+            emotion=self.emotion(raw.get("emotion"), (*path, "emotion")),
+            nested_index=position,
+            origin=self.origin(self.line(path)),
+        )
+        result = FileStage(stage, _stripped(raw.get("description")))
+        touchpoints = raw.get("touchpoints") if isinstance(raw.get("touchpoints"), list) else []
+        for n, point in enumerate(touchpoints):
+            if isinstance(point, dict) and _one_line(point.get("title")):
+                result.touchpoints.append(self.build_touchpoint(point, stage.id, n, (*path, "touchpoints", n)))
+        return result
+
+    def build_touchpoint(self, raw: dict, stage_id: str, position: int, path: NodePath) -> FileTouchpoint:
+        title = _one_line(raw["title"])
+        channel, problems = model.parse_channel(_stripped(raw.get("channel")))
+        self.report((*path, "channel"), problems)
+        touchpoint = model.Touchpoint(
+            id=_stripped(raw.get("id")) or model.derive_id(title, stage_id, "touchpoint", position + 1),
+            title=title,
+            stage=stage_id,
+            channel=channel,
+            emotion=self.emotion(raw.get("emotion"), (*path, "emotion")),
+            barrier=_one_line(raw.get("barrier")),
+            solution=_one_line(raw.get("solution")),
+            owner=_one_line(raw.get("owner")),
+            kpi=_one_line(raw.get("kpi")),
+            nested_index=position,
+            origin=self.origin(self.line(path)),
+        )
+        return FileTouchpoint(touchpoint, _stripped(raw.get("description")))
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+
+@cache
+def _catalogs() -> tuple[gettext.NullTranslations, ...]:
+    """Every shipped message catalog, read directly: a spreadsheet may use any language's labels."""
+    files = sorted(LOCALE_DIR.glob(f"*/LC_MESSAGES/{MESSAGE_CATALOG}.mo"))
+    return tuple(gettext.translation(MESSAGE_CATALOG, LOCALE_DIR, [f.parent.parent.name]) for f in files)
+
+
+def _spellings(labels: Mapping[str, object], extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Each way to write a key (the key, its English label, its label in every catalog), casefolded."""
+    spellings: dict[str, str] = {}
+    for key, label in labels.items():
+        # A label is Sphinx's lazy message; str() would follow the language of whatever build ran last.
+        english = getattr(label, "_message", str(label))
+        for text in (key, english, *(catalog.gettext(english) for catalog in _catalogs())):
+            spellings.setdefault(text.casefold(), key)
+    for key, text in (extra or {}).items():
+        spellings.setdefault(str(text).casefold(), key)
+    return spellings
+
+
+class _CsvReader(_Reader):
+    """First row: the journey's title, then one stage title per column; then one row per lane."""
+
+    def read(self) -> None:
+        rows = self.rows()
+        if rows is None:
+            return
+        rows = [(line, cells) for line, cells in rows if any(c.strip() for c in cells)]
+        if not rows:
+            self.problem("csv", "the file is empty; it holds no journey", 1)
+            return
+        (header_line, header), body = rows[0], rows[1:]
+        while header and not header[-1].strip():
+            header.pop()
+        journey = self.make_journey(header[0].strip() if header else "", "", "", [], header_line)
+        self.result.journey = journey
+        self.columns: dict[int, FileStage] = {}
+        for column, title in enumerate(header[1:], start=1):
+            if not title.strip():
+                self.problem("csv", f"column {column + 1} has no stage title; it is left out", header_line)
+                continue
+            stage = model.Stage(
+                id=model.derive_id(title.strip(), journey.id, "stage", column),
+                title=" ".join(title.split()),
+                journey=journey.id,
+                nested_index=len(self.columns),
+                origin=self.origin(header_line),
+            )
+            self.columns[column] = FileStage(stage)
+            self.result.stages.append(self.columns[column])
+        self.width = len(header)
+        self.lane_spellings = _spellings(LANE_LABELS, self.settings.lane_labels)
+        lanes = [lane for line, cells in body if (lane := self.read_row(line, cells))]
+        if self.overrides.lanes is None:
+            journey.lanes = list(dict.fromkeys(lanes)) or list(self.settings.default_lanes)
+
+    def rows(self) -> list[tuple[int, list[str]]] | None:
+        first_line = self.text.split("\n", 1)[0]
+        delimiter = max(CSV_DELIMITERS, key=first_line.count)
+        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=delimiter)
+        rows, previous = [], 0
+        try:
+            for cells in reader:
+                rows.append((previous + 1, cells))
+                previous = reader.line_num
+        except csv.Error as error:
+            self.problem("csv", f"not valid CSV: {error}", reader.line_num)
+            return None
+        return rows
+
+    def read_row(self, line: int, cells: list[str]) -> str:
+        """Put one lane row into the stages; returns the lane's key ('' when the row is left out)."""
+        label = cells[0].strip().rstrip(":").strip()
+        lane = self.lane_spellings.get(label.casefold())
+        if lane is None:
+            known = ", ".join(model.LANES)
+            self.problem("csv", f"unknown lane {label!r:.60} in the first column; known lanes: {known}", line)
+            return ""
+        cell_line = line + cells[0].count("\n")
+        for column, cell in enumerate(cells[1:], start=1):
+            if cell.strip():
+                stage = self.columns.get(column)
+                if stage is not None:
+                    self.read_cell(stage, lane, cell, cell_line)
+                elif column >= self.width:
+                    self.problem("csv", f"{label}: column {column + 1} has no stage; its text is left out", cell_line)
+            cell_line += cell.count("\n")
+        return lane
+
+    def read_cell(self, stage: FileStage, lane: str, cell: str, line: int) -> None:
+        if lane == "emotion":
+            emotion, problems = model.parse_emotion(cell, self.settings.scale)
+            for problem in problems:
+                self.problem(problem.subtype, f"{stage.stage.title}: {problem.message}", line)
+            if emotion is not None:
+                stage.stage.emotion = emotion
+            return
+        for offset, item in enumerate(cell.split("\n")):
+            if not item.strip():
+                continue
+            if lane == "touchpoints":
+                self.read_touchpoint(stage, item, line + offset)
+            else:
+                stage.stage.lanes.setdefault(lane, []).append(item.strip())
+
+    def read_touchpoint(self, stage: FileStage, item: str, line: int) -> None:
+        parts = [part.strip() for part in item.split("|")]
+        if len(parts) > len(CSV_TOUCHPOINT_FIELDS):
+            self.problem("csv", f"touchpoint {parts[0]!r:.60} has more than {len(CSV_TOUCHPOINT_FIELDS)} fields "
+                         f"({' | '.join(CSV_TOUCHPOINT_FIELDS)}); the rest is left out", line)
+        values = dict(zip(CSV_TOUCHPOINT_FIELDS, parts))
+        if not values["title"]:
+            self.problem("csv", "a touchpoint has no title; it is left out", line)
+            return
+        raw_channel = values.get("channel", "")
+        channel, problems = model.parse_channel(_spellings(CHANNEL_LABELS).get(raw_channel.casefold(), raw_channel))
+        emotion, emotion_problems = model.parse_emotion(values.get("emotion"), self.settings.scale)
+        for problem in [*problems, *emotion_problems]:
+            self.problem(problem.subtype, f"touchpoint {values['title']!r:.60}: {problem.message}", line)
+        position = len(stage.touchpoints)
+        stage.touchpoints.append(
+            FileTouchpoint(
+                model.Touchpoint(
+                    id=model.derive_id(values["title"], stage.stage.id, "touchpoint", position + 1),
+                    title=values["title"],
+                    stage=stage.stage.id,
+                    channel=channel,
+                    emotion=emotion,
+                    nested_index=position,
+                    origin=self.origin(line),
+                    **{name: values.get(name, "") for name in ("barrier", "solution", "owner", "kpi")},
+                )
+            )
+        )

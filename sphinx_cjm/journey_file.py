@@ -1,0 +1,139 @@
+"""``journey :file:``: a journey read from a YAML or CSV file (:mod:`sphinx_cjm.files`).
+
+The file's objects go into the domain like directive-born ones, with the document of
+the ``journey`` directive as ``docname`` and the file and line as ``source``/``lineno``;
+their descriptions are rendered inside the journey, so links and roles land there.
+The directive's own title argument and options override the file's values.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+
+from . import directives, files, model
+from .domain import warn
+from .i18n import CHANNEL_LABELS, FIELD_LABELS, lane_label
+
+if TYPE_CHECKING:
+    from .directives import JourneyDirective
+
+
+def load(directive: JourneyDirective) -> files.JourneyFile | None:
+    """Read the ``:file:`` of a journey directive and store its objects; None if it cannot be read."""
+    env = directive.env
+    option = directive.options["file"].strip()
+    path = Path(env.relfn2path(option, env.docname)[1]).resolve() if option else None
+    if path is None or not path.is_relative_to(Path(env.srcdir).resolve()):
+        warn(f"journey: :file: {option!r} must name a file inside the source directory; it is not read", "file", directive.get_location())
+        return None
+    # Also when missing: the page is then read again on every build until the file appears.
+    env.note_dependency(path)
+    if not path.is_file():
+        warn(f"journey: :file: {option!r} not found", "file", directive.get_location())
+        return None
+    lanes = None
+    if directive.options.get("lanes"):
+        lanes, problems = model.parse_lanes(directive.options["lanes"], directive.config.cjm_default_lanes)
+        directive.warn(problems)
+    overrides = files.Overrides(
+        title=directive.arguments[0].strip() if directive.arguments else "",
+        id=directive.options.get("id", "").strip(),
+        persona=directive.options.get("persona", "").strip(),
+        lanes=lanes,
+        stage_order=model.split_list(directive.options.get("stages")),
+    )
+    directive.warn(model.check_id(overrides.id) if overrides.id else [])
+    settings = files.Settings(
+        scale=tuple(directive.config.cjm_emotion_scale),
+        default_lanes=directive.config.cjm_default_lanes,
+        max_bytes=directive.config.cjm_file_max_bytes,
+        lane_labels=directive.config.cjm_lane_labels,
+    )
+    loaded = files.load(path, settings, overrides, env.docname)
+    for problem in loaded.problems:
+        # Sphinx takes a location without a line for a docname; a whole-file problem points at line 1.
+        warn(f"journey file: {problem.message}", problem.subtype, f"{path}:{problem.line or 1}")
+    if loaded.journey is None:
+        return None
+    domain = directive.domain
+    if loaded.persona:
+        domain.add("persona", loaded.persona)
+    for stage in loaded.stages:
+        domain.add("stage", stage.stage)
+        for point in stage.touchpoints:
+            domain.add("touchpoint", point.touchpoint)
+    # Stages nested in the directive's body come after the file's.
+    env.temp_data.setdefault("cjm:nested", {})[(directives.JOURNEY_CONTEXT, loaded.journey.id)] = len(loaded.stages)
+    return loaded
+
+
+def paragraphs(text: str) -> list[nodes.paragraph]:
+    """Plain text, blank lines separating paragraphs (never parsed as markup)."""
+    return [nodes.paragraph(p.strip(), p.strip()) for p in text.split("\n\n") if p.strip()]
+
+
+def box(kind: str, record: model.Stage | model.Touchpoint | model.Persona) -> nodes.container:
+    """The object's description box, like a directive's, located at the file's line."""
+    container = nodes.container(classes=["cjm", f"cjm-{kind}"], ids=[record.id])
+    container.source, container.line = record.origin.source, record.origin.lineno
+    container += nodes.rubric(record.title, record.title, classes=[f"cjm-{kind}-title"])
+    return container
+
+
+def text_field(name: str, value: object) -> nodes.field:
+    return directives.field(str(FIELD_LABELS[name]), nodes.paragraph(str(value), str(value)))
+
+
+def intro_nodes(loaded: files.JourneyFile) -> list[nodes.Node]:
+    """The journey's description from the file, shown before its table."""
+    return list(paragraphs(loaded.description))
+
+
+def detail_nodes(directive: JourneyDirective, loaded: files.JourneyFile) -> list[nodes.Node]:
+    """The file's persona, stages and touchpoints with their descriptions, after the table."""
+    result: list[nodes.Node] = []
+    if loaded.persona:
+        card = box("persona", loaded.persona)
+        if loaded.persona.segment:
+            card += nodes.field_list("", text_field("segment", loaded.persona.segment))
+        card += paragraphs(loaded.persona_description)
+        result.append(card)
+    for stage in loaded.stages:
+        result.append(stage_box(stage, directive.config.cjm_lane_labels))
+    return result
+
+
+def stage_box(loaded: files.FileStage, lane_labels: dict[str, str]) -> nodes.container:
+    stage = loaded.stage
+    container = box("stage", stage)
+    fields = nodes.field_list()
+    for lane, items in stage.lanes.items():
+        fields += directives.field(lane_label(lane, lane_labels), *directives.items_body(items))
+    if stage.emotion is not None:
+        fields += text_field("emotion", stage.emotion)
+    if fields.children:
+        container += fields
+    container += paragraphs(loaded.description)
+    for point in loaded.touchpoints:
+        container += touchpoint_box(point)
+    return container
+
+
+def touchpoint_box(loaded: files.FileTouchpoint) -> nodes.container:
+    touchpoint = loaded.touchpoint
+    container = box("touchpoint", touchpoint)
+    fields = nodes.field_list()
+    if touchpoint.channel:
+        fields += text_field("channel", CHANNEL_LABELS[touchpoint.channel])
+    if touchpoint.emotion is not None:
+        fields += text_field("emotion", touchpoint.emotion)
+    for name in ("barrier", "solution", "owner", "kpi"):
+        if getattr(touchpoint, name):
+            fields += text_field(name, getattr(touchpoint, name))
+    if fields.children:
+        container += fields
+    container += paragraphs(loaded.description)
+    return container

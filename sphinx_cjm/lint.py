@@ -1,0 +1,119 @@
+"""Checks run once reading is over: coverage lint (opt-in) and data problems found late.
+
+Coverage lint answers "what is this map still missing?" as ``cjm.coverage``
+warnings, each behind its own switch in ``cjm_lint`` (all off by default, so ``-W``
+fails only on what a team opted into)::
+
+    cjm_lint = ["barrier-without-solution", "stage-without-kpi"]   # or ["all"]
+    cjm_lint = {"barrier-without-solution": True}                   # or a dict
+
+Running from ``env-check-consistency`` rather than while reading keeps the warnings
+in one order with ``-j`` builds and repeats them on every incremental build that
+reads anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+from . import model
+from .domain import CJMDomain, record_location, warn
+from .registers import barrier_entries
+
+ALL = "all"
+Finding = tuple[str, Any]  # message, location
+
+
+def stages(domain: CJMDomain) -> Iterator[tuple[model.AssembledJourney, model.AssembledStage]]:
+    for journey_id in domain.objects("journey"):
+        assembled = domain.assembled(journey_id)
+        for stage in assembled.stages if assembled else []:
+            yield assembled, stage
+
+
+def stage_without_touchpoints(domain: CJMDomain) -> Iterator[Finding]:
+    for journey, stage in stages(domain):
+        if not stage.touchpoints:
+            yield f"journey {journey.journey.id!r}: stage {stage.stage.id!r} has no touchpoints", record_location(stage.stage)
+
+
+def barrier_without_solution(domain: CJMDomain) -> Iterator[Finding]:
+    for journey, stage in stages(domain):
+        for entry in barrier_entries(stage):
+            if entry.barrier and not entry.solution:
+                where = entry.touchpoint or stage.stage
+                yield (
+                    f"journey {journey.journey.id!r}, stage {stage.stage.id!r}: barrier {entry.barrier!r:.80} has no solution",
+                    record_location(where),
+                )
+
+
+def touchpoint_without_emotion(domain: CJMDomain) -> Iterator[Finding]:
+    for touchpoint in domain.objects("touchpoint").values():
+        if touchpoint.emotion is None:
+            yield f"touchpoint {touchpoint.id!r} has no emotion", record_location(touchpoint)
+
+
+def stage_without_kpi(domain: CJMDomain) -> Iterator[Finding]:
+    for journey, stage in stages(domain):
+        if not stage.stage.lanes.get("kpis") and not any(t.kpi for t in stage.touchpoints):
+            yield f"journey {journey.journey.id!r}: stage {stage.stage.id!r} has no KPI", record_location(stage.stage)
+
+
+def journey_without_persona(domain: CJMDomain) -> Iterator[Finding]:
+    for journey in domain.objects("journey").values():
+        if not journey.persona:
+            yield f"journey {journey.id!r} has no persona", record_location(journey)
+
+
+#: Switch name -> check, in the order their warnings are given.
+LINT_CHECKS: dict[str, Callable[[CJMDomain], Iterator[Finding]]] = {
+    "stage-without-touchpoints": stage_without_touchpoints,
+    "barrier-without-solution": barrier_without_solution,
+    "touchpoint-without-emotion": touchpoint_without_emotion,
+    "stage-without-kpi": stage_without_kpi,
+    "journey-without-persona": journey_without_persona,
+}
+
+
+def enabled_switches(setting: Any) -> list[str]:
+    """The switches ``cjm_lint`` turns on, in ``LINT_CHECKS`` order; unknown names warn."""
+    if isinstance(setting, dict):
+        names = [name for name, on in setting.items() if on]
+    elif isinstance(setting, (list, tuple, set, frozenset)):
+        names = list(setting)
+    else:
+        warn(f"cjm_lint must be a list of switch names or a dict of them, not {type(setting).__name__}", "option", None)
+        return []
+    for name in sorted(map(str, names)):
+        if name != ALL and name not in LINT_CHECKS:
+            warn(f"cjm_lint: unknown switch {name!r}; switches: {', '.join([ALL, *LINT_CHECKS])}", "option", None)
+    return [name for name in LINT_CHECKS if ALL in names or name in names]
+
+
+def report_data_problems(domain: CJMDomain) -> None:
+    """Problems that need the whole project: stage templates, untitled stages, KPI values."""
+    for journey, problem in domain.template_problems():
+        warn(f"journey {journey.id!r}: {problem.message}", problem.subtype, record_location(journey))
+    for stage in domain.objects("stage").values():
+        if not stage.title:
+            warn(
+                f"stage {stage.id!r} has no title and is not a stage of its journey's template",
+                "option",
+                record_location(stage),
+            )
+        for item in stage.lanes.get("kpis", []):
+            for problem in model.parse_kpi(item)[1]:
+                warn(f"stage {stage.id!r}: {problem.message}", problem.subtype, record_location(stage))
+
+
+def check_project(app: Sphinx, env: BuildEnvironment) -> None:
+    domain: CJMDomain = env.get_domain("cjm")  # type: ignore[assignment]
+    report_data_problems(domain)
+    for switch in enabled_switches(app.config.cjm_lint):
+        for message, location in LINT_CHECKS[switch](domain):
+            warn(f"{message} [lint: {switch}]", "coverage", location)

@@ -1,0 +1,281 @@
+"""The registers a finished map ends with: ``touchpoint-index`` and ``barrier-list``.
+
+Both directives leave a placeholder; a post-transform fills it once every document
+has been read, with plain docutils tables whose links are ``pending_xref`` nodes, so
+HTML, LaTeX and text builders all render them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.docutils import SphinxDirective
+
+from . import model
+from .directives import xref
+from .domain import CJMDomain, warn
+from .i18n import FIELD_LABELS, REGISTER_LABELS
+
+SORT_ORDERS = ("stage", "emotion")
+#: Channel groups in the order shown; '' holds touchpoints without a channel.
+CHANNEL_GROUPS = ("online", "offline", "")
+NO_CHANNEL = "none"
+
+
+class touchpoint_index(nodes.General, nodes.Element):
+    """Where a touchpoint index goes: ``journeys``, ``channels`` and ``sort`` as given."""
+
+
+class barrier_list(nodes.General, nodes.Element):
+    """Where a barrier list goes: ``journeys`` and ``owner`` as given."""
+
+
+# --- what the registers list -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TouchpointEntry:
+    touchpoint: model.Touchpoint
+    journey: model.Journey | None
+    stage: model.Stage | None
+    #: Journey, stage and touchpoint order, for ``:sort: stage``.
+    position: tuple
+
+
+@dataclass(frozen=True)
+class BarrierEntry:
+    barrier: str
+    solution: str
+    owner: str
+    #: The touchpoint the barrier was written on; None for a stage's ``:barriers:`` item.
+    touchpoint: model.Touchpoint | None
+
+
+def barrier_entries(stage: model.AssembledStage) -> list[BarrierEntry]:
+    """A stage's barriers with their solutions and owners.
+
+    The stage's own ``:barriers:``, ``:solutions:`` and ``:owners:`` items pair by
+    position (the second solution answers the second barrier); a single owner owns
+    every fix of the stage. A solution beyond the last barrier is listed on its own.
+    Then each touchpoint with a barrier or a solution, with its ``:owner:``.
+    """
+    lanes = stage.stage.lanes
+    barriers, solutions, owners = (lanes.get(lane, []) for lane in ("barriers", "solutions", "owners"))
+    entries = []
+    for n in range(max(len(barriers), len(solutions))):
+        owner = owners[n] if n < len(owners) else (owners[0] if len(owners) == 1 else "")
+        entries.append(BarrierEntry(_at(barriers, n), _at(solutions, n), owner, None))
+    for point in stage.touchpoints:
+        if point.barrier or point.solution:
+            entries.append(BarrierEntry(point.barrier, point.solution, point.owner, point))
+    return entries
+
+
+def _at(items: list[str], n: int) -> str:
+    return items[n] if n < len(items) else ""
+
+
+def same_owner(owner: str, wanted: str) -> bool:
+    return " ".join(owner.split()).casefold() == " ".join(wanted.split()).casefold()
+
+
+def touchpoint_entries(domain: CJMDomain, journey_ids: list[str] | None) -> list[TouchpointEntry]:
+    """Touchpoints of the chosen journeys; with None, of all, and those outside any journey."""
+    entries: list[TouchpointEntry] = []
+    placed: set[str] = set()
+    for journey_rank, journey_id in enumerate(domain.objects("journey") if journey_ids is None else journey_ids):
+        assembled = domain.assembled(journey_id)
+        for stage_rank, stage in enumerate(assembled.stages if assembled else []):
+            for point_rank, point in enumerate(stage.touchpoints):
+                placed.add(point.id)
+                position = (journey_rank, stage_rank, point_rank)
+                entries.append(TouchpointEntry(point, assembled.journey, stage.stage, position))
+    if journey_ids is None:
+        for point in domain.objects("touchpoint").values():
+            if point.id not in placed:
+                stage = domain.get("stage", point.stage)
+                entries.append(TouchpointEntry(point, None, stage, (len(entries), 0, 0)))
+    return entries
+
+
+# --- directives ------------------------------------------------------------------------------
+
+
+class RegisterDirective(SphinxDirective):
+    """Shared plumbing: the ``:journey:`` option, a placeholder noted as showing every journey."""
+
+    placeholder: ClassVar[type[nodes.Element]]
+    has_content = False
+
+    def warn(self, message: str) -> None:
+        warn(f"{self.name}: {message}", "option", self.get_location())
+
+    def make_placeholder(self, **attributes: Any) -> list[nodes.Node]:
+        node = self.placeholder(journeys=model.split_list(self.options.get("journey")), **attributes)
+        self.set_source_info(node)
+        self.env.get_domain("cjm").note_use(self.env.docname, "registers", "")  # type: ignore[attr-defined]
+        return [node]
+
+
+class TouchpointIndexDirective(RegisterDirective):
+    """``.. touchpoint-index::`` every touchpoint, grouped by channel."""
+
+    placeholder = touchpoint_index
+    option_spec: ClassVar[dict[str, Any]] = {
+        "journey": directives.unchanged,
+        "channel": directives.unchanged,
+        "sort": directives.unchanged,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        channels = []
+        for name in model.split_list(self.options.get("channel", "").lower()):
+            channel = "" if name == NO_CHANNEL else name
+            if channel not in CHANNEL_GROUPS:
+                self.warn(f"unknown channel {name!r:.40}; use online, offline or {NO_CHANNEL}")
+            elif channel not in channels:
+                channels.append(channel)
+        sort = self.options.get("sort", "").strip().lower() or SORT_ORDERS[0]
+        if sort not in SORT_ORDERS:
+            self.warn(f"unknown sort order {sort!r:.40}; use {' or '.join(SORT_ORDERS)}")
+            sort = SORT_ORDERS[0]
+        return self.make_placeholder(channels=channels, sort=sort)
+
+
+class BarrierListDirective(RegisterDirective):
+    """``.. barrier-list::`` the register of barriers and their solutions."""
+
+    placeholder = barrier_list
+    option_spec: ClassVar[dict[str, Any]] = {"journey": directives.unchanged, "owner": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        return self.make_placeholder(owner=" ".join(self.options.get("owner", "").split()))
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+
+def text_paragraph(text: str) -> nodes.paragraph:
+    return nodes.paragraph(text, text)
+
+
+def link(kind: str, record: model.Journey | model.Stage | model.Touchpoint | None) -> list[nodes.Node]:
+    return [nodes.paragraph("", "", xref(kind, record.id, record.title))] if record else []
+
+
+def register_table(classes: list[str], headers: Iterable[str], rows: Iterable[nodes.row], widths: Iterable[int]) -> nodes.table:
+    table = nodes.table(classes=["cjm-register-table", *classes])
+    widths = list(widths)
+    group = nodes.tgroup(cols=len(widths))
+    table += group
+    group += [nodes.colspec(colwidth=width) for width in widths]
+    group += nodes.thead("", nodes.row("", *(nodes.entry("", text_paragraph(h)) for h in headers)))
+    group += nodes.tbody("", *rows)
+    return table
+
+
+def build_touchpoint_index(entries: list[TouchpointEntry], channels: list[str], sort: str) -> list[nodes.Node]:
+    if sort == "emotion":  # the lowest first: the dips are where the work is
+        entries = sorted(entries, key=lambda e: (e.touchpoint.emotion is None, e.touchpoint.emotion or 0, e.position))
+    else:
+        entries = sorted(entries, key=lambda e: e.position)
+    headers = [str(REGISTER_LABELS["touchpoint"]), *(str(FIELD_LABELS[f]) for f in ("journey", "stage", "emotion"))]
+    result: list[nodes.Node] = []
+    for channel in channels or CHANNEL_GROUPS:
+        group = [e for e in entries if e.touchpoint.channel == channel]
+        if not group:
+            continue
+        label = str(REGISTER_LABELS[f"group-{channel}"])
+        result.append(nodes.rubric(label, label, classes=["cjm-channel-group", f"cjm-channel-{channel or NO_CHANNEL}"]))
+        rows = []
+        for entry in group:
+            emotion = entry.touchpoint.emotion
+            rows.append(
+                nodes.row(
+                    "",
+                    nodes.entry("", *link("touchpoint", entry.touchpoint)),
+                    nodes.entry("", *link("journey", entry.journey)),
+                    nodes.entry("", *link("stage", entry.stage)),
+                    nodes.entry("", *([text_paragraph(str(emotion))] if emotion is not None else [])),
+                )
+            )
+        result.append(register_table([f"cjm-channel-{channel or NO_CHANNEL}"], headers, rows, (30, 30, 30, 10)))
+    return result
+
+
+def barrier_rows(stage: model.AssembledStage, entries: list[BarrierEntry]) -> list[nodes.row]:
+    rows = []
+    for n, entry in enumerate(entries):
+        row = nodes.row()
+        if n == 0:  # the stage cell spans the stage's rows: the register is grouped by stage
+            row += nodes.entry("", *link("stage", stage.stage), morerows=len(entries) - 1)
+        row += nodes.entry("", *([text_paragraph(entry.barrier)] if entry.barrier else []))
+        if entry.solution:
+            row += nodes.entry("", text_paragraph(entry.solution))
+        else:
+            mark = str(REGISTER_LABELS["no-solution"])
+            row += nodes.entry("", nodes.paragraph("", "", nodes.strong(mark, mark, classes=["cjm-no-solution"])))
+            row["classes"].append("cjm-unsolved")
+        row += nodes.entry("", *([text_paragraph(entry.owner)] if entry.owner else []))
+        row += nodes.entry("", *link("touchpoint", entry.touchpoint))
+        rows.append(row)
+    return rows
+
+
+def build_barrier_list(journeys: list[model.AssembledJourney], owner: str) -> list[nodes.Node]:
+    headers = [str(FIELD_LABELS[f]) for f in ("stage", "barrier", "solution", "owner")]
+    headers.append(str(REGISTER_LABELS["touchpoint"]))
+    result: list[nodes.Node] = []
+    for assembled in journeys:
+        rows = []
+        for stage in assembled.stages:
+            entries = [e for e in barrier_entries(stage) if not owner or same_owner(e.owner, owner)]
+            rows += barrier_rows(stage, entries) if entries else []
+        if rows:
+            journey = assembled.journey
+            result.append(nodes.rubric("", "", xref("journey", journey.id, journey.title), classes=["cjm-register-journey"]))
+            result.append(register_table([], headers, rows, (18, 26, 26, 15, 15)))
+    return result
+
+
+class ResolveRegisters(SphinxPostTransform):
+    """Fill ``touchpoint-index`` and ``barrier-list`` placeholders from the whole project."""
+
+    # Before ReferencesResolver (10), so the links made here are resolved too.
+    default_priority = 6
+
+    def run(self, **kwargs: Any) -> None:
+        domain: CJMDomain = self.env.get_domain("cjm")  # type: ignore[assignment]
+        for node in list(self.document.findall(touchpoint_index)):
+            journey_ids = self.chosen_journeys(domain, node)
+            content = build_touchpoint_index(touchpoint_entries(domain, journey_ids), node["channels"], node["sort"])
+            self.replace(node, "cjm-touchpoint-index", content, "no-touchpoints")
+        for node in list(self.document.findall(barrier_list)):
+            journey_ids = self.chosen_journeys(domain, node)
+            journeys = [domain.assembled(j) for j in (domain.objects("journey") if journey_ids is None else journey_ids)]
+            content = build_barrier_list([j for j in journeys if j], node["owner"])
+            self.replace(node, "cjm-barrier-list", content, "no-barriers")
+
+    @staticmethod
+    def chosen_journeys(domain: CJMDomain, node: nodes.Element) -> list[str] | None:
+        """The known journeys of ``:journey:``; None when the option is not given."""
+        if not node["journeys"]:
+            return None
+        known = []
+        for journey_id in node["journeys"]:
+            if domain.get("journey", journey_id) is None:
+                warn(f"{node.tagname.replace('_', '-')}: unknown journey id {journey_id!r}", "ref", node)
+            elif journey_id not in known:
+                known.append(journey_id)
+        return known
+
+    @staticmethod
+    def replace(node: nodes.Element, class_name: str, content: list[nodes.Node], empty_label: str) -> None:
+        if not content:
+            content = [text_paragraph(str(REGISTER_LABELS[empty_label]))]
+        node.replace_self(nodes.container("", *content, classes=["cjm-register", class_name]))

@@ -1,0 +1,3 @@
+extensions = ["sphinx_cjm"]
+project = "Blueprint"
+show_warning_types = True

@@ -1,0 +1,3 @@
+project = "Front doors"
+extensions = ["sphinx_cjm"]
+show_warning_types = True

@@ -1,0 +1,3 @@
+extensions = ["sphinx_cjm"]
+project = "Registers"
+show_warning_types = True

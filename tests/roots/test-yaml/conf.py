@@ -1,0 +1,2 @@
+extensions = ["sphinx_cjm"]
+show_warning_types = True

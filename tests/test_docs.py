@@ -1,0 +1,227 @@
+"""The documentation site, its recipes (GitHub Pages, Read the Docs, sphinx-autobuild) and the PDF.
+
+The docs are built as `make docs` builds them (with -W), and their pages are checked
+against the code: every directive option, config value and warning type of the
+installed extension must be documented.
+"""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+EXAMPLES = ROOT / "examples"
+
+
+def sphinx_build(*args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", *args], capture_output=True, text=True, timeout=timeout
+    )
+
+
+@pytest.fixture(scope="module")
+def docs_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("docs") / "html"
+    result = sphinx_build("-b", "html", str(DOCS), str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    return out
+
+
+def warning_subtypes_in_code() -> set[str]:
+    """Every `cjm.*` subtype the package can emit: Problem("x", ...), warn(..., "x", ...) and the like."""
+    found = set()
+    for path in (ROOT / "sphinx_cjm").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            position = {"Problem": 0, "FileProblem": 0, "problem": 0, "warn": 1}.get(name)
+            if position is None or len(node.args) <= position:
+                continue
+            value = node.args[position]
+            if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value.isalpha():
+                found.add(value.value)
+    return found
+
+
+@pytest.mark.sphinx("html", testroot="basic")
+def test_reference_documents_every_option_and_config_value(app, docs_html: Path) -> None:
+    directives_page = (docs_html / "reference" / "directives.html").read_text(encoding="utf-8")
+    registered = app.registry.domain_directives["cjm"]
+    assert {"persona", "journey", "stage", "touchpoint", "journey-table", "emotion-curve"} <= set(registered)
+    for name, directive in registered.items():
+        assert f'id="{name}"' in directives_page, f"no section for {name}"
+        for option in getattr(directive, "option_spec", None) or {}:
+            assert f"<code class=\"docutils literal notranslate\"><span class=\"pre\">:{option}:</span></code>" in directives_page, (
+                f"{name} :{option}: is not in the reference"
+            )
+    config_page = (docs_html / "reference" / "config.html").read_text(encoding="utf-8")
+    names = [n for n in app.config.values if n.startswith("cjm_")]
+    assert "cjm_emotion_scale" in names
+    for name in names:
+        assert f'<span class="pre">{name}</span>' in config_page, f"{name} is not in the reference"
+    # The generated default is the real one, not a hand-written copy.
+    assert "<span class=\"pre\">(-2,</span>" in config_page and "<span class=\"pre\">'cjm.json'</span>" in config_page
+
+
+def test_warning_page_lists_every_subtype(docs_html: Path) -> None:
+    page = (docs_html / "reference" / "warnings.html").read_text(encoding="utf-8")
+    subtypes = warning_subtypes_in_code()
+    assert {"ref", "emotion", "option", "duplicate", "yaml", "csv"} <= subtypes
+    for subtype in sorted(subtypes):
+        assert f"cjm.{subtype}" in page, f"cjm.{subtype} is not documented"
+    assert 'suppress_warnings</span> <span class="o">=</span> <span class="p">[</span><span class="s2">"cjm.coverage"' in page
+
+
+def test_tutorial_map_is_a_real_map(docs_html: Path) -> None:
+    page = (docs_html / "tutorial" / "map.html").read_text(encoding="utf-8")
+    assert 'class="cjm-journey-table' in page and 'class="cjm-emotion-curve' in page
+    for anchor in ("tut-review", "tut-checkout", "tut-locker-sms", "tut-subscription-email"):
+        assert f'id="{anchor}"' in page
+    steps = (docs_html / "tutorial" / "index.html").read_text(encoding="utf-8")
+    # Each step quotes the source of the finished map, and the table shown elsewhere links back.
+    assert steps.count('class="highlight-rst notranslate"') >= 5
+    assert 'href="map.html#tut-locker-sms"' in steps
+    export = (docs_html / "cjm.json").read_text(encoding="utf-8")
+    assert '"id": "tut-subscription"' in export
+
+
+def test_gallery_publishes_the_example_site(docs_html: Path) -> None:
+    gallery = (docs_html / "gallery" / "clinic.html").read_text(encoding="utf-8")
+    assert 'href="../examples/clinic/index.html"' in gallery
+    clinic = (docs_html / "examples" / "clinic" / "comparison.html").read_text(encoding="utf-8")
+    assert 'class="cjm-emotion-curve' in clinic
+    wholesale = (docs_html / "examples" / "wholesale" / "map.html").read_text(encoding="utf-8")
+    assert "Точки контакта" in wholesale, "the case study keeps its own language"
+    assert 'class="cjm-journey-table' in wholesale
+
+
+def test_github_pages_workflow_builds_with_W_and_deploys() -> None:
+    workflow = yaml.safe_load((DOCS / "recipes" / "github-pages.yml").read_text(encoding="utf-8"))
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert {"push", "pull_request"} <= set(triggers)
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    build = workflow["jobs"]["build"]["steps"]
+    uses = [step.get("uses", "").split("@")[0] for step in build]
+    assert uses[:2] == ["actions/checkout", "actions/setup-python"]
+    commands = [step["run"] for step in build if "run" in step]
+    build_command = next(c for c in commands if "sphinx" in c)
+    assert " -W " in build_command and "-b html docs docs/_build/html" in build_command
+    upload = next(step for step in build if step.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert upload["with"]["path"] == "docs/_build/html"
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
+    assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
+    assert any('".[docs]"' in c for c in commands), "the install step installs the docs extra"
+
+
+def test_readthedocs_config_points_at_the_docs() -> None:
+    config = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text(encoding="utf-8"))
+    assert config["version"] == 2
+    assert config["sphinx"] == {"configuration": "docs/conf.py", "fail_on_warning": True}
+    assert (ROOT / config["sphinx"]["configuration"]).is_file()
+    install = config["python"]["install"][0]
+    assert install["method"] == "pip" and install["path"] == "."
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    for extra in install["extra_requirements"]:
+        assert f"\n{extra} = [" in pyproject, f"no {extra!r} extra in pyproject.toml"
+    assert "furo" in pyproject.split("\ndocs = [", 1)[1].split("]", 1)[0]
+
+
+def test_example_builds_to_latex_and_pdf(tmp_path: Path) -> None:
+    out = tmp_path / "latex"
+    result = sphinx_build("-b", "latex", "-D", "latex_engine=xelatex", str(EXAMPLES), str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    tex = next(out.glob("*.tex")).read_text(encoding="utf-8")
+    assert "\\begin{document}" in tex and "Линия видимости" in tex
+    assert tex.count("\\sphinxincludegraphics") >= 3  # the curves, as PDF figures
+    assert len(list(out.glob("cjm-curve-*.pdf"))) >= 3
+    if not (shutil.which("latexmk") and shutil.which("xelatex") and shutil.which("pdftotext")):
+        pytest.skip("latexmk, xelatex or poppler-utils not installed: LaTeX checked, PDF not built")
+    run = subprocess.run(
+        ["latexmk", "-pdfxe", "-interaction=nonstopmode", "-halt-on-error", next(out.glob("*.tex")).name],
+        cwd=out, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-3000:]
+    pdf = next(p for p in out.glob("*.pdf") if not p.name.startswith("cjm-curve-"))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = text.split("\f")
+    assert len(pages) > 20
+    # The wholesale map's table and the clinic's comparison reach paper, in Russian.
+    assert any("Действия внутри" in page and "Линия видимости" in page for page in pages)
+    assert any("Петля лояльности" in page for page in pages)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "3", str(pdf), str(out / "page")], check=True, timeout=60)
+    assert len(list(out.glob("page-*.png"))) == 3
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback only)
+        return response.read().decode("utf-8")
+
+
+def test_sphinx_autobuild_rebuilds_an_edited_touchpoint(tmp_path: Path) -> None:
+    autobuild = Path(sys.executable).with_name("sphinx-autobuild")
+    if not autobuild.exists():
+        pytest.skip("sphinx-autobuild is not installed")
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "conf.py").write_text('extensions = ["sphinx_cjm"]\n', encoding="utf-8")
+    page = source / "index.rst"
+    page.write_text(
+        "Map\n===\n\n.. journey:: Ordering\n   :id: j\n\n   .. stage:: Visit\n      :id: j-visit\n\n"
+        "      .. touchpoint:: Sales rep's visit\n         :id: j-rep\n         :emotion: 1\n",
+        encoding="utf-8",
+    )
+    port = free_port()
+    server = subprocess.Popen(
+        [str(autobuild), str(source), str(tmp_path / "out"), "--host", "127.0.0.1", "--port", str(port), "-q"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/index.html"
+    try:
+        deadline = time.monotonic() + 60
+        html = ""
+        while "Sales rep&#39;s visit" not in html and "Sales rep’s visit" not in html:
+            assert time.monotonic() < deadline, "sphinx-autobuild did not serve the page"
+            assert server.poll() is None, "sphinx-autobuild stopped"
+            time.sleep(0.5)
+            try:
+                html = fetch(url)
+            except OSError:
+                continue
+        assert 'id="j-rep"' in html
+        page.write_text(page.read_text(encoding="utf-8").replace("Sales rep's visit", "Rep visit with a tablet"), encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while "Rep visit with a tablet" not in html:
+            assert time.monotonic() < deadline, "the edited touchpoint never showed"
+            time.sleep(0.5)
+            html = fetch(url)
+        # The journey's table, built from the whole project, shows the new title as a link.
+        table = html.split('class="cjm-journey-table', 1)[1].split("</table>", 1)[0]
+        assert 'href="#j-rep"' in table and "Rep visit with a tablet" in table
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)

@@ -1,0 +1,322 @@
+"""Property-based fuzzing: whatever users write, the build ends without a traceback.
+
+Each example is a whole small project (reST or MyST pages, and journey files for
+``:file:``) built in-process. Whatever the input, the build must not raise, every
+warning must be typed (``cjm.*`` from us; ``docutils`` and ``myst.*`` for broken
+directive syntax, which the contract leaves to the parsers), every page must be
+written, ``cjm.json`` must be valid, and user text must never reach HTML or SVG
+unescaped.
+
+The profile is deterministic (``derandomize``, no example database) so CI runs the
+same examples every time; ``CJM_FUZZ_EXAMPLES=500`` explores further by hand, and
+``CJM_FUZZ_SHRINK=1`` shrinks a failing example to its smallest form.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from sphinx.testing.util import SphinxTestApp
+from sphinx.util.console import strip_colors
+
+FUZZ = settings(
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=int(os.environ.get("CJM_FUZZ_EXAMPLES", "15")),
+    # Shrinking a failure can take minutes of builds; CI reports the example as drawn.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate] + ([Phase.shrink] if os.environ.get("CJM_FUZZ_SHRINK") else []),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+)
+
+#: Markup that must come out escaped wherever user text is written.
+INJECTION = '<b class="cjm-fuzz">x</b>'
+IDS = ["shop-owner", "may24", "may24-visit", "may24-rep", "doors", "doors-search", "doors-ad", "бег", "a b", ""]
+LANE_NAMES = ["actions", "goals", "expectations", "positive", "doubts", "negative", "barriers", "solutions",
+              "business-goals", "kpis", "backstage", "owners", "systems", "touchpoints", "emotion", "feelings"]  # fmt: skip
+EMOTIONS = ["1", "-2", "2", "0.5", "0,5", "-0", "2.0001", "9", "nan", "inf", "-inf", "1e309", "1_0", "très", "", " "]
+ROLES = ["journey", "stage", "touchpoint", "persona", "cjm:journey", "cjm:stage", "cjm:touchpoint", "cjm:persona"]
+OPTIONS = {
+    "persona": ["id", "segment"],
+    "journey": ["id", "persona", "lanes", "stages", "no-table", "no-curve", "file"],
+    "stage": ["id", "journey", "emotion", *LANE_NAMES[:13]],
+    "touchpoint": ["id", "stage", "channel", "emotion", "barrier", "solution", "owner", "kpi"],
+    "touchpoint-index": ["journey"],
+    "barrier-list": ["journey"],
+}
+#: Directives that take ids as arguments and have no body.
+ID_DIRECTIVES = ["journey-table", "emotion-curve"]
+FLAGS = {"no-table", "no-curve"}
+FILES = ["journeys/a.yaml", "/journeys/b.csv", "missing.yaml", "../outside.yaml", "journeys/c.txt", "/", ""]
+
+CHARS = st.sampled_from(
+    list("abcXYZ019 -_.,;:!?'\"`*|\\/<>&#%$@~^=+()[]{}") + list("абвЁжщЪ") + ["\t", "\u00a0", "\u200b", "é", "😀", "\u202e"]
+)
+text = st.one_of(st.text(CHARS, max_size=24), st.just(INJECTION))
+value = st.one_of(text, st.sampled_from(IDS), st.sampled_from(EMOTIONS))
+multiline = st.lists(value, min_size=1, max_size=3).map("\n".join)
+title = st.one_of(text, st.sampled_from(["Первый контакт", "Sales rep's visit", "  ", "Café «Ёлка» <1>"]))
+
+
+@st.composite
+def option_values(draw, directive: str) -> list[tuple[str, str | None]]:
+    names = draw(st.lists(st.sampled_from([*OPTIONS[directive], "bogus"]), max_size=5))
+    result = []
+    for name in names:
+        if name in FLAGS:
+            result.append((name, None))
+        elif name == "emotion":
+            result.append((name, draw(st.one_of(st.sampled_from(EMOTIONS), text))))
+        elif name == "channel":
+            result.append((name, draw(st.one_of(st.sampled_from(["online", "offline", "OFFLINE", "phone"]), text))))
+        elif name == "lanes":
+            result.append((name, draw(st.lists(st.sampled_from(LANE_NAMES), max_size=5).map(", ".join))))
+        elif name == "stages":
+            result.append((name, draw(st.one_of(st.lists(st.sampled_from(IDS)).map(" ".join), st.just("template:retail"), text))))
+        elif name == "file":
+            result.append((name, draw(st.sampled_from(FILES))))
+        else:
+            result.append((name, draw(st.one_of(value, multiline))))
+    return result
+
+
+@st.composite
+def role_text(draw, syntax: str) -> str:
+    role = draw(st.sampled_from(ROLES))
+    target = draw(st.one_of(st.sampled_from(IDS), text))
+    if draw(st.booleans()):
+        target = f"{draw(text)} <{target}>"
+    return f":{role}:`{target}`" if syntax == "rst" else f"{{{role}}}`{target}`"
+
+
+@st.composite
+def paragraph(draw, syntax: str) -> str:
+    parts = draw(st.lists(st.one_of(text, role_text(syntax)), min_size=1, max_size=4))
+    line = " ".join(parts).replace("\n", " ")
+    if syntax == "md":
+        line = line.replace(INJECTION, "x")  # raw HTML in Markdown prose is the writer's own choice
+    # A leading word keeps the line a paragraph (not a list, title or directive).
+    return "Text " + line
+
+
+def block(syntax: str, directive: str, children: st.SearchStrategy | None = None) -> st.SearchStrategy:
+    """(directive, argument, options, body) with a body of paragraphs and ``children``."""
+    body = paragraph(syntax) if children is None else st.one_of(paragraph(syntax), children)
+    return st.tuples(st.just(directive), title, option_values(directive), st.lists(body, max_size=3))
+
+
+def document(syntax: str) -> st.SearchStrategy:
+    touchpoint = block(syntax, "touchpoint")
+    stage = block(syntax, "stage", touchpoint)
+    journey = block(syntax, "journey", stage)
+    listing = st.tuples(st.sampled_from(["touchpoint-index", "barrier-list"]), st.just(""), st.one_of(option_values("touchpoint-index")), st.just([]))
+    by_id = st.tuples(st.sampled_from(ID_DIRECTIVES), st.lists(st.sampled_from(IDS), max_size=3).map(" ".join), st.just([]), st.just([]))
+    top = st.one_of(block(syntax, "persona"), journey, stage, touchpoint, listing, by_id, paragraph(syntax))
+    return st.lists(top, min_size=1, max_size=4)
+
+
+# --- rendering the drawn blocks in each syntax ------------------------------------------------------
+
+
+def indented(lines: list[str], spaces: int) -> list[str]:
+    return [" " * spaces + line if line else line for line in lines]
+
+
+def render_rst(node) -> list[str]:
+    if isinstance(node, str):
+        return [node, ""]
+    directive, argument, options, body = node
+    lines = [f".. {directive}:: {argument}".rstrip()]
+    for name, raw in options:
+        first, *rest = (raw or "").split("\n")
+        lines.append(f"   :{name}: {first}".rstrip())
+        lines += [f"      {line}" for line in rest]
+    lines.append("")
+    for child in body:
+        lines += indented(render_rst(child), 3)
+    return lines
+
+
+def depth(node) -> int:
+    return 0 if isinstance(node, str) else 1 + max((depth(child) for child in node[3]), default=0)
+
+
+def render_myst(node) -> list[str]:
+    if isinstance(node, str):
+        return [node, ""]
+    directive, argument, options, body = node
+    # An enclosing fence is longer than every fence inside it; a backtick fence's title may not hold a backtick.
+    fence = (":" if "`" in argument else "`") * (2 + depth(node))
+    lines = [f"{fence}{{{directive}}} {argument}".rstrip()]
+    if any(raw and "\n" in raw for _name, raw in options):
+        lines += ["---", *yaml.safe_dump(dict(options), allow_unicode=True).splitlines(), "---"]
+    else:
+        lines += [f":{name}: {raw or ''}".rstrip() for name, raw in options]
+    lines.append("")
+    for child in body:
+        lines += render_myst(child)
+    return [*lines, fence, ""]
+
+
+# --- journey files ---------------------------------------------------------------------------------
+
+scalar = st.one_of(value, st.integers(-5, 5), st.floats(allow_nan=True, allow_infinity=True), st.booleans(), st.none())
+anything = st.one_of(
+    scalar, st.lists(scalar, max_size=3), st.dictionaries(text, scalar, max_size=3), st.lists(st.dictionaries(text, scalar, max_size=2), max_size=2)
+)
+
+
+def maybe(strategy: st.SearchStrategy) -> st.SearchStrategy:
+    """Mostly the right shape, sometimes anything at all."""
+    return st.one_of(strategy, strategy, strategy, anything)
+
+
+yaml_touchpoint = st.fixed_dictionaries(
+    {"id": maybe(st.sampled_from(IDS)), "title": maybe(title)},
+    optional={"channel": maybe(st.sampled_from(["online", "offline", "phone"])), "emotion": maybe(st.sampled_from([1, -2, 0.5, 3, "0,5"])),
+              "barrier": maybe(text), "solution": maybe(text), "owner": maybe(text), "kpi": maybe(text), "text": maybe(text)},
+)  # fmt: skip
+yaml_stage = st.fixed_dictionaries(
+    {"id": maybe(st.sampled_from(IDS)), "title": maybe(title)},
+    optional={"emotion": maybe(st.sampled_from([1, -1, 9, "x"])), "actions": maybe(st.lists(text, max_size=2)),
+              "kpis": maybe(st.lists(text, max_size=2)), "feelings": maybe(st.lists(text)), "touchpoints": maybe(st.lists(yaml_touchpoint, max_size=3))},
+)  # fmt: skip
+yaml_journey = st.fixed_dictionaries(
+    {"id": maybe(st.sampled_from(IDS)), "title": maybe(title)},
+    optional={"persona": maybe(st.one_of(st.sampled_from(IDS), st.fixed_dictionaries({"id": maybe(st.sampled_from(IDS)), "title": maybe(title)}))),
+              "lanes": maybe(st.lists(st.sampled_from(LANE_NAMES), max_size=4)), "stages": maybe(st.lists(yaml_stage, max_size=3))},
+)  # fmt: skip
+BROKEN_FILES = [
+    b"id: [unclosed\n",
+    b"\tid: tab\n",
+    b"!!python/object:os.system {}\n",
+    b"a: &x [*x]\n",
+    b"--- 1\n--- 2\n",
+    b"\xff\xfe\x00bad utf-8\n",
+    b"",
+    b"stages: 5\n",
+    b"id;title\nx;y\n",
+]
+yaml_file = st.one_of(yaml_journey.map(lambda data: yaml.safe_dump(data, allow_unicode=True).encode()), st.sampled_from(BROKEN_FILES))
+
+CSV_LANES = ["actions", "Actions", "Действия", "touchpoints", "Точки контакта", "emotion", "barriers", "kpis:", "feelings", ""]
+csv_touchpoint = st.lists(st.one_of(text, st.sampled_from(["online", "офлайн", "1", "-3", "x"])), min_size=1, max_size=8).map(" | ".join)
+csv_cell = st.one_of(text, st.sampled_from(EMOTIONS), st.lists(csv_touchpoint, max_size=3).map("\n".join))
+
+
+@st.composite
+def csv_file(draw) -> bytes:
+    """First row the journey and stage titles, then one row per lane; ragged rows, any delimiter and encoding."""
+    header = [draw(title), *draw(st.lists(title, max_size=4))]
+    rows = [header] + draw(st.lists(st.tuples(st.sampled_from(CSV_LANES), st.lists(csv_cell, max_size=6)).map(lambda r: [r[0], *r[1]]), max_size=5))
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=draw(st.sampled_from([",", ";", "\t"]))).writerows(rows)
+    # Spreadsheets export Russian text as UTF-8, UTF-8 with a BOM or Windows-1251.
+    return buffer.getvalue().encode(draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1251"])), errors="replace")
+
+
+journey_file = st.one_of(
+    yaml_file.map(lambda data: ("journeys/a.yaml", data)),
+    st.one_of(csv_file(), st.sampled_from(BROKEN_FILES)).map(lambda data: ("journeys/b.csv", data)),
+)
+
+
+#: Journey files the drawn pages may name with ``:file:`` (ids shared with IDS, so they can clash).
+SAMPLE_FILES = {
+    "journeys/a.yaml": """\
+id: doors
+title: Buying a front door
+persona: {id: homeowner, title: Homeowner, segment: City flats}
+lanes: [actions, touchpoints, barriers, solutions, kpis]
+stages:
+  - id: doors-search
+    title: Search
+    actions: [Searches for doors in the city]
+    kpis: [Click-through of the search ad]
+    touchpoints:
+      - {id: doors-ad, title: Search ad, channel: online, emotion: 0, barrier: No prices in the ad}
+""".encode(),
+    "journeys/b.csv": """\
+Визит в клинику;Первичное осмысление;Оценка;Сделка
+Действия;Ищет клинику рядом с домом;Читает отзывы;Записывается по телефону
+Точки контакта;Поисковая реклама | онлайн | 0;Сайт отзывов | online | -1 | Мало отзывов;Колл-центр | offline | 1
+Эмоция;0;-1;1
+""".encode(),
+}
+
+# --- building ---------------------------------------------------------------------------------------
+
+CONF = 'extensions = ["sphinx_cjm", "myst_parser"]\nmyst_enable_extensions = ["colon_fence"]\nsuppress_warnings = ["toc.not_included"]\n'
+#: Warning types the contract allows: ours, and the parsers' own errors for broken directive syntax.
+ALLOWED_TYPE = re.compile(r"\[(cjm(\.[a-z-]+)?|docutils|myst\.[a-z_]+)\]$")
+WARNING_START = re.compile(r"^(?:\S[^\n]*?: )?(?:WARNING|ERROR|CRITICAL|SEVERE): ", re.MULTILINE)
+
+
+def build(pages: dict[str, str], files: dict[str, bytes] | None = None) -> None:
+    """Build the project; fail with the first broken promise."""
+    with tempfile.TemporaryDirectory() as tmp:
+        srcdir = Path(tmp, "src")
+        srcdir.mkdir()
+        (srcdir / "conf.py").write_text(CONF, encoding="utf-8")
+        toctree = "\n".join(f"   {Path(name).stem}" for name in pages)
+        (srcdir / "index.rst").write_text(f"Fuzz\n====\n\n.. toctree::\n\n{toctree}\n", encoding="utf-8")
+        for name, source in pages.items():
+            (srcdir / name).write_text(source, encoding="utf-8")
+        for name, data in (files or {}).items():
+            Path(srcdir, name).parent.mkdir(parents=True, exist_ok=True)
+            Path(srcdir, name).write_bytes(data)
+        app = SphinxTestApp("html", srcdir=srcdir, builddir=Path(tmp, "build"), status=StringIO(), warning=StringIO(), freshenv=True)
+        try:
+            app.build()
+            warnings = strip_colors(app._warning.getvalue())
+            outdir = Path(app.outdir)
+        finally:
+            app.cleanup()
+        check_output(warnings, outdir, pages)
+
+
+def check_output(warnings: str, outdir: Path, pages: dict[str, str]) -> None:
+    assert "Traceback" not in warnings and "Exception occurred" not in warnings, warnings
+    starts = [m.start() for m in WARNING_START.finditer(warnings)]
+    for start, end in zip(starts, [*starts[1:], len(warnings)]):
+        record = warnings[start:end].strip()
+        assert ALLOWED_TYPE.search(record), f"untyped or foreign warning: {record}"
+    for name in ["index", *(Path(p).stem for p in pages)]:
+        assert (outdir / f"{name}.html").is_file(), name
+    export = json.loads((outdir / "cjm.json").read_text(encoding="utf-8"))
+    assert export["version"] == 1 and isinstance(export["journeys"], list)
+    for written in [*outdir.rglob("*.html"), *outdir.rglob("*.svg")]:
+        assert INJECTION not in written.read_text(encoding="utf-8", errors="replace"), f"unescaped user text in {written.name}"
+
+
+@pytest.mark.parametrize("syntax", ["rst", "md"])
+@FUZZ
+@given(data=st.data())
+def test_any_directives_and_roles_build_without_a_traceback(syntax, data):
+    pages = {}
+    for n in range(data.draw(st.integers(1, 2), label="pages")):
+        blocks = data.draw(document(syntax), label=f"page {n}")
+        render = render_rst if syntax == "rst" else render_myst
+        head = f"Page {n}\n======\n\n" if syntax == "rst" else f"# Page {n}\n\n"
+        pages[f"page{n}.{syntax}"] = head + "\n".join(line for b in blocks for line in render(b)) + "\n"
+    build(pages, SAMPLE_FILES)
+
+
+@FUZZ
+@given(file=journey_file, spelling=st.sampled_from(["{}", "/{}", "./{}", "../src/{}", "../{}"]), options=option_values("journey"))
+def test_any_journey_file_builds_without_a_traceback(file, spelling, options):
+    path, data = file
+    journey = ("journey", "From the file", [("file", spelling.format(path)), *(o for o in options if o[0] != "file")], [])
+    page = "Page\n====\n\n" + "\n".join(render_rst(journey)) + "\n.. journey-table:: doors\n\n.. emotion-curve:: doors\n"
+    build({"page.rst": page}, {path: data})

@@ -1,0 +1,132 @@
+"""Stage templates: ``:stages: template:NAME`` with ids derived from the English titles."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from htmlparse import Page
+
+RETAIL_IDS = [
+    "kitchen-awareness-and-information-search",
+    "kitchen-choosing-a-company",
+    "kitchen-studying-the-site-and-shop",
+    "kitchen-store-visit",
+    "kitchen-contract-or-purchase",
+    "kitchen-delivery-installation-warranty",
+    "kitchen-keeping-in-touch-repeat-purchase",
+]
+NORMATIVE_IDS = [
+    f"clinic-{slug}" for slug in ("first-comprehension", "evaluation", "deal", "experience", "trigger", "loyalty-loop")
+]
+CLASSIC_IDS = [f"sofa-{slug}" for slug in ("awareness", "consideration", "purchase", "retention", "advocacy")]
+
+TITLES = {
+    "en": {
+        "kitchen": [
+            "Awareness and information search",
+            "Choosing a company",
+            "Studying the site and shop",
+            "Store visit",
+            "Measuring and the contract",  # the stage directive's own title replaces the template's
+            "Delivery, installation, warranty",
+            "Keeping in touch, repeat purchase",
+        ],
+        "clinic": ["First comprehension", "Evaluation", "Deal", "Experience", "Trigger", "Loyalty loop"],
+        "sofa": ["Awareness", "Consideration", "Purchase", "Retention", "Advocacy"],
+    },
+    "ru": {
+        "kitchen": [
+            "Осознание потребности и поиск информации",
+            "Выбор компании",
+            "Изучение сайта, соцсетей или магазина",
+            "Посещение магазина",
+            "Measuring and the contract",
+            "Доставка, установка и гарантия",
+            "Поддержание связи и повторная покупка",
+        ],
+        "clinic": ["Первичное осмысление", "Оценка", "Сделка", "Опыт", "Триггер", "Петля лояльности"],
+        "sofa": ["Осведомлённость", "Рассмотрение", "Покупка", "Удержание", "Рекомендации"],
+    },
+}
+
+
+def stages_in_export(app) -> dict[str, list[tuple[str, str]]]:
+    data = json.loads((app.outdir / "cjm.json").read_text(encoding="utf-8"))
+    return {j["id"]: [(s["id"], s["title"]) for s in j["stages"]] for j in data["journeys"]}
+
+
+def check_language(app, language: str) -> None:
+    app.build()
+    stages = stages_in_export(app)
+    # Ids come from the English titles, so they are the same in every language.
+    assert [i for i, _ in stages["kitchen"]] == RETAIL_IDS
+    assert [i for i, _ in stages["clinic"]] == NORMATIVE_IDS
+    assert [i for i, _ in stages["sofa"]][:5] == CLASSIC_IDS
+    for journey, titles in TITLES[language].items():
+        assert [t for _, t in stages[journey]][: len(titles)] == titles
+    kitchen = Page.read(app.outdir / "furniture.html").tables[0]
+    assert kitchen[0][1:] == TITLES[language]["kitchen"]
+    clinic = Page.read(app.outdir / "clinic.html")
+    assert clinic.tables[0][0][1:] == TITLES[language]["clinic"]
+    # A touchpoint written elsewhere joins the templated stage it names by its derived id.
+    touchpoints = clinic.tables[0][3]
+    assert touchpoints[2] == "Price list on the site" and touchpoints[1] == touchpoints[3] == ""
+    # A role to that stage shows the template's title and leads to the journey (the stage has no directive).
+    assert ("#clinic", TITLES[language]["clinic"][1]) in clinic.links
+
+
+@pytest.mark.sphinx("html", testroot="templates")
+def test_templates_in_english(app):
+    check_language(app, "en")
+
+
+@pytest.mark.sphinx("html", testroot="templates", confoverrides={"language": "ru"})
+def test_templates_in_russian(app):
+    check_language(app, "ru")
+
+
+@pytest.mark.sphinx("html", testroot="templates")
+def test_a_stage_directive_fills_a_templated_stage(app):
+    app.build()
+    page = Page.read(app.outdir / "furniture.html")
+    table = page.tables[0]
+    actions = next(row for row in table if row[0] == "Actions")
+    emotion = next(row for row in table if row[0] == "Emotion")
+    assert actions[4] == "Measures the sample cabinets" and emotion[4] == "1"
+    assert actions[5] == "Signs the contract after the measurer's visit"
+    assert [row[1:4] for row in table[1:]] == [["", "", ""]] * (len(table) - 1)
+    # The untitled stage directive is headed by the template's title, linking to its own anchor.
+    html = (app.outdir / "furniture.html").read_text(encoding="utf-8")
+    assert re.search(r'<p class="cjm-stage-title rubric"[^>]*><a [^>]*href="#kitchen-store-visit"[^>]*>.*?Store visit', html, re.S)
+    assert "kitchen-store-visit" in page.ids
+
+
+@pytest.mark.sphinx("html", testroot="templates")
+def test_user_templates_from_conf(app):
+    app.build()
+    # cjm_stage_templates = {"b2b": ["Lead", "Pilot order", {"id": "contract", "title": "Annual contract"}]}
+    # plus a stage listed after the template in :stages:.
+    assert stages_in_export(app)["crm"] == [
+        ("crm-lead", "Lead"),
+        ("crm-pilot-order", "Pilot order"),
+        ("crm-contract", "Annual contract"),
+        ("crm-renewal", "Renewal"),
+    ]
+    actions = next(row for row in Page.read(app.outdir / "saas.html").tables[0] if row[0] == "Actions")
+    assert actions[2] == "Runs the pilot in one warehouse"
+
+
+@pytest.mark.sphinx("html", testroot="templates", freshenv=True)
+def test_unknown_template_and_untitled_stage_warn(app):
+    app.build()
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", w) for w in app._warning.getvalue().splitlines() if "WARNING" in w]
+    assert len(lines) == 2, lines
+    assert re.search(
+        r"saas.rst:18: WARNING: journey 'broken': unknown stage template 'nonexistent'; "
+        r"known templates: b2b, classic, normative, retail \[cjm.option\]$",
+        lines[0],
+    )
+    assert re.search(r"notes.rst:4: WARNING: stage 'sofa-stage-1' has no title .* \[cjm.option\]$", lines[1])
+    assert stages_in_export(app)["broken"] == []
