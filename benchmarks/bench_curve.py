@@ -2,7 +2,7 @@
 
 usage: python benchmarks/bench_curve.py [--figures N] [--repeat R]
 
-Writes three throw-away Sphinx projects with the same N journeys (7 stages, 14
+Writes four throw-away Sphinx projects with the same N journeys (7 stages, 14
 touchpoints each) and builds each with the HTML builder, ``-E``, one process:
 
 - ``baseline``: the journeys with ``:no-curve:`` (what every variant pays anyway);

@@ -13,7 +13,14 @@ from .directives import JourneyDirective, JourneyTableDirective, PersonaDirectiv
 from .domain import CJMDomain, warn_missing_reference
 from .export import write_export
 from .files import DEFAULT_MAX_BYTES
-from .figure import TRANSLATORS, EmotionCurveDirective, ResolveCurvePlaceholders, check_config, emotion_curve
+from .figure import (
+    TRANSLATORS,
+    EmotionCurveDirective,
+    ResolveCurvePlaceholders,
+    check_config,
+    emotion_curve,
+    remove_unused_curves,
+)
 from .i18n import LOCALE_DIR, MESSAGE_CATALOG
 from .latex_styles import add_latex_styles
 from .blueprint import blueprint_line_row, skip_line_row
@@ -81,6 +88,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", add_latex_styles)
     app.connect("warn-missing-reference", warn_missing_reference)
     app.connect("build-finished", write_export)
+    app.connect("build-finished", remove_unused_curves)
     return {
         "version": __version__,
         "env_version": 1,

@@ -35,6 +35,9 @@ def report(loaded: files.JourneyFile, name: str) -> bool:
 
 
 def read(name: str, args: argparse.Namespace) -> files.JourneyFile:
+    low, high = args.scale
+    if not low < high:
+        args.parser.error("--scale LOW must be below HIGH")
     settings = files.Settings(scale=tuple(args.scale), max_bytes=args.max_bytes)
     return files.load(Path(name), settings)
 
@@ -58,8 +61,16 @@ def render(args: argparse.Namespace) -> int:
         return 1
     from .curve import draw_curve  # matplotlib is slow to import; only this command needs it
 
-    Path(args.output).write_bytes(draw_curve([assembled], fmt, title=assembled.journey.title, scale=tuple(args.scale)))
-    print(f"wrote {args.output}")
+    return write(args.output, draw_curve([assembled], fmt, title=assembled.journey.title, scale=tuple(args.scale)))
+
+
+def write(output: str, data: bytes) -> int:
+    try:
+        Path(output).write_bytes(data)
+    except OSError as error:
+        print(f"{output}: cannot write: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"wrote {output}")
     return 0
 
 
@@ -71,9 +82,7 @@ def convert_file(args: argparse.Namespace) -> int:
     report(loaded, args.file)
     if loaded.journey is None:
         return 1
-    Path(args.output).write_text(writer(loaded), encoding="utf-8")
-    print(f"wrote {args.output}")
-    return 0
+    return write(args.output, writer(loaded).encode("utf-8"))
 
 
 def print_schema(args: argparse.Namespace) -> int:

@@ -18,15 +18,20 @@ import json
 import math
 import re
 import textwrap
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import matplotlib
 import numpy as np
+from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.markers import MarkerStyle
 from matplotlib.patches import Polygon, Rectangle
+from matplotlib.text import Text
+from matplotlib.transforms import Affine2D, IdentityTransform, ScaledTranslation
 
 from . import model
 
@@ -207,7 +212,10 @@ def draw_plotted(
         figure = Figure(figsize=figure_size(plotted, size))
         draw_into(figure, plotted, title=title, scale=scale, palette=palette, links=links, messages=messages)
         buffer = io.BytesIO()
-        figure.savefig(buffer, format=fmt, transparent=True, metadata=_METADATA[fmt], dpi=_DPI.get(fmt, 72))
+        with warnings.catch_warnings():
+            if fmt == "svg":  # the browser draws the text, falling back on its own fonts
+                warnings.filterwarnings("ignore", r"Glyph \d+ .* missing from font", UserWarning)
+            figure.savefig(buffer, format=fmt, transparent=True, metadata=_METADATA[fmt], dpi=_DPI.get(fmt, 72))
     data = buffer.getvalue()
     if fmt == "svg":
         # Matplotlib opens links in a new window; the reader expects the page holding the figure.
@@ -247,7 +255,10 @@ def draw_into(
     links: Mapping[str, str] | None = None,
     messages: Mapping[str, str] | None = None,
 ) -> None:
-    """Draw the curve onto an existing figure (a pyplot one in a notebook, say) without saving it."""
+    """Draw the curve onto an existing figure (a pyplot one in a notebook, say) without saving it.
+
+    The figure should be empty: the curve takes all of it, laid out for its size.
+    """
     colours = resolve_palette(palette)
     words = {**DEFAULT_MESSAGES, **(messages or {})}
     links = links or {}
@@ -267,49 +278,38 @@ def draw_into(
         legend_entries.append(plain(words["pain"]))
     legend_columns, legend_labels = legend_layout(legend_entries, figure_width)
     legend_rows = [legend_labels[i : i + legend_columns] for i in range(0, len(legend_labels), legend_columns)]
-    legend_lines = sum(max(label.count("\n") + 1 for label in row) for row in legend_rows)
+    legend_lines = sum(max(map(lines, row)) for row in legend_rows)
     top = _MARGIN + (lines(title_text) * _TITLE_SIZE * _LINE + 6 if title_text else 0)
     bottom = _MARGIN + _TITLE_PAD + max(map(lines, column_titles), default=1) * _FONT_SIZE * _LINE
     bottom += legend_lines * _FONT_SIZE * 1.45 + 8 if legend_lines else 0
     left, right = _MARGIN + 34, _MARGIN
     width_pt, height_pt = figure_width * 72, figure_height * 72
-    axes_size = (max(width_pt - left - right, 36.0), max(height_pt - top - bottom, 36.0))
-    ax = figure.add_axes((left / width_pt, bottom / height_pt, axes_size[0] / width_pt, axes_size[1] / height_pt))
-    ax.set_axis_off()
-    # Room inside the axes for point labels above a peak and below a dip at the ends of the scale.
-    label_lines = max(
-        (lines(wrap(plain(p["title"]), figure_width, columns, font_size=_LABEL_SIZE)) for j in plotted for s in j["stages"] for p in s["points"]),
-        default=1,
-    )
+    area_size = (max(width_pt - left - right, 36.0), max(height_pt - top - bottom, 36.0))
+    # Room inside the plot area for point titles above a peak and below a dip at the ends of the scale.
     pad = (high - low) * 0.08
     if not overlay:  # only a single curve has its points titled
-        points_per_unit = axes_size[1] / (high - low)
-        pad = max(pad, min((label_lines * _LABEL_SIZE * _LINE + 20) / points_per_unit, (high - low) * 0.3))
-    ax.set_xlim(0, max(columns, 1))
-    ax.set_ylim(low - pad, high + pad)
+        label_lines = max(
+            (lines(wrap(plain(p["title"]), figure_width, columns, font_size=_LABEL_SIZE)) for j in plotted for s in j["stages"] for p in s["points"]),
+            default=1,
+        )
+        pad = max(pad, min((label_lines * _LABEL_SIZE * _LINE + 20) / (area_size[1] / (high - low)), (high - low) * 0.3))
+    area = PlotArea(figure, (left, bottom), area_size, (max(columns, 1), (low - pad, high + pad)))
 
-    def to_points(x: float, y: float) -> tuple[float, float]:
-        return x / max(columns, 1) * axes_size[0], (y - low + pad) / (high - low + 2 * pad) * axes_size[1]
-
-    # Stage columns, the positive and negative halves, the zero line. (Artists are added with
-    # add_artist: the limits are set above, and add_patch would work them out again, slowly.)
+    # Stage columns, the positive and negative halves, the zero line.
     for column in range(0, columns, 2):
-        ax.add_artist(Rectangle((column, low - pad), 1, high - low + 2 * pad, color=grid, alpha=0.07, lw=0, zorder=0))
-    positive_half = ax.add_artist(Rectangle((0, baseline), max(columns, 1), high + pad - baseline, color=colours["positive"], alpha=0.07, lw=0, zorder=0))
-    negative_half = ax.add_artist(Rectangle((0, low - pad), max(columns, 1), baseline - low + pad, color=colours["negative"], alpha=0.07, lw=0, zorder=0))
-    ax.add_artist(Line2D([0, max(columns, 1)], [baseline, baseline], color=text_colour, lw=0.9, ls=(0, (4, 3)), zorder=1))
+        area.add(Rectangle((column, low - pad), 1, high - low + 2 * pad, color=grid, alpha=0.07, lw=0, zorder=0))
+    width = max(columns, 1)
+    positive_half = area.add(Rectangle((0, baseline), width, high + pad - baseline, color=colours["positive"], alpha=0.07, lw=0, zorder=0))
+    negative_half = area.add(Rectangle((0, low - pad), width, baseline - low + pad, color=colours["negative"], alpha=0.07, lw=0, zorder=0))
+    area.add(Line2D([0, width], [baseline, baseline], color=text_colour, lw=0.9, ls=(0, (4, 3)), zorder=1))
 
     # Stage titles under their columns, the scale on the left, the title above.
-    below_axes = ax.get_xaxis_transform()
     for column, column_title in enumerate(column_titles):
-        ax.annotate(column_title, (column + 0.5, 0), xycoords=below_axes, xytext=(0, -_TITLE_PAD), textcoords="offset points",
-                    ha="center", va="top", fontsize=_FONT_SIZE, color=text_colour, annotation_clip=False)
-    left_of_axes = ax.get_yaxis_transform()
+        area.text(column + 0.5, low - pad, column_title, (0, -_TITLE_PAD), ha="center", va="top", fontsize=_FONT_SIZE, color=text_colour)
     for value in emotion_ticks(low, high):
-        ax.annotate(signed(value), (0, value), xycoords=left_of_axes, xytext=(-5, 0), textcoords="offset points",
-                    ha="right", va="center", fontsize=_FONT_SIZE - 1, color=text_colour, annotation_clip=False)
-    ax.annotate(plain(words["emotion"]), (0, 0.5), xycoords="axes fraction", xytext=(-(left - _MARGIN), 0), textcoords="offset points",
-                ha="left", va="center", rotation=90, fontsize=_FONT_SIZE, color=text_colour, annotation_clip=False)
+        area.text(0, value, signed(value), (-5, 0), ha="right", va="center", fontsize=_FONT_SIZE - 1, color=text_colour)
+    area.text(0, (low + high) / 2, plain(words["emotion"]), (-(left - _MARGIN), 0), ha="left", va="center", rotation=90,
+              fontsize=_FONT_SIZE, color=text_colour)
     if title_text:
         figure.text(left / width_pt, 1 - _MARGIN / height_pt, title_text, ha="left", va="top",
                     fontsize=_TITLE_SIZE, fontweight="bold", color=text_colour)
@@ -323,47 +323,28 @@ def draw_into(
         if not points:
             continue
         any_points = True
-        xs = [p["x"] for p in points]
-        ys = [p["y"] for p in points]
-        smooth_x, smooth_y = smooth(xs, ys)
-        ax.plot(smooth_x, smooth_y, color=colour, lw=2.2, solid_capstyle="round", zorder=3)
+        smooth_x, smooth_y = smooth([p["x"] for p in points], [p["y"] for p in points])
+        area.add(Line2D(smooth_x, smooth_y, color=colour, lw=2.2, solid_capstyle="round", zorder=3))
         if not overlay:
             # The area between curve and zero, tinted by the half it lies in (clipped to it).
             outline = [(smooth_x[0], baseline), *zip(smooth_x, smooth_y), (smooth_x[-1], baseline)]
             for half, tint in ((positive_half, colours["positive"]), (negative_half, colours["negative"])):
-                area = ax.add_artist(Polygon(outline, closed=True, color=tint, alpha=0.22, lw=0, zorder=2))
-                area.set_clip_path(half)
+                area.add(Polygon(outline, closed=True, color=tint, alpha=0.22, lw=0, zorder=2)).set_clip_path(half)
         touchpoints = [p for p in points if not p["is_stage"]]
+        # A stage's own emotion, where no touchpoint of it is plotted: hollow, to tell it apart.
         stage_points = [p for p in points if p["is_stage"]]
-        if touchpoints:
-            dots = ax.scatter(
-                [p["x"] for p in touchpoints], [p["y"] for p in touchpoints],
-                s=42, color=colour, edgecolors=colour, zorder=5,
-            )
-            dots.set_urls([links.get(p["id"]) for p in touchpoints])
-        if stage_points:
-            # A stage's own emotion, where no touchpoint of it is plotted: hollow, to tell it apart.
-            hollow = ax.scatter(
-                [p["x"] for p in stage_points], [p["y"] for p in stage_points],
-                s=46, marker="D", facecolors="none", edgecolors=colour, linewidths=1.8, zorder=5,
-            )
-            hollow.set_urls([links.get(p["id"]) for p in stage_points])
         pains = [p for p in points if p["pain"]]
         if pains:
             any_pain = True
-            rings = ax.scatter(
-                [p["x"] for p in pains], [p["y"] for p in pains],
-                s=190, facecolors="none", edgecolors=colours["pain"], linewidths=1.8, zorder=6,
-            )
-            rings.set_urls([links.get(p["id"]) for p in pains])
+        area.markers(touchpoints, links, "o", 42, facecolors=colour, edgecolors=colour, linewidths=1.0, zorder=5)
+        area.markers(stage_points, links, "D", 46, facecolors="none", edgecolors=colour, linewidths=1.8, zorder=5)
+        area.markers(pains, links, "o", 190, facecolors="none", edgecolors=colours["pain"], linewidths=1.8, zorder=6)
         if not overlay:
-            label_points(ax, points, to_points, axes_size, figure_width, columns, links, text_colour)
+            label_points(area, points, figure_width, columns, links, text_colour)
 
     if not any_points:
-        ax.text(
-            max(columns, 1) / 2, baseline + (high - low) * 0.25, plain(words["empty"]),
-            ha="center", va="center", fontsize=_FONT_SIZE + 2, color=text_colour, zorder=7,
-        )
+        area.text(width / 2, baseline + (high - low) * 0.25, plain(words["empty"]), (0, 0),
+                  ha="center", va="center", fontsize=_FONT_SIZE + 2, color=text_colour, zorder=7)
     if any_pain:
         handles.append(
             Line2D([], [], ls="none", marker="o", markersize=10, markerfacecolor="none",
@@ -375,6 +356,54 @@ def draw_into(
             handles=shown, labels=legend_labels, loc="lower center", bbox_to_anchor=(0.5, _MARGIN / 2 / height_pt),
             ncols=legend_columns, frameon=False, fontsize=_FONT_SIZE, labelcolor=text_colour, borderpad=0.2,
         )
+
+
+class PlotArea:
+    """The rectangle of the figure the curve is drawn in, with its own data coordinates.
+
+    Artists go straight onto the figure: an Axes would bring ticks, spines and limit
+    bookkeeping the curve does not use, and would cost more than the drawing itself.
+    """
+
+    def __init__(self, figure: Figure, origin: tuple[float, float], size: tuple[float, float], limits: tuple[float, tuple[float, float]]):
+        self.figure, self.size = figure, size
+        self.columns, (self.bottom, self.top) = limits
+        # Data to points from the figure's lower left, then points to the figure's pixels.
+        to_points = (
+            Affine2D()
+            .translate(0, -self.bottom)
+            .scale(size[0] / self.columns, size[1] / (self.top - self.bottom))
+            .translate(*origin)
+        )
+        self.transform = to_points + Affine2D().scale(1 / 72) + figure.dpi_scale_trans
+
+    def add(self, artist: Any) -> Any:
+        artist.set_transform(self.transform)
+        return self.figure.add_artist(artist)
+
+    def points(self, x: Any, y: Any) -> tuple[Any, Any]:
+        """Data coordinates to points from the area's lower left."""
+        return x / self.columns * self.size[0], (y - self.bottom) / (self.top - self.bottom) * self.size[1]
+
+    def text(self, x: float, y: float, text: str, offset: tuple[float, float], **style: Any) -> Text:
+        shift = ScaledTranslation(offset[0] / 72, offset[1] / 72, self.figure.dpi_scale_trans)
+        return self.figure.text(x, y, text, transform=self.transform + shift, **style)
+
+    def markers(self, points: list[dict[str, Any]], links: Mapping[str, str], marker: str, size: float, **style: Any) -> None:
+        """One marker per point, each a link to its object where ``links`` has one."""
+        if not points:
+            return
+        shape = MarkerStyle(marker)
+        markers = PathCollection(
+            (shape.get_path().transformed(shape.get_transform()),),
+            sizes=[size],
+            offsets=[(p["x"], p["y"]) for p in points],
+            offset_transform=self.transform,
+            **style,
+        )
+        markers.set_transform(IdentityTransform())  # marker sizes are in points, as in scatter
+        markers.set_urls([links.get(p["id"]) for p in points])
+        self.figure.add_artist(markers)
 
 
 def lines(text: str) -> int:
@@ -402,10 +431,8 @@ Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in points from the axe
 
 
 def label_points(
-    ax: Any,
+    area: PlotArea,
     points: list[dict[str, Any]],
-    to_points: Any,
-    axes_size: tuple[float, float],
     figure_width: float,
     columns: int,
     links: Mapping[str, str],
@@ -417,9 +444,9 @@ def label_points(
     on the side the curve leaves free); texts are measured from their line counts, so
     this needs no drawing.
     """
-    at = [to_points(p["x"], p["y"]) for p in points]
+    at = [area.points(p["x"], p["y"]) for p in points]
     dense_x, dense_y = smooth([p["x"] for p in points], [p["y"] for p in points], samples=24)
-    curve_x, curve_y = to_points(np.asarray(dense_x), np.asarray(dense_y))
+    curve_x, curve_y = area.points(np.asarray(dense_x), np.asarray(dense_y))
     marks = np.array([(x - 6, y - 6, x + 6, y + 6) for x, y in at])
     placed = np.empty((0, 4))
     for n, point in enumerate(points):
@@ -427,7 +454,7 @@ def label_points(
             continue
         text = wrap(plain(point["title"]), figure_width, columns, font_size=_LABEL_SIZE)
         size = (max(map(len, text.split("\n"))) * _LABEL_SIZE * 0.62 + 2, lines(text) * _LABEL_SIZE * _LINE + 2)
-        area = size[0] * size[1]
+        box_area = size[0] * size[1]
         y = point["y"]
         before = points[n - 1]["y"] if n > 0 else y
         after = points[n + 1]["y"] if n + 1 < len(points) else y
@@ -441,10 +468,10 @@ def label_points(
             order = ["upper right", "lower left", "above", "below", "upper left", "lower right"]
 
         def cost(rank: int, box: Box) -> float:
-            clash = overlaps(box, placed).sum() / area
+            clash = overlaps(box, placed).sum() / box_area
             hidden = np.count_nonzero((curve_x >= box[0] - 2) & (curve_x <= box[2] + 2) & (curve_y >= box[1] - 2) & (curve_y <= box[3] + 2))
             covered = overlaps(box, marks).sum() / 144
-            outside = (area - overlaps(box, np.array([(0, 0, *axes_size)])).sum()) / area
+            outside = (box_area - overlaps(box, np.array([(0, 0, *area.size)])).sum()) / box_area
             # Titles over titles are unreadable, a title over the curve only untidy.
             return 300 * (clash > 0) + 1000 * clash + 3 * hidden + 20 * covered + 200 * outside + rank
 
@@ -452,10 +479,7 @@ def label_points(
         spot, box = min(boxes, key=lambda item: cost(order.index(item[0]), item[1]))
         placed = np.vstack([placed, box])
         offset, ha, va = _LABEL_SPOTS[spot]
-        label = ax.annotate(
-            text, (point["x"], y), xytext=offset, textcoords="offset points", ha=ha, va=va,
-            fontsize=_LABEL_SIZE, color=colour, zorder=7, annotation_clip=False,
-        )
+        label = area.text(point["x"], y, text, offset, ha=ha, va=va, fontsize=_LABEL_SIZE, color=colour, zorder=7)
         label.set_url(links.get(point["id"]))
 
 

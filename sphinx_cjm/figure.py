@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -63,7 +64,9 @@ class EmotionCurveDirective(JourneyDirective):
     }
 
     def run(self) -> list[nodes.Node]:
-        return [self.curve_placeholder(model.split_list(self.arguments[0]))]
+        node = self.curve_placeholder(model.split_list(self.arguments[0]))
+        node["explicit"] = True  # asked for by name: a journey without emotions is worth a warning
+        return [node]
 
 
 # --- from placeholder to data ----------------------------------------------------------------
@@ -94,8 +97,8 @@ class ResolveCurvePlaceholders(SphinxPostTransform):
             return []
         plotted = curve.plotted_data(journeys)
         for journey in plotted:
-            if not curve.curve_points(journey):
-                warn(f"journey {journey['id']!r} has no emotion scores; its curve says so", "emotion", node)
+            if node.get("explicit") and not curve.curve_points(journey):
+                warn(f"emotion-curve: journey {journey['id']!r} has no emotion scores; the figure says so", "emotion", node)
         alt = node.get("alt") or describe(plotted)
         figure = emotion_curve(
             "",
@@ -128,11 +131,11 @@ def describe(plotted: Sequence[Mapping[str, Any]]) -> str:
     if len(plotted) == 1:
         parts = [_("Emotion curve of “%(journey)s” across the stages %(stages)s.") % {"journey": plotted[0]["title"], "stages": stages}]
     else:
-        titles = ", ".join(f"“{j['title']}”" for j in plotted)
+        titles = ", ".join(quoted(j["title"]) for j in plotted)
         parts = [_("Emotion curves of %(journeys)s across the stages %(stages)s.") % {"journeys": titles, "stages": stages}]
     for journey in plotted:
         points = curve.curve_points(journey)
-        prefix = f"“{journey['title']}”: " if len(plotted) > 1 else ""
+        prefix = f"{quoted(journey['title'])}: " if len(plotted) > 1 else ""
         if not points:
             parts.append(prefix + _("No emotion scores yet."))
             continue
@@ -141,6 +144,10 @@ def describe(plotted: Sequence[Mapping[str, Any]]) -> str:
         values = {"lowest": point_text(lowest), "highest": point_text(highest)}
         parts.append(prefix + _("Lowest point: %(lowest)s; highest: %(highest)s.") % values)
     return " ".join(parts)
+
+
+def quoted(title: str) -> str:
+    return _("“%s”") % title
 
 
 def point_text(point: Mapping[str, Any]) -> str:
@@ -263,6 +270,32 @@ TRANSLATORS = {
     "text": (visit_as_text, depart_as_text),
     "man": (visit_as_text, depart_as_text),
 }
+
+
+CURVE_FILE = re.compile(rb"cjm-curve-[0-9a-f]{32}\.(?:svg|pdf|png)")
+#: Files that may refer to curves: pages of the HTML, EPUB, LaTeX and Texinfo builders.
+PAGE_SUFFIXES = {".html", ".xhtml", ".tex", ".texi"}
+
+
+def remove_unused_curves(app: Sphinx, exception: Exception | None) -> None:
+    """Delete curve files no page refers to any more, so an incremental build leaves what a clean one does.
+
+    Pages not rewritten in this build still refer to their files, so the pages
+    themselves are read rather than a list kept by the writers.
+    """
+    if exception is not None:
+        return
+    outdir = Path(app.builder.outdir)
+    curves = [path for path in outdir.rglob("cjm-curve-*") if CURVE_FILE.fullmatch(path.name.encode())]
+    if not curves:
+        return
+    used: set[bytes] = set()
+    for page in outdir.rglob("*"):
+        if page.suffix in PAGE_SUFFIXES and page.is_file():
+            used.update(CURVE_FILE.findall(page.read_bytes()))
+    for path in curves:
+        if path.name.encode() not in used:
+            path.unlink()
 
 
 # --- configuration ---------------------------------------------------------------------------

@@ -107,8 +107,16 @@ def test_render_curve(entry, tmp_path, fmt, magic):
     if fmt == "svg":
         text = data.decode("utf-8")
         # Text stays text: the title, the stage titles and the touchpoints are searchable.
-        for words in ("Buying a front door online", "Studying the site", "Delivery and"):
+        for words in ("Buying a front door online", "Studying the", "Delivery and"):
             assert words in text
+
+
+def test_render_reports_bad_scale_and_unwritable_output(entry, tmp_path):
+    result = run(entry, "render", DOORS, "--scale", "2", "-2", "-o", tmp_path / "curve.svg")
+    assert result.returncode == 2 and "--scale LOW must be below HIGH" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = run(entry, "render", DOORS, "-o", tmp_path / "no-such-dir" / "curve.svg")
+    assert result.returncode == 1 and "cannot write" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_render_refuses_other_formats_and_unreadable_files(entry, tmp_path):

@@ -112,14 +112,18 @@ def test_no_curve_and_a_journey_without_emotions(app):
     page = (app.outdir / "draft.html").read_text(encoding="utf-8")
     # :no-curve: keeps the table and drops the figure: only the warranty journey has one.
     assert page.count('<table class="cjm-journey-table') == 2
-    [(svg, label)] = figures(app.outdir, "draft.html")
+    # The warranty journey's own curve, and the same curve asked for by name (one file).
+    (svg, label), (named_svg, named_label) = figures(app.outdir, "draft.html")
+    assert named_label == label and ET.tostring(named_svg) == ET.tostring(svg)
     assert "Repeat purchase" not in label
     assert "No emotion scores yet" in words(svg)
     assert "Reporting the defect" in words(svg)
     assert label.endswith("No emotion scores yet.")
     assert not links(svg)
+    # Only the curve asked for by name warns; the journey's own figure says it and is enough.
     warnings = app._warning.getvalue()
-    assert re.search(r"draft\.rst:4: WARNING: journey 'warranty' has no emotion scores; its curve says so \[cjm\.emotion\]", warnings)
+    assert re.findall(r"draft\.rst:(\d+): WARNING: emotion-curve: journey 'warranty' has no emotion scores; the figure says so \[cjm\.emotion\]", warnings) == ["27"]
+    assert warnings.count("cjm.emotion") == 1
     assert "Traceback" not in warnings
 
 
@@ -159,6 +163,7 @@ def test_cache_second_build_draws_nothing(app, make_app):
 def test_changed_emotion_redraws_only_that_curve(app, make_app):
     app.build()
     old = figures(app.outdir, "tobe.html")
+    [old_map] = OBJECT.findall((app.outdir / "map.html").read_text(encoding="utf-8"))
     source = Path(app.srcdir, "elsewhere.rst")
     source.write_text(source.read_text(encoding="utf-8").replace(":emotion: 0.5", ":emotion: -1"), encoding="utf-8")
     again = make_app("html", srcdir=app.srcdir, verbosity=1)
@@ -168,6 +173,9 @@ def test_changed_emotion_redraws_only_that_curve(app, make_app):
     assert figures(app.outdir, "tobe.html")[0][1] == old[0][1]
     [(svg, label)] = figures(app.outdir, "map.html")
     assert "../elsewhere.html#doors-measurer" in links(svg)
+    # The replaced file is gone: the output holds what a clean build would.
+    assert not (app.outdir / old_map[0]).exists()
+    assert len(list((app.outdir / "_images").glob("cjm-curve-*"))) == 5
 
 
 def build(srcdir: Path, outdir: Path, *args: str) -> None:
@@ -194,7 +202,7 @@ def test_latex_build_includes_a_pdf(app):
     app.build()
     tex = next(app.outdir.glob("*.tex")).read_text(encoding="utf-8")
     included = re.findall(r"\\sphinxincludegraphics\[([^]]*)\]\{(cjm-curve-[0-9a-f]+\.pdf)\}", tex)
-    assert len(included) == 7  # map, to-be, draft, tricky, and three on the compare page
+    assert len(included) == 8  # map, to-be, tricky, two on the draft page and three on the compare page
     assert ("width=0.800\\linewidth", included[3][1]) in included
     for _options, name in included:
         assert (app.outdir / name).read_bytes().startswith(b"%PDF")

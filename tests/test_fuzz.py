@@ -8,8 +8,9 @@ written, ``cjm.json`` must be valid, and user text must never reach HTML or SVG
 unescaped.
 
 The profile is deterministic (``derandomize``, no example database) so CI runs the
-same examples every time; ``CJM_FUZZ_EXAMPLES=500`` explores further by hand, and
-``CJM_FUZZ_SHRINK=1`` shrinks a failing example to its smallest form.
+same examples every time. By hand, ``CJM_FUZZ_EXAMPLES=500`` explores further,
+``CJM_FUZZ_SEED=7`` draws other examples, and ``CJM_FUZZ_SHRINK=1`` shrinks a
+failing example to its smallest form.
 """
 
 from __future__ import annotations
@@ -20,18 +21,18 @@ import json
 import os
 import re
 import tempfile
-from io import StringIO
 from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 
+SEED = os.environ.get("CJM_FUZZ_SEED")
 FUZZ = settings(
-    derandomize=True,
+    derandomize=SEED is None,
     database=None,
     deadline=None,
     max_examples=int(os.environ.get("CJM_FUZZ_EXAMPLES", "15")),
@@ -39,6 +40,13 @@ FUZZ = settings(
     phases=[Phase.explicit, Phase.reuse, Phase.generate] + ([Phase.shrink] if os.environ.get("CJM_FUZZ_SHRINK") else []),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
 )
+
+
+def fuzz(test):
+    """The deterministic profile; with ``CJM_FUZZ_SEED`` set, other examples drawn from that seed."""
+    test = FUZZ(test)
+    return seed(int(SEED))(test) if SEED else test
+
 
 #: Markup that must come out escaped wherever user text is written.
 INJECTION = '<b class="cjm-fuzz">x</b>'
@@ -276,7 +284,7 @@ def build(pages: dict[str, str], files: dict[str, bytes] | None = None) -> None:
         for name, data in (files or {}).items():
             Path(srcdir, name).parent.mkdir(parents=True, exist_ok=True)
             Path(srcdir, name).write_bytes(data)
-        app = SphinxTestApp("html", srcdir=srcdir, builddir=Path(tmp, "build"), status=StringIO(), warning=StringIO(), freshenv=True)
+        app = SphinxTestApp("html", srcdir=srcdir, builddir=Path(tmp, "build"), status=io.StringIO(), warning=io.StringIO(), freshenv=True)
         try:
             app.build()
             warnings = strip_colors(app._warning.getvalue())
@@ -301,7 +309,7 @@ def check_output(warnings: str, outdir: Path, pages: dict[str, str]) -> None:
 
 
 @pytest.mark.parametrize("syntax", ["rst", "md"])
-@FUZZ
+@fuzz
 @given(data=st.data())
 def test_any_directives_and_roles_build_without_a_traceback(syntax, data):
     pages = {}
@@ -313,7 +321,7 @@ def test_any_directives_and_roles_build_without_a_traceback(syntax, data):
     build(pages, SAMPLE_FILES)
 
 
-@FUZZ
+@fuzz
 @given(file=journey_file, spelling=st.sampled_from(["{}", "/{}", "./{}", "../src/{}", "../{}"]), options=option_values("journey"))
 def test_any_journey_file_builds_without_a_traceback(file, spelling, options):
     path, data = file
