@@ -25,8 +25,6 @@ exclude_patterns = ["_build", "recipes/*.yml"]
 
 html_theme = "furo"
 html_title = f"sphinx_cjm {release}"
-html_static_path = ["_static"]
-html_css_files = ["docs.css"]
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
