@@ -201,8 +201,8 @@ def make_case(n: int, revision: int = 0) -> Case:
     )
 
 
-def heading(text: str, char: str = "=") -> str:
-    return f"{text}\n{char * len(text)}\n\n"
+def heading(text: str) -> str:
+    return f"{text}\n{'=' * len(text)}\n\n"
 
 
 def indent(text: str, spaces: int) -> str:

@@ -74,12 +74,15 @@ class CJMDomain(Domain):
         super().__init__(env)
         self._index: dict[str, Any] | None = None
         self._keys_of_doc: dict[str, set[tuple[str, str]]] | None = None
+        #: Whether this build added or dropped any record; a no-op rebuild reads nothing.
+        self._modified = False
 
     # --- storing ---------------------------------------------------------------------------
 
     def add(self, kind: str, record: Record) -> None:
         self.data[KINDS[kind]].setdefault(record.id, []).append(record)
         self._index = None
+        self._modified = True
         if self._keys_of_doc is not None:
             self._keys_of_doc.setdefault(record.origin.docname, set()).add((KINDS[kind], record.id))
 
@@ -110,6 +113,7 @@ class CJMDomain(Domain):
                 objects.pop(object_id, None)
         self.data["uses"].pop(docname, None)
         self._index = None
+        self._modified = True
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         wanted = set(docnames)
@@ -123,6 +127,7 @@ class CJMDomain(Domain):
                 self.data["uses"][docname] = keys
         self._index = None
         self._keys_of_doc = None
+        self._modified = True
 
     # --- looking up ------------------------------------------------------------------------
 
@@ -215,6 +220,8 @@ class CJMDomain(Domain):
 
     def pages_to_rewrite(self) -> set[str]:
         """Pages whose shown content changed since the last build; remembers the new state."""
+        if not self._modified:
+            return set()
         keys = sorted({key for uses in self.data["uses"].values() for key in uses})
         old = self.data["digests"]
         new = {key: self.digest(key) for key in keys}

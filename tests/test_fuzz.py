@@ -30,12 +30,14 @@ from hypothesis import strategies as st
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 
+from sphinx_cjm import DIRECTIVES
+
 SEED = os.environ.get("CJM_FUZZ_SEED")
 FUZZ = settings(
     derandomize=SEED is None,
     database=None,
     deadline=None,
-    max_examples=int(os.environ.get("CJM_FUZZ_EXAMPLES", "15")),
+    max_examples=int(os.environ.get("CJM_FUZZ_EXAMPLES", "50")),
     # Shrinking a failure can take minutes of builds; CI reports the example as drawn.
     phases=[Phase.explicit, Phase.reuse, Phase.generate] + ([Phase.shrink] if os.environ.get("CJM_FUZZ_SHRINK") else []),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
@@ -55,17 +57,19 @@ LANE_NAMES = ["actions", "goals", "expectations", "positive", "doubts", "negativ
               "business-goals", "kpis", "backstage", "owners", "systems", "touchpoints", "emotion", "feelings"]  # fmt: skip
 EMOTIONS = ["1", "-2", "2", "0.5", "0,5", "-0", "2.0001", "9", "nan", "inf", "-inf", "1e309", "1_0", "très", "", " "]
 ROLES = ["journey", "stage", "touchpoint", "persona", "cjm:journey", "cjm:stage", "cjm:touchpoint", "cjm:persona"]
-OPTIONS = {
-    "persona": ["id", "segment"],
-    "journey": ["id", "persona", "lanes", "stages", "no-table", "no-curve", "file"],
-    "stage": ["id", "journey", "emotion", *LANE_NAMES[:13]],
-    "touchpoint": ["id", "stage", "channel", "emotion", "barrier", "solution", "owner", "kpi"],
-    "touchpoint-index": ["journey"],
-    "barrier-list": ["journey"],
-}
+#: Every option of every directive, read from the extension so that new options are fuzzed too.
+OPTIONS = {name: sorted(directive.option_spec or {}) for name, directive in DIRECTIVES.items()}
 #: Directives that take ids as arguments and have no body.
 ID_DIRECTIVES = ["journey-table", "emotion-curve"]
 FLAGS = {"no-table", "no-curve"}
+#: Values worth trying for options whose valid values are few.
+CHOICES = {
+    "emotion": EMOTIONS,
+    "channel": ["online", "offline", "OFFLINE", "phone"],
+    "stages": ["template:retail", "template:classic", "template:nope", "doors-search may24-visit"],
+    "width": ["80%", "400px", "0", "-5px", "1e9", "wide"],
+    "sort": ["emotion", "journey", "stage", "channel", "title", "x"],
+}
 FILES = ["journeys/a.yaml", "/journeys/b.csv", "missing.yaml", "../outside.yaml", "journeys/c.txt", "/", ""]
 
 CHARS = st.sampled_from(
@@ -84,14 +88,10 @@ def option_values(draw, directive: str) -> list[tuple[str, str | None]]:
     for name in names:
         if name in FLAGS:
             result.append((name, None))
-        elif name == "emotion":
-            result.append((name, draw(st.one_of(st.sampled_from(EMOTIONS), text))))
-        elif name == "channel":
-            result.append((name, draw(st.one_of(st.sampled_from(["online", "offline", "OFFLINE", "phone"]), text))))
+        elif name in CHOICES:
+            result.append((name, draw(st.one_of(st.sampled_from(CHOICES[name]), text))))
         elif name == "lanes":
             result.append((name, draw(st.lists(st.sampled_from(LANE_NAMES), max_size=5).map(", ".join))))
-        elif name == "stages":
-            result.append((name, draw(st.one_of(st.lists(st.sampled_from(IDS)).map(" ".join), st.just("template:retail"), text))))
         elif name == "file":
             result.append((name, draw(st.sampled_from(FILES))))
         else:
@@ -128,8 +128,11 @@ def document(syntax: str) -> st.SearchStrategy:
     touchpoint = block(syntax, "touchpoint")
     stage = block(syntax, "stage", touchpoint)
     journey = block(syntax, "journey", stage)
-    listing = st.tuples(st.sampled_from(["touchpoint-index", "barrier-list"]), st.just(""), st.one_of(option_values("touchpoint-index")), st.just([]))
-    by_id = st.tuples(st.sampled_from(ID_DIRECTIVES), st.lists(st.sampled_from(IDS), max_size=3).map(" ".join), st.just([]), st.just([]))
+    listing = st.sampled_from(["touchpoint-index", "barrier-list"]).flatmap(
+        lambda name: st.tuples(st.just(name), st.just(""), option_values(name), st.just([]))
+    )
+    ids = st.lists(st.sampled_from(IDS), max_size=3).map(" ".join)
+    by_id = st.sampled_from(ID_DIRECTIVES).flatmap(lambda name: st.tuples(st.just(name), ids, option_values(name), st.just([])))
     top = st.one_of(block(syntax, "persona"), journey, stage, touchpoint, listing, by_id, paragraph(syntax))
     return st.lists(top, min_size=1, max_size=4)
 
