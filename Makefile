@@ -10,7 +10,7 @@ INSTALLED := $(VENV)/.installed
 # machine can (root with apt-get); otherwise those tests skip. About 2–3 minutes on a fresh machine.
 BROWSER_PACKAGES := chromium chromium-driver
 PDF_PACKAGES := latexmk texlive-xetex texlive-latex-recommended texlive-latex-extra \
-	texlive-fonts-recommended texlive-lang-cyrillic fonts-freefont-otf poppler-utils
+	texlive-fonts-recommended texlive-lang-cyrillic fonts-freefont-otf fonts-dejavu-core poppler-utils
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -6,3 +6,10 @@ extensions = ["myst_parser", "sphinx_cjm"]
 myst_enable_extensions = ["colon_fence"]
 exclude_patterns = ["_build"]
 html_title = "Карты пути клиента: кейсы"
+
+# PDF (`make -C examples/_build/latex` after `sphinx-build -b latex`): XeLaTeX for Cyrillic,
+# DejaVu for the glyphs FreeSerif lacks (₽).
+latex_engine = "xelatex"
+latex_elements = {
+    "fontpkg": r"\setmainfont{DejaVu Serif}\setsansfont{DejaVu Sans}\setmonofont{DejaVu Sans Mono}",
+}
