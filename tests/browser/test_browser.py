@@ -225,6 +225,9 @@ def test_journey_table_reads_and_scrolls(driver: webdriver.Chrome, sites: dict[s
         lane_after = rect(driver, lane_labels[0])
         first_stage = rect(driver, stage_headers[0])
         assert abs(lane_after["left"] - lane_before["left"]) <= 1, "the lane column scrolled away with the stages"
+        # No strip of scrolled stages shows between the box's edge and the fixed lane column.
+        box_left = driver.execute_script("const r = arguments[0].getBoundingClientRect(); return r.left + arguments[0].clientLeft;", box)
+        assert lane_after["left"] <= box_left + 1, f"scrolled cells show left of the lane column ({lane_after['left']} > {box_left})"
         assert first_stage["right"] <= lane_after["right"] + 1, "the first stage is still beside the lane column: nothing scrolled"
         shot(driver, f"{theme}-{screen}-{mode}-table-scrolled")
 
