@@ -19,6 +19,7 @@ from .figure import (
     ResolveCurvePlaceholders,
     check_config,
     emotion_curve,
+    name_curve_files,
     remove_unused_curves,
 )
 from .i18n import LOCALE_DIR, MESSAGE_CATALOG
@@ -87,6 +88,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-check-consistency", check_project)
     app.connect("config-inited", add_latex_styles)
     app.connect("warn-missing-reference", warn_missing_reference)
+    app.connect("doctree-resolved", name_curve_files)
     app.connect("build-finished", write_export)
     app.connect("build-finished", remove_unused_curves)
     return {

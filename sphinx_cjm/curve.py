@@ -6,21 +6,19 @@ line joins them. Several journeys overlay in one figure, stages matched by posit
 
 Drawing uses the :class:`matplotlib.figure.Figure` object API (no pyplot state) and
 fixed settings (``svg.hashsalt``, no dates in metadata), so the same input gives
-the same bytes in any process: the Sphinx layer names files by :func:`fingerprint`
-and draws each one once.
+the same bytes in any process: the Sphinx layer names files by
+:func:`~sphinx_cjm.curve_data.fingerprint` and draws each one once. The data helpers
+live in :mod:`sphinx_cjm.curve_data`, which every build imports without matplotlib.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 import math
 import re
 import textwrap
 import warnings
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import matplotlib
@@ -34,27 +32,19 @@ from matplotlib.text import Text
 from matplotlib.transforms import Affine2D, IdentityTransform, ScaledTranslation
 
 from . import model
+from .curve_data import (
+    DEFAULT_MESSAGES,
+    DEFAULT_PALETTE,
+    DEFAULT_SCALE,
+    FORMATS,
+    curve_points,
+    figure_size,
+    plotted_data,
+    signed,
+    stage_titles,
+    valid_scale,
+)
 
-FORMATS = ("svg", "pdf", "png")
-DEFAULT_SCALE: tuple[float, float] = model.DEFAULT_EMOTION_SCALE
-
-#: Mid-tone colours, readable on light and dark pages alike (the background stays transparent).
-DEFAULT_PALETTE: dict[str, Any] = {
-    "lines": ["#4c78c8", "#e08a2e", "#9467bd", "#2a9d8f", "#d0568f", "#8c8c3c"],
-    "positive": "#3aa864",
-    "negative": "#e05252",
-    "pain": "#e0301e",
-    "text": "#7f7f7f",
-    "grid": "#8c8c8c",
-}
-#: Words the figure shows; the Sphinx layer passes them translated.
-DEFAULT_MESSAGES: dict[str, str] = {
-    "emotion": "Emotion",
-    "empty": "No emotion scores yet",
-    "pain": "Pain point (barrier)",
-}
-
-_CODE_DIGEST = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 _FONT_SIZE = 9.5
 _TITLE_SIZE = 11.5
 _LABEL_SIZE = 8.0
@@ -79,80 +69,12 @@ _RC: dict[str, Any] = {
 }
 
 
-# --- data ------------------------------------------------------------------------------------
 
 
-def plotted_data(journeys: Sequence[model.AssembledJourney]) -> list[dict[str, Any]]:
-    """What the figure shows of each journey, as plain JSON-able data (also hashed to name files)."""
-    return [
-        {
-            "id": j.journey.id,
-            "title": j.journey.title,
-            "stages": [
-                {
-                    "id": s.stage.id,
-                    "title": s.stage.title,
-                    "emotion": s.emotion,
-                    "points": [
-                        {"id": t.id, "title": t.title, "emotion": t.emotion, "pain": bool(t.barrier)}
-                        for t in s.touchpoints
-                        if t.emotion is not None
-                    ],
-                }
-                for s in j.stages
-            ],
-        }
-        for j in journeys
-    ]
 
 
-def curve_points(journey: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The journey's points left to right.
-
-    Each has ``x`` (stage ``i`` spans ``i..i+1``), ``y``, ``id``, ``title``, ``pain``,
-    ``stage`` (its stage's title) and ``is_stage`` (a stage plotted at its own emotion).
-    """
-    points = []
-    for column, stage in enumerate(journey["stages"]):
-        plotted = stage["points"]
-        for n, point in enumerate(plotted):
-            x = column + (n + 1) / (len(plotted) + 1)
-            points.append({**point, "x": x, "y": point["emotion"], "stage": stage["title"], "is_stage": False})
-        if not plotted and stage["emotion"] is not None:
-            points.append(
-                {
-                    "id": stage["id"],
-                    "title": stage["title"],
-                    "emotion": stage["emotion"],
-                    "pain": False,
-                    "x": column + 0.5,
-                    "y": stage["emotion"],
-                    "stage": stage["title"],
-                    "is_stage": True,
-                }
-            )
-    return points
 
 
-def fingerprint(plotted: Sequence[Mapping[str, Any]], fmt: str, **options: Any) -> str:
-    """A digest of everything that shapes the file: data, options, format, matplotlib and this code."""
-    key = {
-        "data": plotted,
-        "format": fmt,
-        "options": options,
-        "matplotlib": matplotlib.__version__,
-        "code": _CODE_DIGEST,
-    }
-    return hashlib.sha256(json.dumps(key, sort_keys=True, ensure_ascii=False, default=list).encode()).hexdigest()
-
-
-def figure_size(plotted: Sequence[Mapping[str, Any]], size: Sequence[float] | None = None) -> tuple[float, float]:
-    """``size`` in inches, or one that gives each stage room for its title."""
-    if size:
-        return float(size[0]), float(size[1])
-    # Pages scale the figure to their column: a narrow figure keeps its text readable there.
-    columns = max((len(j["stages"]) for j in plotted), default=0)
-    return min(max(6.4, 1.0 + 0.95 * columns), 9.0), 3.9
 
 
 # --- drawing ---------------------------------------------------------------------------------
@@ -223,13 +145,6 @@ def draw_plotted(
     return data
 
 
-def valid_scale(scale: Any) -> bool:
-    return (
-        isinstance(scale, list | tuple)
-        and len(scale) == 2
-        and all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in scale)
-        and scale[0] < scale[1]
-    )
 
 
 def resolve_palette(palette: Mapping[str, Any] | Sequence[str] | None) -> dict[str, Any]:
@@ -497,16 +412,6 @@ def overlaps(box: Box, others: np.ndarray) -> np.ndarray:
     return np.clip(width, 0, None) * np.clip(height, 0, None)
 
 
-def stage_titles(plotted: Sequence[Mapping[str, Any]], columns: int) -> list[str]:
-    """Each column's title; overlaid journeys whose stages differ there show all, in journey order."""
-    titles = []
-    for column in range(columns):
-        names: list[str] = []
-        for journey in plotted:
-            if column < len(journey["stages"]) and journey["stages"][column]["title"] not in names:
-                names.append(journey["stages"][column]["title"])
-        titles.append(" / ".join(names))
-    return titles
 
 
 def wrap(text: str, figure_width: float, slots: int, font_size: float = _FONT_SIZE) -> str:
@@ -523,12 +428,6 @@ def emotion_ticks(low: float, high: float) -> list[float]:
     return [low + step * i for i in range(5)]
 
 
-def signed(value: float) -> str:
-    """``+1``, ``0``, ``−1``: the sign tells the side at a glance."""
-    number = model.normalise_number(value)
-    if number == 0:
-        return "0"
-    return f"+{number}" if number > 0 else f"\u2212{-number}"
 
 
 def smooth(xs: Sequence[float], ys: Sequence[float], samples: int = 16) -> tuple[list[float], list[float]]:

@@ -6,7 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from sphinx.application import Sphinx
+from sphinx.application import ENV_PICKLE_FILENAME, Sphinx
 
 from . import model
 from .domain import CJMDomain
@@ -28,18 +28,32 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
     filename = app.config.cjm_export_json
     if exception is not None or not filename or app.builder.format != "html":
         return
+    target = Path(app.outdir, filename)
+    # "digest filename" of the data last written, kept beside the doctrees.
+    stamp = Path(app.doctreedir, "cjm-export.sha256")
+    recorded = stamp.read_text(encoding="utf-8") if stamp.exists() else ""
+    if target.exists() and recorded.partition(" ")[2] == filename and written_since_last_read(app, stamp):
+        return
     domain: CJMDomain = app.env.get_domain("cjm")  # type: ignore[assignment]
     data = export_data(domain)
-    target = Path(app.outdir, filename)
-    # Indented JSON takes the pure-Python encoder (~3 ms a journey); compact JSON the C one. Its
-    # digest, kept beside the doctrees, spares formatting the file on rebuilds that change nothing.
+    # Indented JSON takes the pure-Python encoder (~3 ms a journey); compact JSON the C one: its
+    # digest spares formatting the file when the pages read changed nothing it holds.
     digest = hashlib.sha256(json.dumps([filename, data], ensure_ascii=False).encode()).hexdigest()
-    stamp = Path(app.doctreedir, "cjm-export.sha256")
-    if target.exists() and stamp.exists() and stamp.read_text(encoding="ascii") == digest:
-        return
-    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    # Leave the file alone when unchanged, so its timestamp tells when the data last changed.
-    if not target.exists() or target.read_text(encoding="utf-8") != text:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    stamp.write_text(digest, encoding="ascii")
+    if not target.exists() or recorded != f"{digest} {filename}":
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        # Leave the file alone when unchanged, so its timestamp tells when the data last changed.
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    stamp.write_text(f"{digest} {filename}", encoding="utf-8")
+
+
+def written_since_last_read(app: Sphinx, stamp: Path) -> bool:
+    """Whether ``stamp`` is newer than the saved environment: no page was read since, so the data is as then.
+
+    Sphinx saves the environment whenever it reads a page, whichever builder reads it.
+    """
+    try:
+        return stamp.stat().st_mtime_ns > Path(app.doctreedir, ENV_PICKLE_FILENAME).stat().st_mtime_ns
+    except OSError:
+        return False

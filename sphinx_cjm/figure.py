@@ -2,23 +2,25 @@
 
 The ``journey`` and ``emotion-curve`` directives leave a placeholder; a post-transform
 (main process, once every document is read) turns it into an :class:`emotion_curve`
-node of plain data; each builder's translator draws the file in its visit method
-(so parallel writes spread the drawing) into the output image directory, named by a
-digest of everything that shapes it, and skips drawing when that file exists.
+node of plain data and names its file by a digest of everything that shapes it; each
+builder's translator draws the file in its visit method (so parallel writes spread
+the drawing) into the output image directory, and skips drawing when that file
+exists. Matplotlib is imported only to draw: a rebuild that draws nothing never loads it.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 import re
+import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from matplotlib.colors import is_color_like
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.config import Config
@@ -27,7 +29,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxTranslator
 from sphinx.util.osutil import relative_uri
 
-from . import curve, model
+from . import curve_data, model
 from .directives import JourneyDirective
 from .domain import CJMDomain, warn
 from .i18n import FIELD_LABELS, _
@@ -44,9 +46,10 @@ DEFAULT_FORMAT_OF_BUILDER = {"epub": "png"}
 class emotion_curve(nodes.General, nodes.Element):
     """A curve ready to draw, as plain data.
 
-    ``plotted`` (:func:`curve.plotted_data`), ``targets`` (plotted object id -> its
-    docname, for links), ``alt``, ``title``, ``width``. Its child paragraph holds the
-    alt text, which builders that take no images show instead.
+    ``plotted`` (:func:`curve_data.plotted_data`), ``targets`` (plotted object id -> its
+    docname, for links), ``alt``, ``title``, ``width``; for builders that draw, ``file``
+    (its name), ``format`` and ``options`` (for :func:`sphinx_cjm.curve.draw_plotted`).
+    Its child paragraph holds the alt text, which builders that take no images show instead.
     """
 
 
@@ -95,9 +98,9 @@ class ResolveCurvePlaceholders(SphinxPostTransform):
                 journeys.append(assembled)
         if not journeys:
             return []
-        plotted = curve.plotted_data(journeys)
+        plotted = curve_data.plotted_data(journeys)
         for journey in plotted:
-            if node.get("explicit") and not curve.curve_points(journey):
+            if node.get("explicit") and not curve_data.curve_points(journey):
                 warn(f"emotion-curve: journey {journey['id']!r} has no emotion scores; the figure says so", "emotion", node)
         alt = node.get("alt") or describe(plotted)
         figure = emotion_curve(
@@ -127,14 +130,14 @@ def plotted_targets(journeys: Sequence[model.AssembledJourney]) -> dict[str, str
 def describe(plotted: Sequence[Mapping[str, Any]]) -> str:
     """The text alternative: which journeys, which stages, the lowest and highest points."""
     columns = max(len(j["stages"]) for j in plotted)
-    stages = ", ".join(curve.stage_titles(plotted, columns))
+    stages = ", ".join(curve_data.stage_titles(plotted, columns))
     if len(plotted) == 1:
         parts = [_("Emotion curve of “%(journey)s” across the stages %(stages)s.") % {"journey": plotted[0]["title"], "stages": stages}]
     else:
         titles = ", ".join(quoted(j["title"]) for j in plotted)
         parts = [_("Emotion curves of %(journeys)s across the stages %(stages)s.") % {"journeys": titles, "stages": stages}]
     for journey in plotted:
-        points = curve.curve_points(journey)
+        points = curve_data.curve_points(journey)
         prefix = f"{quoted(journey['title'])}: " if len(plotted) > 1 else ""
         if not points:
             parts.append(prefix + _("No emotion scores yet."))
@@ -152,7 +155,7 @@ def quoted(title: str) -> str:
 
 def point_text(point: Mapping[str, Any]) -> str:
     where = point["stage"] if point["is_stage"] else f"{point['title']} ({point['stage']})"
-    return f"{where}, {curve.signed(point['y'])}"
+    return f"{where}, {curve_data.signed(point['y'])}"
 
 
 # --- drawing, per builder --------------------------------------------------------------------
@@ -176,21 +179,42 @@ def messages() -> dict[str, str]:
     return {"emotion": str(FIELD_LABELS["emotion"]), "empty": str(_("No emotion scores yet")), "pain": str(_("Pain point (barrier)"))}
 
 
-def draw(builder: Builder, node: emotion_curve, fmt: str, directory: Path, links: Mapping[str, str]) -> str:
-    """The file's name in ``directory``; drawn only if no file of that name is there yet."""
+def name_curve_files(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Name the files of a page about to be written, and note them (``doctree-resolved``: main process)."""
+    if app.builder.format not in ACCEPTED_FORMATS:
+        return  # builders that draw nothing show the alt text
+    files = {name_file(app.builder, node) for node in doctree.findall(emotion_curve)}
+    FILES_WRITTEN.setdefault(app.builder, {})[docname] = sorted(files)
+
+
+def name_file(builder: Builder, node: emotion_curve) -> str:
+    """Give the node its file's name, format and drawing options, from everything that shapes the file."""
     config = builder.config
+    fmt = curve_format(builder)
+    links = {}
+    if fmt == "svg":
+        links = {object_id: link_from_images(builder, docname, object_id) for object_id, docname in sorted(node["targets"].items())}
     options = {
         "title": node["title"],
-        "scale": [float(v) for v in config.cjm_emotion_scale] if curve.valid_scale(config.cjm_emotion_scale) else list(curve.DEFAULT_SCALE),
+        "scale": [float(v) for v in config.cjm_emotion_scale] if curve_data.valid_scale(config.cjm_emotion_scale) else list(curve_data.DEFAULT_SCALE),
         "size": config.cjm_curve_size,
-        "palette": config.cjm_curve_palette,
-        "links": dict(links),
+        "palette": usable_palette(config, node),
+        "links": links,
         "messages": messages(),
     }
-    name = f"cjm-curve-{curve.fingerprint(node['plotted'], fmt, **options)[:32]}.{fmt}"
+    node["format"], node["options"] = fmt, options
+    node["file"] = f"cjm-curve-{curve_data.fingerprint(node['plotted'], fmt, **options)[:32]}.{fmt}"
+    return node["file"]
+
+
+def draw(node: emotion_curve, directory: Path) -> str:
+    """The node's file in ``directory``, drawn only if no file of that name is there yet."""
+    name = node["file"]
     target = directory / name
     if not target.is_file():
-        data = curve.draw_plotted(node["plotted"], fmt, **options)
+        from . import curve  # matplotlib is slow to import: only drawing needs it
+
+        data = curve.draw_plotted(node["plotted"], node["format"], **node["options"])
         directory.mkdir(parents=True, exist_ok=True)
         # Parallel writers may draw the same figure at once: each writes its own temp file.
         temp = directory / f".{name}.{os.getpid()}.tmp"
@@ -212,14 +236,11 @@ def css_length(width: str) -> str:
 
 def html_visit(self: SphinxTranslator, node: emotion_curve) -> None:
     builder = self.builder
-    fmt = curve_format(builder)
-    links = {}
-    if fmt == "svg":
-        links = {object_id: link_from_images(builder, docname, object_id) for object_id, docname in sorted(node["targets"].items())}
-    name = draw(builder, node, fmt, Path(builder.outdir, builder.imagedir), links)
+    fmt = node["format"]
+    name = draw(node, Path(builder.outdir, builder.imagedir))
     source = self.attval(posixpath.join(builder.imgpath, name))
     alt = self.attval(node["alt"])
-    width, height = curve.figure_size(node["plotted"], builder.config.cjm_curve_size)
+    width, height = curve_data.figure_size(node["plotted"], builder.config.cjm_curve_size)
     style = f"aspect-ratio: {width:g} / {height:g}"
     if node["width"]:
         style += f"; width: {self.attval(css_length(node['width']))}"
@@ -240,7 +261,7 @@ def html_visit(self: SphinxTranslator, node: emotion_curve) -> None:
 
 
 def latex_visit(self: SphinxTranslator, node: emotion_curve) -> None:
-    name = draw(self.builder, node, curve_format(self.builder), Path(self.builder.outdir, self.builder.imagedir), {})
+    name = draw(node, Path(self.builder.outdir, self.builder.imagedir))
     width = self.latex_image_length(node["width"]) if node["width"] else None  # type: ignore[attr-defined]
     options = f"width={width}" if width else ""
     self.body.append(f"\n\n\\begin{{center}}\n\\sphinxincludegraphics[{options}]{{{name}}}\n\\end{{center}}\n\n")
@@ -249,7 +270,7 @@ def latex_visit(self: SphinxTranslator, node: emotion_curve) -> None:
 
 def texinfo_visit(self: SphinxTranslator, node: emotion_curve) -> None:
     figures = f"{self.elements['filename'][:-5]}-figures"  # type: ignore[attr-defined]  # where texinfo keeps images
-    name = draw(self.builder, node, "png", Path(self.builder.outdir, figures), {})
+    name = draw(node, Path(self.builder.outdir, figures))
     alt = self.escape_arg(node["alt"])  # type: ignore[attr-defined]
     self.body.append(f"\n@image{{{figures}/{name[:-4]},,,{alt},png}}\n")
     raise nodes.SkipNode
@@ -272,30 +293,50 @@ TRANSLATORS = {
 }
 
 
-CURVE_FILE = re.compile(rb"cjm-curve-[0-9a-f]{32}\.(?:svg|pdf|png)")
-#: Files that may refer to curves: pages of the HTML, EPUB, LaTeX and Texinfo builders.
-PAGE_SUFFIXES = {".html", ".xhtml", ".tex", ".texi"}
+CURVE_FILE = re.compile(r"cjm-curve-[0-9a-f]{32}\.(?:svg|pdf|png)")
+#: The curve files each document written in this build uses, by builder (filled in the main process).
+FILES_WRITTEN: weakref.WeakKeyDictionary[Builder, dict[str, list[str]]] = weakref.WeakKeyDictionary()
 
 
 def remove_unused_curves(app: Sphinx, exception: Exception | None) -> None:
-    """Delete curve files no page refers to any more, so an incremental build leaves what a clean one does.
+    """Delete curve files no page uses any more, so an incremental build leaves what a clean one does.
 
-    Pages not rewritten in this build still refer to their files, so the pages
-    themselves are read rather than a list kept by the writers.
+    Pages not written in this build still use their files, so which files each
+    document uses is kept from build to build in a small JSON record beside the
+    doctrees (the environment is saved before pages are written: it cannot hold them).
+    A build that writes nothing changes no page, and has nothing to do.
     """
-    if exception is not None:
+    written = FILES_WRITTEN.pop(app.builder, None)
+    if exception is not None or written is None:
         return
     outdir = Path(app.builder.outdir)
-    curves = [path for path in outdir.rglob("cjm-curve-*") if CURVE_FILE.fullmatch(path.name.encode())]
-    if not curves:
-        return
-    used: set[bytes] = set()
-    for page in outdir.rglob("*"):
-        if page.suffix in PAGE_SUFFIXES and page.is_file():
-            used.update(CURVE_FILE.findall(page.read_bytes()))
-    for path in curves:
-        if path.name.encode() not in used:
+    record = Path(app.doctreedir) / f"cjm-curves-{app.builder.name}.json"
+    used_by = previous_files(record, outdir)
+    if used_by is None:
+        # Builders of one file for the whole project (LaTeX, Texinfo, single HTML) rewrite it every time.
+        if not (isinstance(app.builder.get_outdated_docs(), str) or set(app.env.all_docs) <= set(written)):
+            logger.verbose("cjm: no record of the curves older pages use; unused curve files are kept this time")
+            return
+        used_by = {}
+    used_by = {docname: files for docname, files in used_by.items() if docname in app.env.all_docs}
+    used_by.update(written)
+    used = {name for files in used_by.values() for name in files}
+    for path in outdir.rglob("cjm-curve-*"):
+        if CURVE_FILE.fullmatch(path.name) and path.name not in used:
             path.unlink()
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps({"outdir": str(outdir), "files": used_by}, sort_keys=True), encoding="utf-8")
+
+
+def previous_files(record: Path, outdir: Path) -> dict[str, list[str]] | None:
+    """The files each document used after the last build into ``outdir``, if it was recorded."""
+    try:
+        data = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("outdir") != str(outdir) or not isinstance(data.get("files"), dict):
+        return None
+    return data["files"]
 
 
 # --- configuration ---------------------------------------------------------------------------
@@ -305,28 +346,47 @@ def check_config(app: Sphinx, config: Config) -> None:
     """Report unusable curve settings as ``cjm.option`` and fall back to the defaults."""
     setting = config.cjm_curve_format
     wanted = list(setting.values()) if isinstance(setting, Mapping) else [setting]
-    if any(fmt is not None and fmt not in curve.FORMATS for fmt in wanted):
-        warn(f"cjm_curve_format: {setting!r} names an unknown format; use {', '.join(curve.FORMATS)}", "option", None)
+    if any(fmt is not None and fmt not in curve_data.FORMATS for fmt in wanted):
+        warn(f"cjm_curve_format: {setting!r} names an unknown format; use {', '.join(curve_data.FORMATS)}", "option", None)
         config.cjm_curve_format = None
-    if not curve.valid_scale(config.cjm_emotion_scale):
-        warn(f"cjm_emotion_scale: {config.cjm_emotion_scale!r} is not (low, high); curves use {curve.DEFAULT_SCALE}", "option", None)
+    if not curve_data.valid_scale(config.cjm_emotion_scale):
+        warn(f"cjm_emotion_scale: {config.cjm_emotion_scale!r} is not (low, high); curves use {curve_data.DEFAULT_SCALE}", "option", None)
     size = config.cjm_curve_size
     if size is not None and not valid_size(size):
         warn(f"cjm_curve_size: {size!r} is not (width, height) in inches, 1.5 to 50; the size follows the stages", "option", None)
         config.cjm_curve_size = None
     palette = config.cjm_curve_palette
-    if palette is not None and not valid_palette(palette):
+    if palette is not None and palette_colours(palette) is None:
         warn(f"cjm_curve_palette: {palette!r} is not a dict of colours or a list of colours; the default is used", "option", None)
         config.cjm_curve_palette = None
 
 
-def valid_palette(palette: Any) -> bool:
+def palette_colours(palette: Any) -> list[Any] | None:
+    """The colours a palette names, or None if it is not shaped as one (:func:`usable_palette` checks the colours)."""
     if isinstance(palette, Mapping):
         lines = palette.get("lines", ["k"])
-        others = [v for k, v in palette.items() if k != "lines"]
-        known = set(palette) <= set(curve.DEFAULT_PALETTE)
-        return known and isinstance(lines, list | tuple) and bool(lines) and all(map(is_color_like, [*lines, *others]))
-    return isinstance(palette, list | tuple) and bool(palette) and all(map(is_color_like, palette))
+        if set(palette) <= set(curve_data.DEFAULT_PALETTE) and isinstance(lines, list | tuple) and lines:
+            return [*lines, *(v for k, v in palette.items() if k != "lines")]
+        return None
+    return list(palette) if isinstance(palette, list | tuple) and palette else None
+
+
+def usable_palette(config: Config, node: emotion_curve) -> Any:
+    """``cjm_curve_palette`` if matplotlib knows its colours; else, once per build, a ``cjm.option`` warning and None.
+
+    Checked when a page with a curve is written rather than with the other settings,
+    because matplotlib is slow to import: builds that write no curve never need it.
+    """
+    palette = config.cjm_curve_palette
+    if palette is None:
+        return None
+    from matplotlib.colors import is_color_like
+
+    if not all(map(is_color_like, palette_colours(palette) or [])):
+        warn(f"cjm_curve_palette: {palette!r} names colours matplotlib does not know; the default is used", "option", node)
+        config.cjm_curve_palette = None  # the curves written next use the default without a new warning
+        return None
+    return palette
 
 
 def valid_size(size: Any) -> bool:

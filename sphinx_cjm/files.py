@@ -18,7 +18,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 from . import model
@@ -283,6 +282,8 @@ class _YamlReader(_Reader):
         return self.node_at(path).start_mark.line + 1
 
     def validate(self, data: Any) -> None:
+        import jsonschema  # slow to import: only projects with journey files pay for it, when one is read
+
         errors = list(jsonschema.Draft202012Validator(schema()).iter_errors(data))
         while errors:
             error = errors.pop(0)

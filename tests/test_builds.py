@@ -165,3 +165,27 @@ def test_incremental_rebuild_matches_a_clean_build(make_app, rootdir, tmp_path):
     assert incremental.keys() == expected.keys()
     for name in expected:
         assert incremental[name] == expected[name], name
+
+
+def test_export_follows_pages_another_builder_read(make_app, rootdir, tmp_path):
+    """Builders sharing the doctrees: HTML after LaTeX reads no page, yet ``cjm.json`` holds the edit LaTeX read."""
+    source = tmp_path / "src"
+    shutil.copytree(rootdir / "test-basic", source)
+    app = make_app("html", srcdir=source, builddir=tmp_path / "shared")
+    app.build()
+    app.cleanup()
+    touchpoints = source / "touchpoints.rst"
+    touchpoints.write_text(touchpoints.read_text(encoding="utf-8").replace("Substitution call", "Substitution phone call"), encoding="utf-8")
+    app = make_app("latex", srcdir=source, builddir=tmp_path / "shared")
+    app.build()
+    app.cleanup()
+
+    app = make_app("html", srcdir=source, builddir=tmp_path / "shared")
+    app.build()
+    assert "0 added, 0 changed, 0 removed" in app._status.getvalue()
+    export = (app.outdir / "cjm.json").read_text(encoding="utf-8")
+    app.cleanup()
+    clean = make_app("html", srcdir=source, builddir=tmp_path / "clean")
+    clean.build()
+    assert "Substitution phone call" in export
+    assert export == (clean.outdir / "cjm.json").read_text(encoding="utf-8")

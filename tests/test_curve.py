@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -271,3 +272,40 @@ def test_myst_journey_and_emotion_curve_directive(app):
     assert journey_label.endswith("Lowest point: Звонок администратору (Оценка), \u22121; highest: Сторис блогера (Первичное осмысление), +1.")
     assert "Кривая эмоций новой пациентки" in words(titled_svg)
     assert titled_label == "Провал — звонок администратору."
+
+
+BUILD_AND_REPORT_MATPLOTLIB = """
+import sys
+from sphinx.cmd.build import build_main
+status = build_main(["-b", "html", "-q", "-d", sys.argv[3], sys.argv[1], sys.argv[2]])
+print(status, "matplotlib" in sys.modules)
+"""
+
+
+def build_in_new_process(srcdir: Path, tmp_path: Path) -> str:
+    """Build in a fresh interpreter; its report: the exit status and whether matplotlib was imported."""
+    args = [str(srcdir), str(tmp_path / "html"), str(tmp_path / "doctrees")]
+    done = subprocess.run([sys.executable, "-c", BUILD_AND_REPORT_MATPLOTLIB, *args], check=True, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+def test_matplotlib_is_imported_only_to_draw(rootdir, tmp_path):
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / "test-curve", srcdir)
+    assert build_in_new_process(srcdir, tmp_path) == "0 True"
+    images = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "html" / "_images").glob("cjm-curve-*")}
+    page = tmp_path / "html" / "map.html"
+    [old_object] = OBJECT.findall(page.read_text(encoding="utf-8"))
+    written = page.stat().st_mtime_ns
+
+    # Nothing changed: nothing written, nothing drawn, matplotlib never loaded.
+    assert build_in_new_process(srcdir, tmp_path) == "0 False"
+    assert page.stat().st_mtime_ns == written
+
+    # A page with a curve rewritten for its prose: its file is already there, so it is not drawn again.
+    source = srcdir / "map.rst"
+    source.write_text(source.read_text(encoding="utf-8").replace("spring 2024", "spring and summer 2024"), encoding="utf-8")
+    assert build_in_new_process(srcdir, tmp_path) == "0 False"
+    assert "spring and summer 2024" in page.read_text(encoding="utf-8")
+    assert OBJECT.findall(page.read_text(encoding="utf-8")) == [old_object]
+    assert {p.name: p.stat().st_mtime_ns for p in (tmp_path / "html" / "_images").glob("cjm-curve-*")} == images

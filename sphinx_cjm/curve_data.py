@@ -1,0 +1,155 @@
+"""The emotion curve's data, free of matplotlib: what a figure shows and the name of its file.
+
+Every build needs these (to name, describe and lay out figures); only drawing a
+figure needs :mod:`sphinx_cjm.curve` and matplotlib, which are slow to import.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import json
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from . import model
+
+FORMATS = ("svg", "pdf", "png")
+DEFAULT_SCALE: tuple[float, float] = model.DEFAULT_EMOTION_SCALE
+
+#: Mid-tone colours, readable on light and dark pages alike (the background stays transparent).
+DEFAULT_PALETTE: dict[str, Any] = {
+    "lines": ["#4c78c8", "#e08a2e", "#9467bd", "#2a9d8f", "#d0568f", "#8c8c3c"],
+    "positive": "#3aa864",
+    "negative": "#e05252",
+    "pain": "#e0301e",
+    "text": "#7f7f7f",
+    "grid": "#8c8c8c",
+}
+#: Words the figure shows; the Sphinx layer passes them translated.
+DEFAULT_MESSAGES: dict[str, str] = {
+    "emotion": "Emotion",
+    "empty": "No emotion scores yet",
+    "pain": "Pain point (barrier)",
+}
+#: The modules whose code shapes a figure's bytes.
+DRAWING_CODE = ("curve.py", "curve_data.py")
+
+
+@functools.cache
+def code_digest() -> str:
+    digest = hashlib.sha256()
+    for name in DRAWING_CODE:
+        digest.update(Path(__file__).with_name(name).read_bytes())
+    return digest.hexdigest()
+
+
+@functools.cache
+def matplotlib_version() -> str:
+    # From the installed metadata: importing matplotlib to read it would cost what this module avoids.
+    return importlib.metadata.version("matplotlib")
+
+
+def plotted_data(journeys: Sequence[model.AssembledJourney]) -> list[dict[str, Any]]:
+    """What the figure shows of each journey, as plain JSON-able data (also hashed to name files)."""
+    return [
+        {
+            "id": j.journey.id,
+            "title": j.journey.title,
+            "stages": [
+                {
+                    "id": s.stage.id,
+                    "title": s.stage.title,
+                    "emotion": s.emotion,
+                    "points": [
+                        {"id": t.id, "title": t.title, "emotion": t.emotion, "pain": bool(t.barrier)}
+                        for t in s.touchpoints
+                        if t.emotion is not None
+                    ],
+                }
+                for s in j.stages
+            ],
+        }
+        for j in journeys
+    ]
+
+
+def curve_points(journey: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The journey's points left to right.
+
+    Each has ``x`` (stage ``i`` spans ``i..i+1``), ``y``, ``id``, ``title``, ``pain``,
+    ``stage`` (its stage's title) and ``is_stage`` (a stage plotted at its own emotion).
+    """
+    points = []
+    for column, stage in enumerate(journey["stages"]):
+        plotted = stage["points"]
+        for n, point in enumerate(plotted):
+            x = column + (n + 1) / (len(plotted) + 1)
+            points.append({**point, "x": x, "y": point["emotion"], "stage": stage["title"], "is_stage": False})
+        if not plotted and stage["emotion"] is not None:
+            points.append(
+                {
+                    "id": stage["id"],
+                    "title": stage["title"],
+                    "emotion": stage["emotion"],
+                    "pain": False,
+                    "x": column + 0.5,
+                    "y": stage["emotion"],
+                    "stage": stage["title"],
+                    "is_stage": True,
+                }
+            )
+    return points
+
+
+def fingerprint(plotted: Sequence[Mapping[str, Any]], fmt: str, **options: Any) -> str:
+    """A digest of everything that shapes the file: data, options, format, matplotlib and the drawing code."""
+    key = {
+        "data": plotted,
+        "format": fmt,
+        "options": options,
+        "matplotlib": matplotlib_version(),
+        "code": code_digest(),
+    }
+    return hashlib.sha256(json.dumps(key, sort_keys=True, ensure_ascii=False, default=list).encode()).hexdigest()
+
+
+def figure_size(plotted: Sequence[Mapping[str, Any]], size: Sequence[float] | None = None) -> tuple[float, float]:
+    """``size`` in inches, or one that gives each stage room for its title."""
+    if size:
+        return float(size[0]), float(size[1])
+    # Pages scale the figure to their column: a narrow figure keeps its text readable there.
+    columns = max((len(j["stages"]) for j in plotted), default=0)
+    return min(max(6.4, 1.0 + 0.95 * columns), 9.0), 3.9
+
+
+def valid_scale(scale: Any) -> bool:
+    return (
+        isinstance(scale, list | tuple)
+        and len(scale) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in scale)
+        and scale[0] < scale[1]
+    )
+
+
+def stage_titles(plotted: Sequence[Mapping[str, Any]], columns: int) -> list[str]:
+    """Each column's title; overlaid journeys whose stages differ there show all, in journey order."""
+    titles = []
+    for column in range(columns):
+        names: list[str] = []
+        for journey in plotted:
+            if column < len(journey["stages"]) and journey["stages"][column]["title"] not in names:
+                names.append(journey["stages"][column]["title"])
+        titles.append(" / ".join(names))
+    return titles
+
+
+def signed(value: float) -> str:
+    """``+1``, ``0``, ``−1``: the sign tells the side at a glance."""
+    number = model.normalise_number(value)
+    if number == 0:
+        return "0"
+    return f"+{number}" if number > 0 else f"\u2212{-number}"
