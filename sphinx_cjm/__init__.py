@@ -9,6 +9,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from . import model
+from .blueprint import blueprint_line_row, skip_line_row
 from .directives import JourneyDirective, JourneyTableDirective, PersonaDirective, StageDirective, TouchpointDirective
 from .domain import CJMDomain, warn_missing_reference
 from .export import write_export
@@ -24,7 +25,6 @@ from .figure import (
 )
 from .i18n import LOCALE_DIR, MESSAGE_CATALOG
 from .latex_styles import add_latex_styles
-from .blueprint import blueprint_line_row, skip_line_row
 from .lint import check_project
 from .registers import BarrierListDirective, ResolveRegisters, TouchpointIndexDirective
 from .table import ResolveJourneyPlaceholders

@@ -115,8 +115,7 @@ def output_files(outdir: Path) -> dict[str, bytes]:
 
 
 def test_parallel_build_is_byte_identical_to_serial(make_app, rootdir, tmp_path):
-    source = tmp_path / "src"
-    shutil.copytree(rootdir / "test-basic", source)
+    source = basic_source(rootdir, tmp_path)
     outputs = {}
     for jobs in (1, 2):
         app = make_app("html", srcdir=source, builddir=tmp_path / f"build-j{jobs}", parallel=jobs)
@@ -135,21 +134,32 @@ def test_parallel_build_is_byte_identical_to_serial(make_app, rootdir, tmp_path)
         assert outputs[1][name] == outputs[2][name], name
 
 
+def basic_source(rootdir: Path, tmp_path: Path) -> Path:
+    """A private copy of test-basic, to edit between builds."""
+    source = tmp_path / "src"
+    shutil.copytree(rootdir / "test-basic", source)
+    return source
+
+
+def rename_substitution_call(source: Path, *, emotion: bool = False) -> None:
+    """Edit a touchpoint on its own page: its title (and, with ``emotion``, its emotion)."""
+    touchpoints = source / "touchpoints.rst"
+    edited = touchpoints.read_text(encoding="utf-8").replace("Substitution call", "Substitution phone call")
+    touchpoints.write_text(edited.replace(":emotion: -2", ":emotion: -1") if emotion else edited, encoding="utf-8")
+
+
 def written_pages(status: str) -> set[str]:
     plain = re.sub(r"\x1b\[[0-9;]*m", "", status)
     return set(re.findall(r"writing output\.\.\. \[\s*\d+%\] (\S+)", plain))
 
 
 def test_incremental_rebuild_matches_a_clean_build(make_app, rootdir, tmp_path):
-    source = tmp_path / "src"
-    shutil.copytree(rootdir / "test-basic", source)
+    source = basic_source(rootdir, tmp_path)
     app = make_app("html", srcdir=source, builddir=tmp_path / "incremental")
     app.build()
     app.cleanup()
 
-    touchpoints = source / "touchpoints.rst"
-    edited = touchpoints.read_text(encoding="utf-8").replace("Substitution call", "Substitution phone call")
-    touchpoints.write_text(edited.replace(":emotion: -2", ":emotion: -1"), encoding="utf-8")
+    rename_substitution_call(source, emotion=True)
     app = make_app("html", srcdir=source, builddir=tmp_path / "incremental")
     app.build()
     # The edited page, the pages showing its journey and the page naming it are rewritten, and
@@ -169,13 +179,11 @@ def test_incremental_rebuild_matches_a_clean_build(make_app, rootdir, tmp_path):
 
 def test_export_follows_pages_another_builder_read(make_app, rootdir, tmp_path):
     """Builders sharing the doctrees: HTML after LaTeX reads no page, yet ``cjm.json`` holds the edit LaTeX read."""
-    source = tmp_path / "src"
-    shutil.copytree(rootdir / "test-basic", source)
+    source = basic_source(rootdir, tmp_path)
     app = make_app("html", srcdir=source, builddir=tmp_path / "shared")
     app.build()
     app.cleanup()
-    touchpoints = source / "touchpoints.rst"
-    touchpoints.write_text(touchpoints.read_text(encoding="utf-8").replace("Substitution call", "Substitution phone call"), encoding="utf-8")
+    rename_substitution_call(source)
     app = make_app("latex", srcdir=source, builddir=tmp_path / "shared")
     app.build()
     app.cleanup()
