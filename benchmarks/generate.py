@@ -19,9 +19,14 @@ Run ``python benchmarks/generate.py FORM N DIR`` to write one site.
 from __future__ import annotations
 
 import argparse
+import gettext
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+
+from sphinx_cjm import model
+from sphinx_cjm.i18n import LANE_LABELS as CATALOG_LABELS
+from sphinx_cjm.i18n import LOCALE_DIR, MESSAGE_CATALOG
 
 FORMS = ("cjm", "plain", "needs")
 STAGES_PER_JOURNEY = 7
@@ -33,25 +38,13 @@ LANES = (
     "actions", "goals", "expectations", "touchpoints", "emotion", "positive", "doubts", "negative",
     "barriers", "solutions", "business-goals", "kpis", "backstage", "owners", "systems",
 )  # fmt: skip
-TEXT_LANES = tuple(lane for lane in LANES if lane not in ("touchpoints", "emotion"))
+TEXT_LANES = tuple(lane for lane in LANES if lane not in model.COMPUTED_LANES)
+# The plain and sphinx-needs forms show the labels the extension shows, from its own catalog.
+_RUSSIAN = gettext.translation(MESSAGE_CATALOG, LOCALE_DIR, languages=["ru"])
 LANE_LABELS = {
-    "en": {
-        "actions": "Actions", "goals": "Customer goals", "expectations": "Expectations",
-        "touchpoints": "Touchpoints", "emotion": "Emotion", "positive": "Positive emotions",
-        "doubts": "Doubts", "negative": "Negative emotions", "barriers": "Barriers",
-        "solutions": "Solutions", "business-goals": "Business goals", "kpis": "KPIs",
-        "backstage": "Actions inside the company", "owners": "Responsible",
-        "systems": "Technology systems",
-    },
-    "ru": {
-        "actions": "Действия", "goals": "Цели клиента", "expectations": "Ожидания",
-        "touchpoints": "Точки контакта", "emotion": "Эмоция", "positive": "Положительные эмоции",
-        "doubts": "Сомнения", "negative": "Отрицательные эмоции", "barriers": "Барьеры",
-        "solutions": "Решения", "business-goals": "Бизнес-цели", "kpis": "KPI",
-        "backstage": "Действия внутри компании", "owners": "Ответственные",
-        "systems": "Технологические системы",
-    },
-}  # fmt: skip
+    "en": {lane: str(CATALOG_LABELS[lane]) for lane in LANES},
+    "ru": {lane: _RUSSIAN.gettext(str(CATALOG_LABELS[lane])) for lane in LANES},
+}
 
 # --- content: the same for every form ---------------------------------------------------------
 
