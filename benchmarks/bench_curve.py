@@ -32,7 +32,15 @@ from pathlib import Path
 from sphinx.cmd.build import build_main
 
 VARIANTS = ("baseline", "sphinx_cjm", "plot-svg", "plot-default")
-STAGES = ["Awareness", "Choosing a company", "Studying the site", "Visiting the store", "Purchase", "Delivery and installation", "Repeat purchase"]
+STAGES = [
+    "Awareness",
+    "Choosing a company",
+    "Studying the site",
+    "Visiting the store",
+    "Purchase",
+    "Delivery and installation",
+    "Repeat purchase",
+]
 
 
 def journey_rst(n: int, curve: bool) -> str:
@@ -44,7 +52,11 @@ def journey_rst(n: int, curve: bool) -> str:
         lines += [f"   .. stage:: {stage}", f"      :id: j{n}-s{s}", ""]
         for t in range(2):
             emotion = ((n + 3 * s + 5 * t) % 9 - 4) / 2
-            lines += [f"      .. touchpoint:: Touchpoint {s}.{t}", f"         :id: j{n}-s{s}-t{t}", f"         :emotion: {emotion}"]
+            lines += [
+                f"      .. touchpoint:: Touchpoint {s}.{t}",
+                f"         :id: j{n}-s{s}-t{t}",
+                f"         :emotion: {emotion}",
+            ]
             if (s + t + n) % 5 == 0:
                 lines.append("         :barrier: Waits too long")
             lines.append("")
@@ -138,7 +150,9 @@ def main() -> None:
                 best[variant] = min(best.get(variant, elapsed), elapsed)
         # Rebuilds over kept output (-E: every page written again): the curves are already drawn.
         cached = min(timed_build(base / "sphinx_cjm", base / "sphinx_cjm-out", keep=True) for _ in range(args.repeat))
-        baseline_kept = min(timed_build(base / "baseline", base / "baseline-out", keep=True) for _ in range(args.repeat))
+        baseline_kept = min(
+            timed_build(base / "baseline", base / "baseline-out", keep=True) for _ in range(args.repeat)
+        )
         drawn = len(list((base / "sphinx_cjm-out" / "_images").glob("cjm-curve-*.svg")))
         assert drawn == args.figures, f"expected {args.figures} curves, found {drawn}"
 
@@ -152,7 +166,9 @@ def main() -> None:
     print(f"{'plot directive (defaults)':<28}{best['plot-default']:>10.2f}{per_figure['plot-default']:>16.1f}")
     print(f"{'sphinx_cjm, files cached':<28}{cached:>10.2f}{cached_ms:>16.1f}")
     for variant, label in (("plot-svg", "SVG"), ("plot-default", "default formats")):
-        print(f"ratio sphinx_cjm / plot directive ({label}) per figure: {per_figure['sphinx_cjm'] / per_figure[variant]:.2f}")
+        print(
+            f"ratio sphinx_cjm / plot directive ({label}) per figure: {per_figure['sphinx_cjm'] / per_figure[variant]:.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -72,17 +72,35 @@ TOUCHPOINT_TITLES = {
            "Письмо с предложением", "Визит монтажника"],
 }  # fmt: skip
 LANE_TEXT = {  # lane -> (English items, Russian items)
-    "actions": (["Compares three offers", "Asks neighbours for advice"], ["Сравнивает три предложения", "Спрашивает совета у соседей"]),
-    "goals": (["Understand the full price", "Order without a phone call"], ["Понять полную цену", "Заказать без звонка"]),
-    "expectations": (["An answer within an hour", "Samples to touch"], ["Ответ в течение часа", "Образцы, которые можно потрогать"]),
+    "actions": (
+        ["Compares three offers", "Asks neighbours for advice"],
+        ["Сравнивает три предложения", "Спрашивает совета у соседей"],
+    ),
+    "goals": (
+        ["Understand the full price", "Order without a phone call"],
+        ["Понять полную цену", "Заказать без звонка"],
+    ),
+    "expectations": (
+        ["An answer within an hour", "Samples to touch"],
+        ["Ответ в течение часа", "Образцы, которые можно потрогать"],
+    ),
     "positive": (["Likes the samples", "Polite manager"], ["Нравятся образцы", "Вежливый менеджер"]),
     "doubts": (["Is the price final?", "Will they come on time?"], ["Цена окончательная?", "Приедут ли вовремя?"]),
     "negative": (["Waited too long", "Hidden extra costs"], ["Слишком долго ждал", "Скрытые доплаты"]),
     "barriers": (["No reviews from real buyers"], ["Нет отзывов реальных покупателей"]),
     "solutions": (["Collect reviews after installation"], ["Собирать отзывы после монтажа"]),
-    "business-goals": (["First order within a week", "Raise the average bill"], ["Первый заказ за неделю", "Рост среднего чека"]),
-    "kpis": (["Share of visits with an order", "Conversion to visit"], ["Доля визитов с первым заказом", "Конверсия в визит"]),
-    "backstage": (["Manager prepares the estimate", "Warehouse reserves the goods"], ["Менеджер готовит смету", "Склад резервирует товар"]),
+    "business-goals": (
+        ["First order within a week", "Raise the average bill"],
+        ["Первый заказ за неделю", "Рост среднего чека"],
+    ),
+    "kpis": (
+        ["Share of visits with an order", "Conversion to visit"],
+        ["Доля визитов с первым заказом", "Конверсия в визит"],
+    ),
+    "backstage": (
+        ["Manager prepares the estimate", "Warehouse reserves the goods"],
+        ["Менеджер готовит смету", "Склад резервирует товар"],
+    ),
     "owners": (["Sales manager", "Head of marketing"], ["Менеджер по продажам", "Директор по маркетингу"]),
     "systems": (["CRM", "Call tracking"], ["CRM", "Коллтрекинг"]),
 }
@@ -93,18 +111,41 @@ TOUCHPOINT_TEXT = {
            "Записи звонков: вопрос звучит в каждом втором разговоре.", "Клиенты упоминают это сами."],
 }  # fmt: skip
 BARRIERS = {
-    "en": ["Does not trust an online service with money", "No price on the site", "Long wait on the line",
-           "Cannot find the parking lot", "Estimate differs from the price list"],
-    "ru": ["Не доверяет онлайн-сервису деньги", "На сайте нет цены", "Долгое ожидание на линии",
-           "Не найти парковку", "Смета отличается от прайса"],
+    "en": [
+        "Does not trust an online service with money",
+        "No price on the site",
+        "Long wait on the line",
+        "Cannot find the parking lot",
+        "Estimate differs from the price list",
+    ],
+    "ru": [
+        "Не доверяет онлайн-сервису деньги",
+        "На сайте нет цены",
+        "Долгое ожидание на линии",
+        "Не найти парковку",
+        "Смета отличается от прайса",
+    ],
 }
 SOLUTIONS = {
-    "en": ["Rep places the first order together with the owner", "Publish prices with examples",
-           "Call-back within 5 minutes", "Map and signs at the entrance", "Fixed price in the contract"],
-    "ru": ["Представитель оформляет первый заказ вместе с владельцем", "Опубликовать цены с примерами",
-           "Перезвон в течение 5 минут", "Схема проезда и указатели", "Фиксированная цена в договоре"],
+    "en": [
+        "Rep places the first order together with the owner",
+        "Publish prices with examples",
+        "Call-back within 5 minutes",
+        "Map and signs at the entrance",
+        "Fixed price in the contract",
+    ],
+    "ru": [
+        "Представитель оформляет первый заказ вместе с владельцем",
+        "Опубликовать цены с примерами",
+        "Перезвон в течение 5 минут",
+        "Схема проезда и указатели",
+        "Фиксированная цена в договоре",
+    ],
 }
-OWNERS = {"en": ["Marketing", "Sales", "Call centre", "Operations"], "ru": ["Маркетинг", "Продажи", "Колл-центр", "Сервис"]}
+OWNERS = {
+    "en": ["Marketing", "Sales", "Call centre", "Operations"],
+    "ru": ["Маркетинг", "Продажи", "Колл-центр", "Сервис"],
+}
 KPIS = {"en": ["CTR of the ad", "Share of calls answered in 30 s", "Conversion to visit"],
         "ru": ["CTR объявления", "Доля звонков с ответом за 30 с", "Конверсия в визит"]}  # fmt: skip
 EMOTIONS = [1, 0.5, -1, 2, 0, -2, 1.5, -0.5]
@@ -255,7 +296,9 @@ def plain_table(case: Case) -> str:
         rows.append(row)
     text = ".. list-table::\n   :header-rows: 1\n   :stub-columns: 1\n   :class: journey-table\n\n"
     for row in rows:
-        text += "".join(("   * - " if i == 0 else "     - ") + indent(cell, 7).lstrip() + "\n" for i, cell in enumerate(row))
+        text += "".join(
+            ("   * - " if i == 0 else "     - ") + indent(cell, 7).lstrip() + "\n" for i, cell in enumerate(row)
+        )
     return text + "\n"
 
 
@@ -274,7 +317,12 @@ def plain_page(case: Case, next_case: int) -> str:
     labels = LANE_LABELS[case.language]
     for stage in case.stages:
         out.append(f".. _s{stage.key}:\n\n.. rubric:: {stage.title}\n\n")
-        out.append(plain_fields([(labels[lane], ", ".join(items)) for lane, items in stage.lanes.items()] + [("Emotion", str(stage.emotion))]))
+        out.append(
+            plain_fields(
+                [(labels[lane], ", ".join(items)) for lane, items in stage.lanes.items()]
+                + [("Emotion", str(stage.emotion))]
+            )
+        )
         for tp in stage.touchpoints:
             out.append(f".. _t{tp.key}:\n\n.. rubric:: {tp.title}\n\n")
             out.append(plain_fields([("Channel", tp.channel), ("Emotion", str(tp.emotion)), ("Barrier", tp.barrier),
@@ -291,13 +339,17 @@ def needs_page(case: Case, next_case: int) -> str:
     n = case.key
     tag = f"jrn{n}"
     out = [heading(case.page_title)]
-    out.append(f".. persona:: {case.persona[0]}\n   :id: PRS_{n}\n   :segment: {case.persona[1]}\n\n   {case.intro}\n\n")
+    out.append(
+        f".. persona:: {case.persona[0]}\n   :id: PRS_{n}\n   :segment: {case.persona[1]}\n\n   {case.intro}\n\n"
+    )
     out.append(f".. journey:: {case.journey_title}\n   :id: JRN_{n}\n   :links: PRS_{n}\n   :tags: {tag}\n\n")
     out.append(f"   {case.intro} Next: :need:`JRN_{next_case:03d}`.\n\n")
     out.append(needs_table(tag))
     out.append(".. image:: /curve.svg\n   :alt: Emotion curve\n\n")
     for stage in case.stages:
-        out.append(f".. stage:: {stage.title}\n   :id: {needs_id(stage.key, 'STG')}\n   :links: JRN_{n}\n   :tags: {tag}\n")
+        out.append(
+            f".. stage:: {stage.title}\n   :id: {needs_id(stage.key, 'STG')}\n   :links: JRN_{n}\n   :tags: {tag}\n"
+        )
         out.append("".join(f"   :{lane}: {'; '.join(items)}\n" for lane, items in stage.lanes.items()))
         out.append(f"   :emotion: {stage.emotion}\n\n")
         for tp in stage.touchpoints:

@@ -30,7 +30,7 @@ from pathlib import Path
 import sphinx
 
 sys.path.insert(0, str(Path(__file__).parent))
-import generate  # noqa: E402
+import generate
 
 HERE = Path(__file__).parent
 SPHINX_BUILD = str(Path(sys.executable).with_name("sphinx-build"))
@@ -55,7 +55,20 @@ def build(srcdir: Path, outdir: Path, jobs: int) -> Run:
     """One ``sphinx-build``; fails loudly if Sphinx fails, since timing a broken build means nothing."""
     before = html_mtimes(outdir)
     with tempfile.NamedTemporaryFile("r", suffix=".time") as timing:
-        command = [GNU_TIME, "-v", "-o", timing.name, SPHINX_BUILD, "-b", "html", "-j", str(jobs), "-q", str(srcdir), str(outdir)]
+        command = [
+            GNU_TIME,
+            "-v",
+            "-o",
+            timing.name,
+            SPHINX_BUILD,
+            "-b",
+            "html",
+            "-j",
+            str(jobs),
+            "-q",
+            str(srcdir),
+            str(outdir),
+        ]
         start = time.perf_counter()
         done = subprocess.run(command, capture_output=True, text=True)
         seconds = time.perf_counter() - start
@@ -80,13 +93,24 @@ def measure(form: str, srcdir: Path, outdir: Path, n_pages: int, revision: int, 
 
 
 def machine() -> dict[str, str]:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), "?")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "?",
+    )
     return {
         "cpu": f"{cpu}, {os.cpu_count()} cores",
         "memory": f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB",
         "python": platform.python_version(),
         "sphinx": sphinx.__version__,
-        "sphinx-needs": subprocess.run([sys.executable, "-c", "import sphinx_needs; print(sphinx_needs.__version__)"], capture_output=True, text=True).stdout.strip(),
+        "sphinx-needs": subprocess.run(
+            [sys.executable, "-c", "import sphinx_needs; print(sphinx_needs.__version__)"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip(),
         "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
@@ -143,11 +167,15 @@ def size_table(n_pages: int, results: dict[str, dict[str, list[Run]]]) -> str:
     written = {f: sorted({p for r in results[f]["edit"] for p in content_pages(r.written)}) for f in forms}
     lines.append(
         "| pages rewritten after the edit | "
-        + " | ".join(f"{len(written[f])}" + (f" ({', '.join(written[f])})" if len(written[f]) <= 3 else "") for f in forms)
+        + " | ".join(
+            f"{len(written[f])}" + (f" ({', '.join(written[f])})" if len(written[f]) <= 3 else "") for f in forms
+        )
         + " | | | only the pages showing the journey (case-000, overview) |"
     )
     noop_written = {f: max(len(content_pages(r.written)) for r in results[f]["noop"]) for f in forms}
-    lines.append("| pages rewritten by a no-op rebuild | " + " | ".join(str(noop_written[f]) for f in forms) + " | | | 0 |")
+    lines.append(
+        "| pages rewritten by a no-op rebuild | " + " | ".join(str(noop_written[f]) for f in forms) + " | | | 0 |"
+    )
     warnings = {f: max(r.warnings for step in STEPS for r in results[f][step]) for f in forms}
     lines.append("| warnings in the build output | " + " | ".join(str(warnings[f]) for f in forms) + " | | | 0 |")
     return "\n".join(lines) + "\n"
@@ -197,7 +225,10 @@ def main() -> None:
                 for step, run in runs.items():
                     results[form][step].append(run)
                 summary = ", ".join(f"{step} {run.seconds:.2f}s {run.peak_mb:.0f}MB" for step, run in runs.items())
-                print(f"N={n_pages} repeat {repeat + 1} {form}: {summary}; edit wrote {content_pages(runs['edit'].written)}", flush=True)
+                print(
+                    f"N={n_pages} repeat {repeat + 1} {form}: {summary}; edit wrote {content_pages(runs['edit'].written)}",
+                    flush=True,
+                )
         all_results[n_pages] = results
     info["load at the end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -216,8 +247,13 @@ def main() -> None:
     if len(args.sizes) > 1:
         text.append(scaling_table(all_results))
     args.output.write_text("\n".join(text), encoding="utf-8")
-    raw = {n: {f: {s: [asdict(r) for r in runs] for s, runs in steps.items()} for f, steps in res.items()} for n, res in all_results.items()}
-    args.output.with_suffix(".json").write_text(json.dumps({"machine": info, "results": raw}, indent=1), encoding="utf-8")
+    raw = {
+        n: {f: {s: [asdict(r) for r in runs] for s, runs in steps.items()} for f, steps in res.items()}
+        for n, res in all_results.items()
+    }
+    args.output.with_suffix(".json").write_text(
+        json.dumps({"machine": info, "results": raw}, indent=1), encoding="utf-8"
+    )
     print("\n".join(text))
 
 

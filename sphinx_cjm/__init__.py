@@ -13,7 +13,6 @@ from .blueprint import blueprint_line_row, skip_line_row
 from .directives import JourneyDirective, JourneyTableDirective, PersonaDirective, StageDirective, TouchpointDirective
 from .domain import CJMDomain, warn_missing_reference
 from .export import write_export
-from .files import DEFAULT_MAX_BYTES
 from .figure import (
     TRANSLATORS,
     EmotionCurveDirective,
@@ -23,6 +22,7 @@ from .figure import (
     name_curve_files,
     remove_unused_curves,
 )
+from .files import DEFAULT_MAX_BYTES
 from .i18n import LOCALE_DIR, MESSAGE_CATALOG
 from .latex_styles import add_latex_styles
 from .lint import check_project

@@ -23,7 +23,9 @@ from sphinx.util.docutils import SphinxTranslator
 
 from .i18n import REGISTER_LABELS
 
-DASHED_RULE_LATEX = r"\noindent\hbox to \linewidth{\leaders\hbox to 6pt{\hss\vrule width 4pt height 0.8pt\hss}\hfill}\par"
+DASHED_RULE_LATEX = (
+    r"\noindent\hbox to \linewidth{\leaders\hbox to 6pt{\hss\vrule width 4pt height 0.8pt\hss}\hfill}\par"
+)
 
 
 class blueprint_line_row(nodes.row):

@@ -91,14 +91,26 @@ def print_schema(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    main_parser = argparse.ArgumentParser(prog="sphinx-cjm", description="Customer journey maps kept in YAML and CSV files.")
+    main_parser = argparse.ArgumentParser(
+        prog="sphinx-cjm", description="Customer journey maps kept in YAML and CSV files."
+    )
     main_parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     reading = argparse.ArgumentParser(add_help=False)
-    reading.add_argument("--scale", nargs=2, type=float, default=files.Settings().scale, metavar=("LOW", "HIGH"),
-                         help="the emotion scale, as cjm_emotion_scale (default: -2 2)")
-    reading.add_argument("--max-bytes", type=int, default=files.DEFAULT_MAX_BYTES,
-                         help="the largest file read, as cjm_file_max_bytes (default: 1 MiB)")
+    reading.add_argument(
+        "--scale",
+        nargs=2,
+        type=float,
+        default=files.Settings().scale,
+        metavar=("LOW", "HIGH"),
+        help="the emotion scale, as cjm_emotion_scale (default: -2 2)",
+    )
+    reading.add_argument(
+        "--max-bytes",
+        type=int,
+        default=files.DEFAULT_MAX_BYTES,
+        help="the largest file read, as cjm_file_max_bytes (default: 1 MiB)",
+    )
 
     command = commands.add_parser("validate", parents=[reading], help="check journey files (YAML or CSV)")
     command.add_argument("files", nargs="+", metavar="FILE")

@@ -44,7 +44,12 @@ def journey_data(loaded: JourneyFile) -> dict[str, Any]:
     if loaded.persona:
         persona = loaded.persona
         data["persona"] = _without_empty(
-            {"id": persona.id, "title": persona.title, "segment": persona.segment, "description": loaded.persona_description}
+            {
+                "id": persona.id,
+                "title": persona.title,
+                "segment": persona.segment,
+                "description": loaded.persona_description,
+            }
         )
     elif journey.persona:
         data["persona"] = journey.persona
@@ -125,7 +130,9 @@ def _blocks(loaded: JourneyFile) -> list[tuple[int, str, str, dict[str, str], st
     for stage in loaded.stages:
         blocks.append((1, "stage", stage.stage.title, _stage_options(stage.stage), stage.description))
         for point in stage.touchpoints:
-            blocks.append((2, "touchpoint", point.touchpoint.title, _touchpoint_options(point.touchpoint), point.description))
+            blocks.append(
+                (2, "touchpoint", point.touchpoint.title, _touchpoint_options(point.touchpoint), point.description)
+            )
     return blocks
 
 

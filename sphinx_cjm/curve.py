@@ -69,14 +69,6 @@ _RC: dict[str, Any] = {
 }
 
 
-
-
-
-
-
-
-
-
 # --- drawing ---------------------------------------------------------------------------------
 
 
@@ -145,8 +137,6 @@ def draw_plotted(
     return data
 
 
-
-
 def resolve_palette(palette: Mapping[str, Any] | Sequence[str] | None) -> dict[str, Any]:
     if not palette:
         return dict(DEFAULT_PALETTE)
@@ -204,30 +194,67 @@ def draw_into(
     pad = (high - low) * 0.08
     if not overlay:  # only a single curve has its points titled
         label_lines = max(
-            (lines(wrap(plain(p["title"]), figure_width, columns, font_size=_LABEL_SIZE)) for j in plotted for s in j["stages"] for p in s["points"]),
+            (
+                lines(wrap(plain(p["title"]), figure_width, columns, font_size=_LABEL_SIZE))
+                for j in plotted
+                for s in j["stages"]
+                for p in s["points"]
+            ),
             default=1,
         )
-        pad = max(pad, min((label_lines * _LABEL_SIZE * _LINE + 20) / (area_size[1] / (high - low)), (high - low) * 0.3))
+        pad = max(
+            pad, min((label_lines * _LABEL_SIZE * _LINE + 20) / (area_size[1] / (high - low)), (high - low) * 0.3)
+        )
     area = PlotArea(figure, (left, bottom), area_size, (max(columns, 1), (low - pad, high + pad)))
 
     # Stage columns, the positive and negative halves, the zero line.
     for column in range(0, columns, 2):
         area.add(Rectangle((column, low - pad), 1, high - low + 2 * pad, color=grid, alpha=0.07, lw=0, zorder=0))
     width = max(columns, 1)
-    positive_half = area.add(Rectangle((0, baseline), width, high + pad - baseline, color=colours["positive"], alpha=0.07, lw=0, zorder=0))
-    negative_half = area.add(Rectangle((0, low - pad), width, baseline - low + pad, color=colours["negative"], alpha=0.07, lw=0, zorder=0))
+    positive_half = area.add(
+        Rectangle((0, baseline), width, high + pad - baseline, color=colours["positive"], alpha=0.07, lw=0, zorder=0)
+    )
+    negative_half = area.add(
+        Rectangle((0, low - pad), width, baseline - low + pad, color=colours["negative"], alpha=0.07, lw=0, zorder=0)
+    )
     area.add(Line2D([0, width], [baseline, baseline], color=text_colour, lw=0.9, ls=(0, (4, 3)), zorder=1))
 
     # Stage titles under their columns, the scale on the left, the title above.
     for column, column_title in enumerate(column_titles):
-        area.text(column + 0.5, low - pad, column_title, (0, -_TITLE_PAD), ha="center", va="top", fontsize=_FONT_SIZE, color=text_colour)
+        area.text(
+            column + 0.5,
+            low - pad,
+            column_title,
+            (0, -_TITLE_PAD),
+            ha="center",
+            va="top",
+            fontsize=_FONT_SIZE,
+            color=text_colour,
+        )
     for value in emotion_ticks(low, high):
         area.text(0, value, signed(value), (-5, 0), ha="right", va="center", fontsize=_FONT_SIZE - 1, color=text_colour)
-    area.text(0, (low + high) / 2, plain(words["emotion"]), (-(left - _MARGIN), 0), ha="left", va="center", rotation=90,
-              fontsize=_FONT_SIZE, color=text_colour)
+    area.text(
+        0,
+        (low + high) / 2,
+        plain(words["emotion"]),
+        (-(left - _MARGIN), 0),
+        ha="left",
+        va="center",
+        rotation=90,
+        fontsize=_FONT_SIZE,
+        color=text_colour,
+    )
     if title_text:
-        figure.text(left / width_pt, 1 - _MARGIN / height_pt, title_text, ha="left", va="top",
-                    fontsize=_TITLE_SIZE, fontweight="bold", color=text_colour)
+        figure.text(
+            left / width_pt,
+            1 - _MARGIN / height_pt,
+            title_text,
+            ha="left",
+            va="top",
+            fontsize=_TITLE_SIZE,
+            fontweight="bold",
+            color=text_colour,
+        )
 
     handles: list[Line2D] = []
     any_points = any_pain = False
@@ -258,18 +285,43 @@ def draw_into(
             label_points(area, points, figure_width, columns, links, text_colour)
 
     if not any_points:
-        area.text(width / 2, baseline + (high - low) * 0.25, plain(words["empty"]), (0, 0),
-                  ha="center", va="center", fontsize=_FONT_SIZE + 2, color=text_colour, zorder=7)
+        area.text(
+            width / 2,
+            baseline + (high - low) * 0.25,
+            plain(words["empty"]),
+            (0, 0),
+            ha="center",
+            va="center",
+            fontsize=_FONT_SIZE + 2,
+            color=text_colour,
+            zorder=7,
+        )
     if any_pain:
         handles.append(
-            Line2D([], [], ls="none", marker="o", markersize=10, markerfacecolor="none",
-                   markeredgecolor=colours["pain"], markeredgewidth=1.8, label=plain(words["pain"]))
+            Line2D(
+                [],
+                [],
+                ls="none",
+                marker="o",
+                markersize=10,
+                markerfacecolor="none",
+                markeredgecolor=colours["pain"],
+                markeredgewidth=1.8,
+                label=plain(words["pain"]),
+            )
         )
     shown = handles if overlay else handles[1:]
     if shown:
         figure.legend(
-            handles=shown, labels=legend_labels, loc="lower center", bbox_to_anchor=(0.5, _MARGIN / 2 / height_pt),
-            ncols=legend_columns, frameon=False, fontsize=_FONT_SIZE, labelcolor=text_colour, borderpad=0.2,
+            handles=shown,
+            labels=legend_labels,
+            loc="lower center",
+            bbox_to_anchor=(0.5, _MARGIN / 2 / height_pt),
+            ncols=legend_columns,
+            frameon=False,
+            fontsize=_FONT_SIZE,
+            labelcolor=text_colour,
+            borderpad=0.2,
         )
 
 
@@ -280,7 +332,13 @@ class PlotArea:
     bookkeeping the curve does not use, and would cost more than the drawing itself.
     """
 
-    def __init__(self, figure: Figure, origin: tuple[float, float], size: tuple[float, float], limits: tuple[float, tuple[float, float]]):
+    def __init__(
+        self,
+        figure: Figure,
+        origin: tuple[float, float],
+        size: tuple[float, float],
+        limits: tuple[float, tuple[float, float]],
+    ):
         self.figure, self.size = figure, size
         self.columns, (self.bottom, self.top) = limits
         # Data to points from the figure's lower left, then points to the figure's pixels.
@@ -304,7 +362,9 @@ class PlotArea:
         shift = ScaledTranslation(offset[0] / 72, offset[1] / 72, self.figure.dpi_scale_trans)
         return self.figure.text(x, y, text, transform=self.transform + shift, **style)
 
-    def markers(self, points: list[dict[str, Any]], links: Mapping[str, str], marker: str, size: float, **style: Any) -> None:
+    def markers(
+        self, points: list[dict[str, Any]], links: Mapping[str, str], marker: str, size: float, **style: Any
+    ) -> None:
         """One marker per point, each a link to its object where ``links`` has one."""
         if not points:
             return
@@ -384,7 +444,9 @@ def label_points(
 
         def cost(rank: int, box: Box) -> float:
             clash = overlaps(box, placed).sum() / box_area
-            hidden = np.count_nonzero((curve_x >= box[0] - 2) & (curve_x <= box[2] + 2) & (curve_y >= box[1] - 2) & (curve_y <= box[3] + 2))
+            hidden = np.count_nonzero(
+                (curve_x >= box[0] - 2) & (curve_x <= box[2] + 2) & (curve_y >= box[1] - 2) & (curve_y <= box[3] + 2)
+            )
             covered = overlaps(box, marks).sum() / 144
             outside = (box_area - overlaps(box, np.array([(0, 0, *area.size)])).sum()) / box_area
             # Titles over titles are unreadable, a title over the curve only untidy.
@@ -398,7 +460,9 @@ def label_points(
         label.set_url(links.get(point["id"]))
 
 
-def label_box(anchor: tuple[float, float], size: tuple[float, float], offset: tuple[float, float], ha: str, va: str) -> Box:
+def label_box(
+    anchor: tuple[float, float], size: tuple[float, float], offset: tuple[float, float], ha: str, va: str
+) -> Box:
     width, height = size
     x = anchor[0] + offset[0] - {"left": 0, "center": width / 2, "right": width}[ha]
     y = anchor[1] + offset[1] - {"bottom": 0, "top": height}[va]
@@ -410,8 +474,6 @@ def overlaps(box: Box, others: np.ndarray) -> np.ndarray:
     width = np.minimum(box[2], others[:, 2]) - np.maximum(box[0], others[:, 0])
     height = np.minimum(box[3], others[:, 3]) - np.maximum(box[1], others[:, 1])
     return np.clip(width, 0, None) * np.clip(height, 0, None)
-
-
 
 
 def wrap(text: str, figure_width: float, slots: int, font_size: float = _FONT_SIZE) -> str:
@@ -426,8 +488,6 @@ def emotion_ticks(low: float, high: float) -> list[float]:
         return [float(v) for v in range(math.ceil(low), math.floor(high) + 1)]
     step = (high - low) / 4
     return [low + step * i for i in range(5)]
-
-
 
 
 def smooth(xs: Sequence[float], ys: Sequence[float], samples: int = 16) -> tuple[list[float], list[float]]:
@@ -453,4 +513,3 @@ def smooth(xs: Sequence[float], ys: Sequence[float], samples: int = 16) -> tuple
         out_x += list(x[k] + t * h[k])
         out_y += list(h00 * y[k] + h10 * h[k] * m[k] + h01 * y[k + 1] + h11 * h[k] * m[k + 1])
     return out_x + [float(x[-1])], out_y + [float(y[-1])]
-

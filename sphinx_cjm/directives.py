@@ -140,7 +140,9 @@ class PersonaDirective(CJMDirective):
         self.domain.add("persona", persona)
         box = self.container(persona.id, title)
         if persona.segment:
-            box += nodes.field_list("", field(str(FIELD_LABELS["segment"]), nodes.paragraph(persona.segment, persona.segment)))
+            box += nodes.field_list(
+                "", field(str(FIELD_LABELS["segment"]), nodes.paragraph(persona.segment, persona.segment))
+            )
         box += self.parse_body()
         box += persona_journeys(persona=persona.id)
         self.domain.note_use(self.env.docname, "persona-journeys", persona.id)
@@ -175,7 +177,13 @@ class JourneyDirective(CJMDirective):
         self.domain.add("journey", journey)
         box = self.container(journey.id, journey.title)
         if journey.persona:
-            box += nodes.field_list("", field(str(FIELD_LABELS["persona"]), nodes.paragraph("", "", xref("persona", journey.persona, warn_dangling=False))))
+            box += nodes.field_list(
+                "",
+                field(
+                    str(FIELD_LABELS["persona"]),
+                    nodes.paragraph("", "", xref("persona", journey.persona, warn_dangling=False)),
+                ),
+            )
         body = self.parse_body({JOURNEY_CONTEXT: journey.id})
         box += journey_file.intro_nodes(loaded) if loaded else []
         box += [n for n in body if "cjm-stage" not in n.get("classes", ())]
@@ -252,7 +260,9 @@ class StageDirective(CJMDirective):
             id=self.object_id(title, journey_id),
             title=title,
             journey=journey_id,
-            lanes={lane: model.split_items(self.options.get(lane)) for lane in model.TEXT_LANES if self.options.get(lane)},
+            lanes={
+                lane: model.split_items(self.options.get(lane)) for lane in model.TEXT_LANES if self.options.get(lane)
+            },
             emotion=self.emotion(),
             nested_index=self.nested_position(JOURNEY_CONTEXT, journey_id),
             origin=self.origin(),
@@ -260,14 +270,23 @@ class StageDirective(CJMDirective):
         if journey_id:
             self.domain.add("stage", stage)
         else:
-            self.warn([model.Problem("option", f"{stage.id!r} is not inside a journey and has no :journey: option; it is left out of every map")])
+            self.warn(
+                [
+                    model.Problem(
+                        "option",
+                        f"{stage.id!r} is not inside a journey and has no :journey: option; it is left out of every map",
+                    )
+                ]
+            )
         box = self.container(stage.id, title)
         if not title:
             box.next_node(nodes.rubric).append(xref("stage", stage.id, warn_dangling=False))
             self.domain.note_use(self.env.docname, "stage", stage.id)
         fields = nodes.field_list()
         if not self.env.ref_context.get(JOURNEY_CONTEXT) and journey_id:
-            fields += field(str(FIELD_LABELS["journey"]), nodes.paragraph("", "", xref("journey", journey_id, warn_dangling=False)))
+            fields += field(
+                str(FIELD_LABELS["journey"]), nodes.paragraph("", "", xref("journey", journey_id, warn_dangling=False))
+            )
             self.domain.note_use(self.env.docname, "journey-title", journey_id)
         for lane, items in stage.lanes.items():
             fields += field(lane_label(lane, self.config.cjm_lane_labels), *items_body(items))
@@ -315,17 +334,28 @@ class TouchpointDirective(CJMDirective):
         if stage_id:
             self.domain.add("touchpoint", touchpoint)
         else:
-            self.warn([model.Problem("option", f"{touchpoint.id!r} is not inside a stage and has no :stage: option; it is left out of every map")])
+            self.warn(
+                [
+                    model.Problem(
+                        "option",
+                        f"{touchpoint.id!r} is not inside a stage and has no :stage: option; it is left out of every map",
+                    )
+                ]
+            )
         box = self.container(touchpoint.id, title)
         fields = nodes.field_list()
         if not self.env.ref_context.get(STAGE_CONTEXT) and stage_id:
-            fields += field(str(FIELD_LABELS["stage"]), nodes.paragraph("", "", xref("stage", stage_id, warn_dangling=False)))
+            fields += field(
+                str(FIELD_LABELS["stage"]), nodes.paragraph("", "", xref("stage", stage_id, warn_dangling=False))
+            )
             self.domain.note_use(self.env.docname, "stage", stage_id)
         if touchpoint.channel:
             text = str(CHANNEL_LABELS[touchpoint.channel])
             fields += field(str(FIELD_LABELS["channel"]), nodes.paragraph(text, text))
         if touchpoint.emotion is not None:
-            fields += field(str(FIELD_LABELS["emotion"]), nodes.paragraph(str(touchpoint.emotion), str(touchpoint.emotion)))
+            fields += field(
+                str(FIELD_LABELS["emotion"]), nodes.paragraph(str(touchpoint.emotion), str(touchpoint.emotion))
+            )
         for name in self.text_fields:
             value = getattr(touchpoint, name)
             if value:

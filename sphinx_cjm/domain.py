@@ -209,10 +209,15 @@ class CJMDomain(Domain):
         elif kind == "registers":  # touchpoint-index and barrier-list show every journey and touchpoint
             content = [
                 [model.export_journey(self.assembled(j)) for j in self.objects("journey")],
-                [[t.id, t.title, t.origin.docname, t.stage, t.channel, t.emotion] for t in self.objects("touchpoint").values()],
+                [
+                    [t.id, t.title, t.origin.docname, t.stage, t.channel, t.emotion]
+                    for t in self.objects("touchpoint").values()
+                ],
             ]
         elif kind == "persona-journeys":
-            content = [[j.id, j.title, j.origin.docname] for j in self.objects("journey").values() if j.persona == object_id]
+            content = [
+                [j.id, j.title, j.origin.docname] for j in self.objects("journey").values() if j.persona == object_id
+            ]
         else:  # a link to the object, "journey-title:ID" for a journey
             record = self.get(kind.removesuffix("-title"), object_id)
             content = record and [record.title, record.origin.docname]

@@ -101,7 +101,11 @@ class ResolveCurvePlaceholders(SphinxPostTransform):
         plotted = curve_data.plotted_data(journeys)
         for journey in plotted:
             if node.get("explicit") and not curve_data.curve_points(journey):
-                warn(f"emotion-curve: journey {journey['id']!r} has no emotion scores; the figure says so", "emotion", node)
+                warn(
+                    f"emotion-curve: journey {journey['id']!r} has no emotion scores; the figure says so",
+                    "emotion",
+                    node,
+                )
         alt = node.get("alt") or describe(plotted)
         figure = emotion_curve(
             "",
@@ -132,10 +136,15 @@ def describe(plotted: Sequence[Mapping[str, Any]]) -> str:
     columns = max(len(j["stages"]) for j in plotted)
     stages = ", ".join(curve_data.stage_titles(plotted, columns))
     if len(plotted) == 1:
-        parts = [_("Emotion curve of “%(journey)s” across the stages %(stages)s.") % {"journey": plotted[0]["title"], "stages": stages}]
+        parts = [
+            _("Emotion curve of “%(journey)s” across the stages %(stages)s.")
+            % {"journey": plotted[0]["title"], "stages": stages}
+        ]
     else:
         titles = ", ".join(quoted(j["title"]) for j in plotted)
-        parts = [_("Emotion curves of %(journeys)s across the stages %(stages)s.") % {"journeys": titles, "stages": stages}]
+        parts = [
+            _("Emotion curves of %(journeys)s across the stages %(stages)s.") % {"journeys": titles, "stages": stages}
+        ]
     for journey in plotted:
         points = curve_data.curve_points(journey)
         prefix = f"{quoted(journey['title'])}: " if len(plotted) > 1 else ""
@@ -176,7 +185,11 @@ def curve_format(builder: Builder) -> str:
 
 
 def messages() -> dict[str, str]:
-    return {"emotion": str(FIELD_LABELS["emotion"]), "empty": str(_("No emotion scores yet")), "pain": str(_("Pain point (barrier)"))}
+    return {
+        "emotion": str(FIELD_LABELS["emotion"]),
+        "empty": str(_("No emotion scores yet")),
+        "pain": str(_("Pain point (barrier)")),
+    }
 
 
 def name_curve_files(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -193,10 +206,15 @@ def name_file(builder: Builder, node: emotion_curve) -> str:
     fmt = curve_format(builder)
     links = {}
     if fmt == "svg":
-        links = {object_id: link_from_images(builder, docname, object_id) for object_id, docname in sorted(node["targets"].items())}
+        links = {
+            object_id: link_from_images(builder, docname, object_id)
+            for object_id, docname in sorted(node["targets"].items())
+        }
     options = {
         "title": node["title"],
-        "scale": [float(v) for v in config.cjm_emotion_scale] if curve_data.valid_scale(config.cjm_emotion_scale) else list(curve_data.DEFAULT_SCALE),
+        "scale": [float(v) for v in config.cjm_emotion_scale]
+        if curve_data.valid_scale(config.cjm_emotion_scale)
+        else list(curve_data.DEFAULT_SCALE),
         "size": config.cjm_curve_size,
         "palette": usable_palette(config, node),
         "links": links,
@@ -347,17 +365,33 @@ def check_config(app: Sphinx, config: Config) -> None:
     setting = config.cjm_curve_format
     wanted = list(setting.values()) if isinstance(setting, Mapping) else [setting]
     if any(fmt is not None and fmt not in curve_data.FORMATS for fmt in wanted):
-        warn(f"cjm_curve_format: {setting!r} names an unknown format; use {', '.join(curve_data.FORMATS)}", "option", None)
+        warn(
+            f"cjm_curve_format: {setting!r} names an unknown format; use {', '.join(curve_data.FORMATS)}",
+            "option",
+            None,
+        )
         config.cjm_curve_format = None
     if not curve_data.valid_scale(config.cjm_emotion_scale):
-        warn(f"cjm_emotion_scale: {config.cjm_emotion_scale!r} is not (low, high); curves use {curve_data.DEFAULT_SCALE}", "option", None)
+        warn(
+            f"cjm_emotion_scale: {config.cjm_emotion_scale!r} is not (low, high); curves use {curve_data.DEFAULT_SCALE}",
+            "option",
+            None,
+        )
     size = config.cjm_curve_size
     if size is not None and not valid_size(size):
-        warn(f"cjm_curve_size: {size!r} is not (width, height) in inches, 1.5 to 50; the size follows the stages", "option", None)
+        warn(
+            f"cjm_curve_size: {size!r} is not (width, height) in inches, 1.5 to 50; the size follows the stages",
+            "option",
+            None,
+        )
         config.cjm_curve_size = None
     palette = config.cjm_curve_palette
     if palette is not None and palette_colours(palette) is None:
-        warn(f"cjm_curve_palette: {palette!r} is not a dict of colours or a list of colours; the default is used", "option", None)
+        warn(
+            f"cjm_curve_palette: {palette!r} is not a dict of colours or a list of colours; the default is used",
+            "option",
+            None,
+        )
         config.cjm_curve_palette = None
 
 
@@ -383,7 +417,11 @@ def usable_palette(config: Config, node: emotion_curve) -> Any:
     from matplotlib.colors import is_color_like
 
     if not all(map(is_color_like, palette_colours(palette) or [])):
-        warn(f"cjm_curve_palette: {palette!r} names colours matplotlib does not know; the default is used", "option", node)
+        warn(
+            f"cjm_curve_palette: {palette!r} names colours matplotlib does not know; the default is used",
+            "option",
+            node,
+        )
         config.cjm_curve_palette = None  # the curves written next use the default without a new warning
         return None
     return palette

@@ -260,7 +260,9 @@ class _YamlReader(_Reader):
             for key, value in node.value:
                 if isinstance(key, yaml.ScalarNode):
                     if key.value in seen:
-                        self.problem("yaml", f"key {key.value!r} appears twice; the last one is used", key.start_mark.line + 1)
+                        self.problem(
+                            "yaml", f"key {key.value!r} appears twice; the last one is used", key.start_mark.line + 1
+                        )
                     seen.add(key.value)
                 self.check_duplicate_keys(value)
         elif isinstance(node, yaml.SequenceNode):
@@ -312,7 +314,9 @@ class _YamlReader(_Reader):
             close = difflib.get_close_matches(key, list(known), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else f"; known keys: {', '.join(known)}"
             where = _path_text(path)
-            self.problem("yaml", f"{where + ': ' if where else ''}unknown key {key!r}{hint}", key_node.start_mark.line + 1)
+            self.problem(
+                "yaml", f"{where + ': ' if where else ''}unknown key {key!r}{hint}", key_node.start_mark.line + 1
+            )
 
     def report(self, path: NodePath, problems: Iterable[model.Problem]) -> None:
         """Model-level problems, unless the schema already reported that node."""
@@ -333,7 +337,10 @@ class _YamlReader(_Reader):
             title = _one_line(persona["title"])
             persona_id = _stripped(persona.get("id")) or model.derive_id(title, "", "persona", 1)
             self.result.persona = model.Persona(
-                id=persona_id, title=title, segment=_one_line(persona.get("segment")), origin=self.origin(self.line(("persona",)))
+                id=persona_id,
+                title=title,
+                segment=_one_line(persona.get("segment")),
+                origin=self.origin(self.line(("persona",))),
             )
             self.result.persona_description = _stripped(persona.get("description"))
         lanes: list[str] = []
@@ -505,8 +512,12 @@ class _CsvReader(_Reader):
     def read_touchpoint(self, stage: FileStage, item: str, line: int) -> None:
         parts = [part.strip() for part in item.split("|")]
         if len(parts) > len(CSV_TOUCHPOINT_FIELDS):
-            self.problem("csv", f"touchpoint {parts[0]!r:.60} has more than {len(CSV_TOUCHPOINT_FIELDS)} fields "
-                         f"({' | '.join(CSV_TOUCHPOINT_FIELDS)}); the rest is left out", line)
+            self.problem(
+                "csv",
+                f"touchpoint {parts[0]!r:.60} has more than {len(CSV_TOUCHPOINT_FIELDS)} fields "
+                f"({' | '.join(CSV_TOUCHPOINT_FIELDS)}); the rest is left out",
+                line,
+            )
         values = dict(zip(CSV_TOUCHPOINT_FIELDS, parts))
         if not values["title"]:
             self.problem("csv", "a touchpoint has no title; it is left out", line)

@@ -27,7 +27,11 @@ def load(directive: JourneyDirective) -> files.JourneyFile | None:
     option = directive.options["file"].strip()
     path = Path(env.relfn2path(option, env.docname)[1]).resolve() if option else None
     if path is None or not path.is_relative_to(Path(env.srcdir).resolve()):
-        warn(f"journey: :file: {option!r} must name a file inside the source directory; it is not read", "file", directive.get_location())
+        warn(
+            f"journey: :file: {option!r} must name a file inside the source directory; it is not read",
+            "file",
+            directive.get_location(),
+        )
         return None
     # Also when missing: the page is then read again on every build until the file appears.
     env.note_dependency(path)

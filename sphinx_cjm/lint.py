@@ -38,7 +38,10 @@ def stages(domain: CJMDomain) -> Iterator[tuple[model.AssembledJourney, model.As
 def stage_without_touchpoints(domain: CJMDomain) -> Iterator[Finding]:
     for journey, stage in stages(domain):
         if not stage.touchpoints:
-            yield f"journey {journey.journey.id!r}: stage {stage.stage.id!r} has no touchpoints", record_location(stage.stage)
+            yield (
+                f"journey {journey.journey.id!r}: stage {stage.stage.id!r} has no touchpoints",
+                record_location(stage.stage),
+            )
 
 
 def barrier_without_solution(domain: CJMDomain) -> Iterator[Finding]:

@@ -51,7 +51,18 @@ LANE_PRESETS: Mapping[str, tuple[str, ...]] = {
 #: recommendations) stand on neither side and draw no line.
 LANE_ZONES: Mapping[str, int] = {
     **dict.fromkeys(
-        ("evidence", "actions", "goals", "expectations", "touchpoints", "emotion", "positive", "doubts", "negative", "barriers"),
+        (
+            "evidence",
+            "actions",
+            "goals",
+            "expectations",
+            "touchpoints",
+            "emotion",
+            "positive",
+            "doubts",
+            "negative",
+            "barriers",
+        ),
         0,
     ),
     "frontstage": 1,
@@ -255,7 +266,9 @@ def blueprint_lines(lanes: Iterable[str]) -> dict[int, str]:
 #: ``Name: plan / fact``, split at the last colon.
 KPI_PLAN_FACT = re.compile(r"^(?P<name>.*\S)\s*:\s*(?P<plan>[^:/]*?)\s*/\s*(?P<fact>[^:/]*?)\s*$")
 #: A number (spaces may group thousands; comma or point decimals) and a unit without digits.
-KPI_VALUE = re.compile(r"^(?P<number>[-\u2212+]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?|[-\u2212+]?\d+(?:[.,]\d+)?)\s*(?P<unit>[^\d]*)$")
+KPI_VALUE = re.compile(
+    r"^(?P<number>[-\u2212+]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?|[-\u2212+]?\d+(?:[.,]\d+)?)\s*(?P<unit>[^\d]*)$"
+)
 
 
 @dataclass(frozen=True)
@@ -301,7 +314,7 @@ def stage_kpi_values(stage: Stage) -> list[KpiValue]:
 _CYRILLIC = dict(
     zip(
         "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў",
-        "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya i yi ye g u".split(" "),
+        ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "-", "y", "-", "e", "yu", "ya", "i", "yi", "ye", "g", "u"],
     )
 )
 

@@ -168,7 +168,9 @@ def link(kind: str, record: model.Journey | model.Stage | model.Touchpoint | Non
     return [nodes.paragraph("", "", xref(kind, record.id, record.title))] if record else []
 
 
-def register_table(classes: list[str], headers: Iterable[str], rows: Iterable[nodes.row], widths: Iterable[int]) -> nodes.table:
+def register_table(
+    classes: list[str], headers: Iterable[str], rows: Iterable[nodes.row], widths: Iterable[int]
+) -> nodes.table:
     table = nodes.table(classes=["cjm-register-table", *classes])
     widths = list(widths)
     group = nodes.tgroup(cols=len(widths))
@@ -238,7 +240,9 @@ def build_barrier_list(journeys: list[model.AssembledJourney], owner: str) -> li
             rows += barrier_rows(stage, entries) if entries else []
         if rows:
             journey = assembled.journey
-            result.append(nodes.rubric("", "", xref("journey", journey.id, journey.title), classes=["cjm-register-journey"]))
+            result.append(
+                nodes.rubric("", "", xref("journey", journey.id, journey.title), classes=["cjm-register-journey"])
+            )
             result.append(register_table([], headers, rows, (18, 26, 26, 15, 15)))
     return result
 
@@ -257,7 +261,9 @@ class ResolveRegisters(SphinxPostTransform):
             self.replace(node, "cjm-touchpoint-index", content, "no-touchpoints")
         for node in list(self.document.findall(barrier_list)):
             journey_ids = self.chosen_journeys(domain, node)
-            journeys = [domain.assembled(j) for j in (domain.objects("journey") if journey_ids is None else journey_ids)]
+            journeys = [
+                domain.assembled(j) for j in (domain.objects("journey") if journey_ids is None else journey_ids)
+            ]
             content = build_barrier_list([j for j in journeys if j], node["owner"])
             self.replace(node, "cjm-barrier-list", content, "no-barriers")
 

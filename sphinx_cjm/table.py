@@ -30,7 +30,9 @@ def lane_cell(stage: model.AssembledStage, lane: str) -> nodes.entry:
     if lane == "touchpoints":
         links = [nodes.paragraph("", "", xref("touchpoint", t.id, t.title)) for t in stage.touchpoints]
         if len(links) > 1:
-            return cell(nodes.bullet_list("", *(nodes.list_item("", p) for p in links), classes=["cjm-touchpoint-list"]))
+            return cell(
+                nodes.bullet_list("", *(nodes.list_item("", p) for p in links), classes=["cjm-touchpoint-list"])
+            )
         return cell(*links)
     if lane == "emotion":
         text = "" if stage.emotion is None else str(stage.emotion)

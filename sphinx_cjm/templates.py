@@ -41,7 +41,9 @@ class TemplateStage:
     title: str
 
 
-def template_stages(name: str, user_templates: Mapping[str, Any]) -> tuple[list[TemplateStage] | None, list[model.Problem]]:
+def template_stages(
+    name: str, user_templates: Mapping[str, Any]
+) -> tuple[list[TemplateStage] | None, list[model.Problem]]:
     """The stages of template ``name`` (``cjm_stage_templates`` first, then built-ins); None if unknown.
 
     A user template is a list whose entries are titles (slug from the title) or
@@ -59,7 +61,10 @@ def template_stages(name: str, user_templates: Mapping[str, Any]) -> tuple[list[
                 title, slug = entry, ""
             else:
                 problems.append(
-                    model.Problem("option", f"cjm_stage_templates[{name!r}]: entry {entry!r:.40} is not a title or an {{id, title}} mapping")
+                    model.Problem(
+                        "option",
+                        f"cjm_stage_templates[{name!r}]: entry {entry!r:.40} is not a title or an {{id, title}} mapping",
+                    )
                 )
                 continue
             slug = slug or model.slugify(title)[:48].strip("-") or f"stage-{position}"
@@ -72,7 +77,9 @@ def template_stages(name: str, user_templates: Mapping[str, Any]) -> tuple[list[
     return None, [model.Problem("option", f"unknown stage template {name!r:.40}; known templates: {', '.join(known)}")]
 
 
-def expand_stage_order(journey: model.Journey, user_templates: Mapping[str, Any]) -> tuple[list[str], dict[str, str], list[model.Problem]]:
+def expand_stage_order(
+    journey: model.Journey, user_templates: Mapping[str, Any]
+) -> tuple[list[str], dict[str, str], list[model.Problem]]:
     """The journey's ``:stages:`` with each ``template:NAME`` replaced by its stage ids.
 
     Returns the stage order, the templated stage ids with their titles, and problems.

@@ -66,7 +66,14 @@ def test_line_of_visibility_between_customer_and_company_lanes(app):
     ]
     # The default lanes (solutions stand on neither side) draw no line.
     assert [row.classes for row in plain if "cjm-blueprint-line" in row.classes] == []
-    assert [label for label, _ in lane_rows(plain)] == ["Actions", "Customer goals", "Touchpoints", "Emotion", "Barriers", "Solutions"]
+    assert [label for label, _ in lane_rows(plain)] == [
+        "Actions",
+        "Customer goals",
+        "Touchpoints",
+        "Emotion",
+        "Barriers",
+        "Solutions",
+    ]
 
 
 @pytest.mark.sphinx("latex", testroot="blueprint")
@@ -76,12 +83,18 @@ def test_blueprint_lines_in_latex(app):
     for label in ("Line of interaction", "Line of visibility", "Line of internal interaction"):
         # A row of its own: one cell across the table, opening with a dashed rule.
         assert re.search(
-            r"\\sphinxhline\s*\\sphinxstartmulticolumn\{3\}%\s*\\begin\{varwidth\}[^\n]*\n[^\n]*\\leaders.*?\\sphinxstyleemphasis\{" + label + r"\}",
+            r"\\sphinxhline\s*\\sphinxstartmulticolumn\{3\}%\s*\\begin\{varwidth\}[^\n]*\n[^\n]*\\leaders.*?\\sphinxstyleemphasis\{"
+            + label
+            + r"\}",
             tex,
             re.S,
         ), label
     visibility = tex.index(r"\sphinxstyleemphasis{Line of visibility}")
-    assert tex.rindex("Frontstage actions", 0, visibility) < visibility < tex.index("Actions inside the company", visibility)
+    assert (
+        tex.rindex("Frontstage actions", 0, visibility)
+        < visibility
+        < tex.index("Actions inside the company", visibility)
+    )
 
 
 @pytest.mark.sphinx("html", testroot="blueprint", confoverrides={"language": "ru"})

@@ -39,9 +39,7 @@ def test_user_text_is_escaped_in_latex(app):
     app.build()
     tex = (app.outdir / "escaping.tex").read_text(encoding="utf-8")
     table = tex[tex.index(r"\begin{tabulary}") if r"\begin{tabulary}" in tex else tex.index(r"\begin{tabular") :]
-    escaped_specials = (
-        r"\textbackslash{} \& \% \$ \# \_ \{ \} \textasciitilde{} \textasciicircum{}"
-    )
+    escaped_specials = r"\textbackslash{} \& \% \$ \# \_ \{ \} \textasciitilde{} \textasciicircum{}"
     # The stage title (table header) and the touchpoint title (table cell) with every special escaped.
     assert table.count(escaped_specials) >= 2
     assert r"Pays 100\% of \$5 \& gets \#1\_\{a\} \textasciitilde{} b \textasciicircum{} c \textbackslash{} d" in tex
@@ -74,7 +72,11 @@ def test_ids_derived_from_titles(app):
     (journey,) = data["journeys"]
     assert journey["id"] == "weekly-order" and journey["persona"] == "vladelets-magazina"
     stages = journey["stages"]
-    assert [s["id"] for s in stages] == ["weekly-order-vizit-predstavitelya", "weekly-order-stage-2", "weekly-order-repeat-order"]
+    assert [s["id"] for s in stages] == [
+        "weekly-order-vizit-predstavitelya",
+        "weekly-order-stage-2",
+        "weekly-order-repeat-order",
+    ]
     assert stages[0]["touchpoints"][0]["id"] == "weekly-order-vizit-predstavitelya-zvonok-v-koll-tsentr"
     assert stages[1]["touchpoints"][0]["id"] == "weekly-order-stage-2-touchpoint-2"
     page = Page.read(app.outdir / "index.html")

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_yaml import Tables
 
 from sphinx_cjm import files, model
-from test_yaml import Tables
 
 ROOT = Path(__file__).parents[1]
 DOORS = ROOT / "examples" / "doors" / "doors.yaml"
@@ -77,9 +77,18 @@ def test_validate_reports_file_and_line(entry):
     result = run(entry, "validate", BROKEN_YAML, BROKEN_CSV, DOORS)
     assert result.returncode == 1 and "OK" not in result.stdout
     lines = result.stderr.splitlines()
-    assert f"{BROKEN_YAML}:7: [cjm.emotion] stages[0].emotion: emotion 5 is outside the scale -2..2; it is ignored" in lines
-    assert f"{BROKEN_YAML}:14: [cjm.yaml] stages[0].touchpoints[0]: unknown key 'chanel' (did you mean 'channel'?)" in lines
-    assert f"{BROKEN_CSV}:4: [cjm.option] touchpoint 'Call': unknown channel 'pigeon'; use one of: online, offline" in lines
+    assert (
+        f"{BROKEN_YAML}:7: [cjm.emotion] stages[0].emotion: emotion 5 is outside the scale -2..2; it is ignored"
+        in lines
+    )
+    assert (
+        f"{BROKEN_YAML}:14: [cjm.yaml] stages[0].touchpoints[0]: unknown key 'chanel' (did you mean 'channel'?)"
+        in lines
+    )
+    assert (
+        f"{BROKEN_CSV}:4: [cjm.option] touchpoint 'Call': unknown channel 'pigeon'; use one of: online, offline"
+        in lines
+    )
     assert len(lines) == 9 + 6  # every problem of both files, nothing about the valid one
 
 
@@ -89,7 +98,9 @@ def test_validate_missing_unsafe_and_oversized_files(entry, tmp_path):
     evil.write_text(f'title: Evil\nstages: !!python/object/apply:os.mkdir ["{marker}"]\n', encoding="utf-8")
     result = run(entry, "validate", tmp_path / "missing.yaml", evil)
     assert result.returncode == 1
-    assert f"{tmp_path / 'missing.yaml'}: [cjm.file] cannot read missing.yaml: No such file or directory" in result.stderr
+    assert (
+        f"{tmp_path / 'missing.yaml'}: [cjm.file] cannot read missing.yaml: No such file or directory" in result.stderr
+    )
     assert f"{evil}:2: [cjm.yaml] not valid YAML: could not determine a constructor" in result.stderr
     assert not marker.exists()
     result = run(entry, "validate", "--max-bytes", "100", DOORS)
@@ -164,12 +175,25 @@ def what_the_map_shows(app) -> tuple:
     html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
     page = Tables(html)
     data = json.loads((Path(app.outdir) / "cjm.json").read_text(encoding="utf-8"))
-    texts = [text for text in ("1. Not a list", "- not a bullet either", "# not a heading", "Ends with a colon pair::",
-                               "Text with *stars*, [brackets](x), &lt;angles&gt; &amp; a |sub| reference_.",
-                               ".. not a comment", "A stage {with} $math$ and \\backslash.", "=== not a title ===")
-             if text in html]
+    texts = [
+        text
+        for text in (
+            "1. Not a list",
+            "- not a bullet either",
+            "# not a heading",
+            "Ends with a colon pair::",
+            "Text with *stars*, [brackets](x), &lt;angles&gt; &amp; a |sub| reference_.",
+            ".. not a comment",
+            "A stage {with} $math$ and \\backslash.",
+            "=== not a title ===",
+        )
+        if text in html
+    ]
     objects = {p["id"] for p in data["personas"]} | {
-        i for j in data["journeys"] for s in j["stages"] for i in (j["id"], s["id"], *(t["id"] for t in s["touchpoints"]))
+        i
+        for j in data["journeys"]
+        for s in j["stages"]
+        for i in (j["id"], s["id"], *(t["id"] for t in s["touchpoints"]))
     }
     # Every object has its anchor on the page (the converted page also has a heading of its own).
     assert objects <= page.ids
@@ -185,7 +209,10 @@ def test_convert_yaml_to_directives_builds_the_same_map(make_app, tmp_path, suff
     result = run("module", "convert", source, "-o", output)
     assert (result.returncode, result.stderr) == (0, "")
     from_file = build_page(
-        make_app, tmp_path / "from-file", "index.rst", "Page\n====\n\n.. journey::\n   :file: tricky.yaml\n",
+        make_app,
+        tmp_path / "from-file",
+        "index.rst",
+        "Page\n====\n\n.. journey::\n   :file: tricky.yaml\n",
         {"tricky.yaml": TRICKY_YAML},
     )
     converted = build_page(make_app, tmp_path / "converted", f"index{suffix}", output.read_text(encoding="utf-8"))

@@ -26,7 +26,12 @@ def test_table_assembles_the_journey_from_every_document(app):
     assert rows["Actions"][0] == "Sees an ad in a parenting blog Installs the app"
     assert rows["Actions"][2:] == ["Waits for the courier", "Repeats last week's basket"]
     # Nested touchpoints in order, then those written elsewhere.
-    assert rows["Touchpoints"] == ["Blog advertisement App store page", "Substitution call", "Courier at the door", "Repeat button"]
+    assert rows["Touchpoints"] == [
+        "Blog advertisement App store page",
+        "Substitution call",
+        "Courier at the door",
+        "Repeat button",
+    ]
     # A stage's own emotion wins; otherwise the mean of its touchpoints.
     assert rows["Emotion"] == ["0.5", "-0.5", "1.5", "2"]
     # Barriers and solutions gather the stage's own and its touchpoints'.
@@ -89,7 +94,12 @@ def test_json_export(app):
     (journey,) = data["journeys"]
     assert list(journey) == ["id", "title", "persona", "docname", "lanes", "stages"]
     assert journey["lanes"] == ["actions", "goals", "touchpoints", "emotion", "barriers", "solutions", "kpis"]
-    assert [s["id"] for s in journey["stages"]] == ["weekly-install", "weekly-first", "weekly-delivery", "weekly-repeat"]
+    assert [s["id"] for s in journey["stages"]] == [
+        "weekly-install",
+        "weekly-first",
+        "weekly-delivery",
+        "weekly-repeat",
+    ]
     install, first, delivery, _repeat = journey["stages"]
     # The contract's fields in its order, then kpi_values (plan/fact KPIs, tests/test_blueprint.py).
     assert list(install) == ["id", "title", "docname", "emotion", "lanes", "touchpoints", "kpi_values"]
@@ -127,7 +137,14 @@ def test_latex_table(app):
     app.build()
     tex = (app.outdir / "basic.tex").read_text(encoding="utf-8")
     table = tex[tex.index("Weekly grocery order") :]
-    for text in [*STAGES, "Customer goals", "Touchpoints", "Barriers", "Blog advertisement", "delivery window is too wide"]:
+    for text in [
+        *STAGES,
+        "Customer goals",
+        "Touchpoints",
+        "Barriers",
+        "Blog advertisement",
+        "delivery window is too wide",
+    ]:
         assert text in table
     # Touchpoint links become internal hyperlinks to the touchpoint's label.
     assert re.search(r"\\hyperref\[\\detokenize\{touchpoints:weekly-substitution\}\]", tex)
@@ -139,7 +156,13 @@ def test_text_table(app):
     app.build()
     text = (app.outdir / "map.txt").read_text(encoding="utf-8")
     header = next(line for line in text.splitlines() if line.startswith("| Stage"))
-    assert [c.strip() for c in header.strip("|").split("|")] == ["Stage", "*Install*", "*First order*", "*Delivery*", "*Repeat order*"]
+    assert [c.strip() for c in header.strip("|").split("|")] == [
+        "Stage",
+        "*Install*",
+        "*First order*",
+        "*Delivery*",
+        "*Repeat order*",
+    ]
     assert re.search(r"\| Emotion\s+\| 0\.5\s+\| -0\.5\s+\| 1\.5\s+\| 2\s+\|", text)
 
 

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from test_yaml import Tables, journey_json, page
 
 from sphinx_cjm import files
-from test_yaml import Tables, journey_json, page
 
 
 def lanes_of(table: list[list[str]]) -> dict[str, list[str]]:
@@ -34,11 +34,20 @@ def test_english_and_russian_spreadsheets(app):
     assert exported["title"] == "Buying a sofa"  # the top-left cell
     showroom = exported["stages"][1]["touchpoints"][0]
     assert showroom == {
-        "id": "retail-showroom-visit-showroom", "title": "Showroom", "docname": "index", "channel": "offline",
-        "emotion": 1.5, "barrier": "Parking is full", "solution": "Reserve parking for visitors",
-        "owner": "Store manager", "kpi": "Visits per day",
+        "id": "retail-showroom-visit-showroom",
+        "title": "Showroom",
+        "docname": "index",
+        "channel": "offline",
+        "emotion": 1.5,
+        "barrier": "Parking is full",
+        "solution": "Reserve parking for visitors",
+        "owner": "Store manager",
+        "kpi": "Visits per day",
     }
-    assert exported["stages"][0]["touchpoints"][1]["channel"] == "online" and exported["stages"][0]["touchpoints"][1]["emotion"] is None
+    assert (
+        exported["stages"][0]["touchpoints"][1]["channel"] == "online"
+        and exported["stages"][0]["touchpoints"][1]["emotion"] is None
+    )
 
     assert wholesale[0] == ["Stage", "Визит торгового представителя", "Регистрация"]
     rows = lanes_of(wholesale)

@@ -14,7 +14,9 @@ import pytest
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}href"
-OBJECT = re.compile(r'<object data="(_images/cjm-curve-[0-9a-f]+\.svg)" type="image/svg\+xml" role="img" aria-label="([^"]*)"')
+OBJECT = re.compile(
+    r'<object data="(_images/cjm-curve-[0-9a-f]+\.svg)" type="image/svg\+xml" role="img" aria-label="([^"]*)"'
+)
 
 
 # Tests that only read the HTML output share one build (srcdir "curve-html"); tests that look
@@ -45,7 +47,11 @@ def drawn(status: str) -> list[str]:
 def test_journey_renders_its_curve_after_the_table(app):
     app.build()
     page = (app.outdir / "map.html").read_text(encoding="utf-8")
-    assert page.index("cjm-journey-table") < page.index('<figure class="cjm-emotion-curve">') < page.index('id="doors-search"')
+    assert (
+        page.index("cjm-journey-table")
+        < page.index('<figure class="cjm-emotion-curve">')
+        < page.index('id="doors-search"')
+    )
     [(svg, label)] = figures(app.outdir, "map.html")
     text = words(svg)
     for stage in ("Search", "Measuring visit", "Installation"):
@@ -90,7 +96,13 @@ def test_overlay_of_journeys_with_three_and_five_stages(app):
     # The legend names each journey by its title; Cyrillic stays text.
     assert "Buying a front door" in text and "Покупка входной двери: целевой путь" in text
     # Stages matched by position: five columns, the first three shared.
-    for column in ("Search / Поиск", "Measuring visit / Выбор модели", "Installation / Замер", "Оплата", "Установка и гарантия"):
+    for column in (
+        "Search / Поиск",
+        "Measuring visit / Выбор модели",
+        "Installation / Замер",
+        "Оплата",
+        "Установка и гарантия",
+    ):
         assert column in text
     hrefs = links(svg)
     assert "../map.html#doors-call" in hrefs and "../tobe.html#tobe-payment-link" in hrefs
@@ -103,7 +115,9 @@ def test_overlay_of_journeys_with_three_and_five_stages(app):
 def test_unknown_id_warns_and_the_known_ones_still_draw(app):
     app.build()
     warnings = app._warning.getvalue()
-    assert re.search(r"compare\.rst:11: WARNING: emotion-curve: unknown journey id 'no-such-journey' \[cjm\.ref\]", warnings)
+    assert re.search(
+        r"compare\.rst:11: WARNING: emotion-curve: unknown journey id 'no-such-journey' \[cjm\.ref\]", warnings
+    )
     assert len(figures(app.outdir, "compare.html")) == 3
 
 
@@ -123,7 +137,10 @@ def test_no_curve_and_a_journey_without_emotions(app):
     assert not links(svg)
     # Only the curve asked for by name warns; the journey's own figure says it and is enough.
     warnings = app._warning.getvalue()
-    assert re.findall(r"draft\.rst:(\d+): WARNING: emotion-curve: journey 'warranty' has no emotion scores; the figure says so \[cjm\.emotion\]", warnings) == ["27"]
+    assert re.findall(
+        r"draft\.rst:(\d+): WARNING: emotion-curve: journey 'warranty' has no emotion scores; the figure says so \[cjm\.emotion\]",
+        warnings,
+    ) == ["27"]
     assert warnings.count("cjm.emotion") == 1
     assert "Traceback" not in warnings
 
@@ -219,13 +236,17 @@ def test_text_builder_shows_the_alt_text(app):
 
 @pytest.mark.sphinx(
     "html",
-    testroot="curve", srcdir="png_format_size_and_palette_from_config",
+    testroot="curve",
+    srcdir="png_format_size_and_palette_from_config",
     confoverrides={"cjm_curve_format": {"html": "png"}, "cjm_curve_size": (9, 4), "cjm_curve_palette": ["#123456"]},
 )
 def test_png_format_size_and_palette_from_config(app):
     app.build()
     page = (app.outdir / "map.html").read_text(encoding="utf-8")
-    match = re.search(r'<img src="(_images/cjm-curve-[0-9a-f]+\.png)" alt="Emotion curve of [^"]+" style="aspect-ratio: 9 / 4; max-width: 1080px"', page)
+    match = re.search(
+        r'<img src="(_images/cjm-curve-[0-9a-f]+\.png)" alt="Emotion curve of [^"]+" style="aspect-ratio: 9 / 4; max-width: 1080px"',
+        page,
+    )
     assert match
     png = (app.outdir / match.group(1)).read_bytes()
     assert png.startswith(b"\x89PNG")
@@ -233,7 +254,12 @@ def test_png_format_size_and_palette_from_config(app):
     assert not list((app.outdir / "_images").glob("*.svg"))
 
 
-@pytest.mark.sphinx("html", testroot="curve", srcdir="palette_colours_the_lines", confoverrides={"cjm_curve_palette": ["#123456", "#abcdef"]})
+@pytest.mark.sphinx(
+    "html",
+    testroot="curve",
+    srcdir="palette_colours_the_lines",
+    confoverrides={"cjm_curve_palette": ["#123456", "#abcdef"]},
+)
 def test_palette_colours_the_lines(app):
     app.build()
     (svg, _label), *_ = figures(app.outdir, "compare.html")
@@ -243,7 +269,8 @@ def test_palette_colours_the_lines(app):
 
 @pytest.mark.sphinx(
     "html",
-    testroot="curve", srcdir="bad_settings_warn_and_fall_back",
+    testroot="curve",
+    srcdir="bad_settings_warn_and_fall_back",
     confoverrides={"cjm_curve_format": "gif", "cjm_curve_size": (0, "x"), "cjm_curve_palette": ["no-such-colour"]},
 )
 def test_bad_settings_warn_and_fall_back(app):
@@ -255,7 +282,9 @@ def test_bad_settings_warn_and_fall_back(app):
     assert len(figures(app.outdir, "map.html")) == 1
 
 
-@pytest.mark.sphinx("html", testroot="curve", srcdir="russian_labels_in_the_figure_and_alt", confoverrides={"language": "ru"})
+@pytest.mark.sphinx(
+    "html", testroot="curve", srcdir="russian_labels_in_the_figure_and_alt", confoverrides={"language": "ru"}
+)
 def test_russian_labels_in_the_figure_and_alt(app):
     app.build()
     [(svg, label)] = figures(app.outdir, "map.html")
@@ -269,7 +298,9 @@ def test_myst_journey_and_emotion_curve_directive(app):
     (journey_svg, journey_label), (titled_svg, titled_label) = figures(app.outdir, "index.html")
     assert links(journey_svg) == {"../index.html#clinic-stories": "_top", "../index.html#clinic-call": "_top"}
     assert "Первичное осмысление" in words(journey_svg) and "Оценка" in words(journey_svg)
-    assert journey_label.endswith("Lowest point: Звонок администратору (Оценка), \u22121; highest: Сторис блогера (Первичное осмысление), +1.")
+    assert journey_label.endswith(
+        "Lowest point: Звонок администратору (Оценка), \u22121; highest: Сторис блогера (Первичное осмысление), +1."
+    )
     assert "Кривая эмоций новой пациентки" in words(titled_svg)
     assert titled_label == "Провал — звонок администратору."
 
@@ -285,7 +316,9 @@ print(status, "matplotlib" in sys.modules)
 def build_in_new_process(srcdir: Path, tmp_path: Path) -> str:
     """Build in a fresh interpreter; its report: the exit status and whether matplotlib was imported."""
     args = [str(srcdir), str(tmp_path / "html"), str(tmp_path / "doctrees")]
-    done = subprocess.run([sys.executable, "-c", BUILD_AND_REPORT_MATPLOTLIB, *args], check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", BUILD_AND_REPORT_MATPLOTLIB, *args], check=True, capture_output=True, text=True
+    )
     return done.stdout.strip()
 
 
@@ -304,7 +337,9 @@ def test_matplotlib_is_imported_only_to_draw(rootdir, tmp_path):
 
     # A page with a curve rewritten for its prose: its file is already there, so it is not drawn again.
     source = srcdir / "map.rst"
-    source.write_text(source.read_text(encoding="utf-8").replace("spring 2024", "spring and summer 2024"), encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("spring 2024", "spring and summer 2024"), encoding="utf-8"
+    )
     assert build_in_new_process(srcdir, tmp_path) == "0 False"
     assert "spring and summer 2024" in page.read_text(encoding="utf-8")
     assert OBJECT.findall(page.read_text(encoding="utf-8")) == [old_object]

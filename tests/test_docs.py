@@ -26,7 +26,10 @@ EXAMPLES = ROOT / "examples"
 
 def sphinx_build(*args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", *args], capture_output=True, text=True, timeout=timeout
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -64,16 +67,17 @@ def test_reference_documents_every_option_and_config_value(app, docs_html: Path)
     for name, directive in registered.items():
         assert f'id="{name}"' in directives_page, f"no section for {name}"
         for option in getattr(directive, "option_spec", None) or {}:
-            assert f"<code class=\"docutils literal notranslate\"><span class=\"pre\">:{option}:</span></code>" in directives_page, (
-                f"{name} :{option}: is not in the reference"
-            )
+            assert (
+                f'<code class="docutils literal notranslate"><span class="pre">:{option}:</span></code>'
+                in directives_page
+            ), f"{name} :{option}: is not in the reference"
     config_page = (docs_html / "reference" / "config.html").read_text(encoding="utf-8")
     names = [n for n in app.config.values if n.startswith("cjm_")]
     assert "cjm_emotion_scale" in names
     for name in names:
         assert f'<span class="pre">{name}</span>' in config_page, f"{name} is not in the reference"
     # The generated default is the real one, not a hand-written copy.
-    assert "<span class=\"pre\">(-2,</span>" in config_page and "<span class=\"pre\">'cjm.json'</span>" in config_page
+    assert '<span class="pre">(-2,</span>' in config_page and "<span class=\"pre\">'cjm.json'</span>" in config_page
 
 
 def test_warning_page_lists_every_subtype(docs_html: Path) -> None:
@@ -82,7 +86,10 @@ def test_warning_page_lists_every_subtype(docs_html: Path) -> None:
     assert {"ref", "emotion", "option", "duplicate", "yaml", "csv"} <= subtypes
     for subtype in sorted(subtypes):
         assert f"cjm.{subtype}" in page, f"cjm.{subtype} is not documented"
-    assert 'suppress_warnings</span> <span class="o">=</span> <span class="p">[</span><span class="s2">"cjm.coverage"' in page
+    assert (
+        'suppress_warnings</span> <span class="o">=</span> <span class="p">[</span><span class="s2">"cjm.coverage"'
+        in page
+    )
 
 
 def test_tutorial_map_is_a_real_map(docs_html: Path) -> None:
@@ -165,7 +172,9 @@ def test_example_builds_to_latex_and_pdf(tmp_path: Path) -> None:
     assert any("Петля лояльности" in page for page in pages)
     # The fonts set in examples/conf.py have every glyph the maps use, the rouble sign among them.
     assert any("₽" in page for page in pages)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "3", str(pdf), str(out / "page")], check=True, timeout=60)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "3", str(pdf), str(out / "page")], check=True, timeout=60
+    )
     assert len(list(out.glob("page-*.png"))) == 3
 
 
@@ -176,7 +185,7 @@ def free_port() -> int:
 
 
 def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback only)
+    with urllib.request.urlopen(url, timeout=5) as response:
         return response.read().decode("utf-8")
 
 
@@ -211,7 +220,9 @@ def test_sphinx_autobuild_rebuilds_an_edited_touchpoint(tmp_path: Path) -> None:
             except OSError:
                 continue
         assert 'id="j-rep"' in html
-        page.write_text(page.read_text(encoding="utf-8").replace("Sales rep's visit", "Rep visit with a tablet"), encoding="utf-8")
+        page.write_text(
+            page.read_text(encoding="utf-8").replace("Sales rep's visit", "Rep visit with a tablet"), encoding="utf-8"
+        )
         deadline = time.monotonic() + 60
         while "Rep visit with a tablet" not in html:
             assert time.monotonic() < deadline, "the edited touchpoint never showed"

@@ -39,7 +39,8 @@ FUZZ = settings(
     deadline=None,
     max_examples=int(os.environ.get("CJM_FUZZ_EXAMPLES", "50")),
     # Shrinking a failure can take minutes of builds; CI reports the example as drawn.
-    phases=[Phase.explicit, Phase.reuse, Phase.generate] + ([Phase.shrink] if os.environ.get("CJM_FUZZ_SHRINK") else []),
+    phases=[Phase.explicit, Phase.reuse, Phase.generate]
+    + ([Phase.shrink] if os.environ.get("CJM_FUZZ_SHRINK") else []),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
 )
 
@@ -73,7 +74,9 @@ CHOICES = {
 FILES = ["journeys/a.yaml", "/journeys/b.csv", "missing.yaml", "../outside.yaml", "journeys/c.txt", "/", ""]
 
 CHARS = st.sampled_from(
-    list("abcXYZ019 -_.,;:!?'\"`*|\\/<>&#%$@~^=+()[]{}") + list("абвЁжщЪ") + ["\t", "\u00a0", "\u200b", "é", "😀", "\u202e"]
+    list("abcXYZ019 -_.,;:!?'\"`*|\\/<>&#%$@~^=+()[]{}")
+    + list("абвЁжщЪ")
+    + ["\t", "\u00a0", "\u200b", "é", "😀", "\u202e"]
 )
 text = st.one_of(st.text(CHARS, max_size=24), st.just(INJECTION))
 value = st.one_of(text, st.sampled_from(IDS), st.sampled_from(EMOTIONS))
@@ -132,7 +135,9 @@ def document(syntax: str) -> st.SearchStrategy:
         lambda name: st.tuples(st.just(name), st.just(""), option_values(name), st.just([]))
     )
     ids = st.lists(st.sampled_from(IDS), max_size=3).map(" ".join)
-    by_id = st.sampled_from(ID_DIRECTIVES).flatmap(lambda name: st.tuples(st.just(name), ids, option_values(name), st.just([])))
+    by_id = st.sampled_from(ID_DIRECTIVES).flatmap(
+        lambda name: st.tuples(st.just(name), ids, option_values(name), st.just([]))
+    )
     top = st.one_of(block(syntax, "persona"), journey, stage, touchpoint, listing, by_id, paragraph(syntax))
     return st.lists(top, min_size=1, max_size=4)
 
@@ -184,7 +189,10 @@ def render_myst(node) -> list[str]:
 
 scalar = st.one_of(value, st.integers(-5, 5), st.floats(allow_nan=True, allow_infinity=True), st.booleans(), st.none())
 anything = st.one_of(
-    scalar, st.lists(scalar, max_size=3), st.dictionaries(text, scalar, max_size=3), st.lists(st.dictionaries(text, scalar, max_size=2), max_size=2)
+    scalar,
+    st.lists(scalar, max_size=3),
+    st.dictionaries(text, scalar, max_size=3),
+    st.lists(st.dictionaries(text, scalar, max_size=2), max_size=2),
 )
 
 
@@ -219,10 +227,25 @@ BROKEN_FILES = [
     b"stages: 5\n",
     b"id;title\nx;y\n",
 ]
-yaml_file = st.one_of(yaml_journey.map(lambda data: yaml.safe_dump(data, allow_unicode=True).encode()), st.sampled_from(BROKEN_FILES))
+yaml_file = st.one_of(
+    yaml_journey.map(lambda data: yaml.safe_dump(data, allow_unicode=True).encode()), st.sampled_from(BROKEN_FILES)
+)
 
-CSV_LANES = ["actions", "Actions", "Действия", "touchpoints", "Точки контакта", "emotion", "barriers", "kpis:", "feelings", ""]
-csv_touchpoint = st.lists(st.one_of(text, st.sampled_from(["online", "офлайн", "1", "-3", "x"])), min_size=1, max_size=8).map(" | ".join)
+CSV_LANES = [
+    "actions",
+    "Actions",
+    "Действия",
+    "touchpoints",
+    "Точки контакта",
+    "emotion",
+    "barriers",
+    "kpis:",
+    "feelings",
+    "",
+]
+csv_touchpoint = st.lists(
+    st.one_of(text, st.sampled_from(["online", "офлайн", "1", "-3", "x"])), min_size=1, max_size=8
+).map(" | ".join)
 csv_cell = st.one_of(text, st.sampled_from(EMOTIONS), st.lists(csv_touchpoint, max_size=3).map("\n".join))
 
 
@@ -230,7 +253,12 @@ csv_cell = st.one_of(text, st.sampled_from(EMOTIONS), st.lists(csv_touchpoint, m
 def csv_file(draw) -> bytes:
     """First row the journey and stage titles, then one row per lane; ragged rows, any delimiter and encoding."""
     header = [draw(title), *draw(st.lists(title, max_size=4))]
-    rows = [header] + draw(st.lists(st.tuples(st.sampled_from(CSV_LANES), st.lists(csv_cell, max_size=6)).map(lambda r: [r[0], *r[1]]), max_size=5))
+    rows = [header] + draw(
+        st.lists(
+            st.tuples(st.sampled_from(CSV_LANES), st.lists(csv_cell, max_size=6)).map(lambda r: [r[0], *r[1]]),
+            max_size=5,
+        )
+    )
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=draw(st.sampled_from([",", ";", "\t"]))).writerows(rows)
     # Spreadsheets export Russian text as UTF-8, UTF-8 with a BOM or Windows-1251.
@@ -245,7 +273,7 @@ journey_file = st.one_of(
 
 #: Journey files the drawn pages may name with ``:file:`` (ids shared with IDS, so they can clash).
 SAMPLE_FILES = {
-    "journeys/a.yaml": """\
+    "journeys/a.yaml": b"""\
 id: doors
 title: Buying a front door
 persona: {id: homeowner, title: Homeowner, segment: City flats}
@@ -257,7 +285,7 @@ stages:
     kpis: [Click-through of the search ad]
     touchpoints:
       - {id: doors-ad, title: Search ad, channel: online, emotion: 0, barrier: No prices in the ad}
-""".encode(),
+""",
     "journeys/b.csv": """\
 Визит в клинику;Первичное осмысление;Оценка;Сделка
 Действия;Ищет клинику рядом с домом;Читает отзывы;Записывается по телефону
@@ -287,7 +315,14 @@ def build(pages: dict[str, str], files: dict[str, bytes] | None = None) -> None:
         for name, data in (files or {}).items():
             Path(srcdir, name).parent.mkdir(parents=True, exist_ok=True)
             Path(srcdir, name).write_bytes(data)
-        app = SphinxTestApp("html", srcdir=srcdir, builddir=Path(tmp, "build"), status=io.StringIO(), warning=io.StringIO(), freshenv=True)
+        app = SphinxTestApp(
+            "html",
+            srcdir=srcdir,
+            builddir=Path(tmp, "build"),
+            status=io.StringIO(),
+            warning=io.StringIO(),
+            freshenv=True,
+        )
         try:
             app.build()
             warnings = strip_colors(app._warning.getvalue())
@@ -308,7 +343,9 @@ def check_output(warnings: str, outdir: Path, pages: dict[str, str]) -> None:
     export = json.loads((outdir / "cjm.json").read_text(encoding="utf-8"))
     assert export["version"] == 1 and isinstance(export["journeys"], list)
     for written in [*outdir.rglob("*.html"), *outdir.rglob("*.svg")]:
-        assert INJECTION not in written.read_text(encoding="utf-8", errors="replace"), f"unescaped user text in {written.name}"
+        assert INJECTION not in written.read_text(encoding="utf-8", errors="replace"), (
+            f"unescaped user text in {written.name}"
+        )
 
 
 @pytest.mark.parametrize("syntax", ["rst", "md"])
@@ -325,9 +362,20 @@ def test_any_directives_and_roles_build_without_a_traceback(syntax, data):
 
 
 @fuzz
-@given(file=journey_file, spelling=st.sampled_from(["{}", "/{}", "./{}", "../src/{}", "../{}"]), options=option_values("journey"))
+@given(
+    file=journey_file,
+    spelling=st.sampled_from(["{}", "/{}", "./{}", "../src/{}", "../{}"]),
+    options=option_values("journey"),
+)
 def test_any_journey_file_builds_without_a_traceback(file, spelling, options):
     path, data = file
-    journey = ("journey", "From the file", [("file", spelling.format(path)), *(o for o in options if o[0] != "file")], [])
-    page = "Page\n====\n\n" + "\n".join(render_rst(journey)) + "\n.. journey-table:: doors\n\n.. emotion-curve:: doors\n"
+    journey = (
+        "journey",
+        "From the file",
+        [("file", spelling.format(path)), *(o for o in options if o[0] != "file")],
+        [],
+    )
+    page = (
+        "Page\n====\n\n" + "\n".join(render_rst(journey)) + "\n.. journey-table:: doors\n\n.. emotion-curve:: doors\n"
+    )
     build({"page.rst": page}, {path: data})

@@ -9,11 +9,21 @@ import pytest
 
 #: What each switch finds in tests/roots/test-lint: (file, line, text).
 FINDINGS = {
-    "stage-without-touchpoints": [("elsewhere.rst", 4, "journey 'doors': stage 'doors-installation' has no touchpoints")],
+    "stage-without-touchpoints": [
+        ("elsewhere.rst", 4, "journey 'doors': stage 'doors-installation' has no touchpoints")
+    ],
     "barrier-without-solution": [
         # the second :barriers: item has no second :solutions: item; a touchpoint barrier with no :solution:
-        ("index.rst", 23, "journey 'doors', stage 'doors-search': barrier 'Does not know which lock class is enough' has no solution"),
-        ("index.rst", 39, "journey 'doors', stage 'doors-measuring': barrier 'Measurer is two hours late' has no solution"),
+        (
+            "index.rst",
+            23,
+            "journey 'doors', stage 'doors-search': barrier 'Does not know which lock class is enough' has no solution",
+        ),
+        (
+            "index.rst",
+            39,
+            "journey 'doors', stage 'doors-measuring': barrier 'Measurer is two hours late' has no solution",
+        ),
     ],
     "touchpoint-without-emotion": [("index.rst", 39, "touchpoint 'doors-measurer' has no emotion")],
     # doors-measuring has a :kpis: item, complaints-call a touchpoint :kpi:: only the empty stage is reported
@@ -49,7 +59,9 @@ def test_lint_is_off_by_default(app):
 @pytest.mark.parametrize(
     "switch",
     [
-        pytest.param(s, marks=pytest.mark.sphinx("html", testroot="lint", freshenv=True, confoverrides={"cjm_lint": [s]}))
+        pytest.param(
+            s, marks=pytest.mark.sphinx("html", testroot="lint", freshenv=True, confoverrides={"cjm_lint": [s]})
+        )
         for s in FINDINGS
     ],
 )
@@ -94,7 +106,9 @@ def test_lint_repeats_on_incremental_builds_and_follows_the_data(app):
     source = app.srcdir / "index.rst"
     time.sleep(0.01)
     source.write_text(
-        source.read_text(encoding="utf-8").replace("   :id: complaints\n", "   :id: complaints\n   :persona: flat-owner\n"),
+        source.read_text(encoding="utf-8").replace(
+            "   :id: complaints\n", "   :id: complaints\n   :persona: flat-owner\n"
+        ),
         encoding="utf-8",
     )
     app._warning.seek(0)

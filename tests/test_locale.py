@@ -25,7 +25,9 @@ def test_every_catalog_is_compiled_and_up_to_date():
 
 
 def test_every_label_is_translated():
-    labels = {label.__getstate__()[2] for table in (LANE_LABELS, FIELD_LABELS, CHANNEL_LABELS) for label in table.values()}
+    labels = {
+        label.__getstate__()[2] for table in (LANE_LABELS, FIELD_LABELS, CHANNEL_LABELS) for label in table.values()
+    }
     for po_path in catalogs():
         with po_path.open("rb") as po_file:
             translated = {m.id for m in read_po(po_file) if m.id and m.string}

@@ -71,9 +71,20 @@ def test_barrier_list_pairs_barriers_with_solutions_and_marks_the_unsolved(app):
     assert [row.cells for row in doors if row.header] == [["Stage", "Barrier", "Solution", "Owner", "Touchpoint"]]
     assert [row.cells for row in body_rows(may24)] == [
         # The stage's own items pair by position; its single owner owns every fix of the stage.
-        ["First contact", "Has no time to talk during opening hours", "Visit before the shop opens", "Regional sales manager", ""],
+        [
+            "First contact",
+            "Has no time to talk during opening hours",
+            "Visit before the shop opens",
+            "Regional sales manager",
+            "",
+        ],
         ["Already has a supplier he trusts", "No solution yet", "Regional sales manager", ""],
-        ["Does not trust an online service with money", "Rep places the first order together with the owner", "Sales department", "Sales rep's visit"],
+        [
+            "Does not trust an online service with money",
+            "Rep places the first order together with the owner",
+            "Sales department",
+            "Sales rep's visit",
+        ],
         ["Self-service", "Unclear how to change quantities", "No solution yet", "Product team", "Cart in the app"],
     ]
     rows = body_rows(may24)
@@ -157,8 +168,11 @@ def test_a_register_is_rewritten_when_its_data_changes_elsewhere(app):
     source = app.srcdir / "wholesale.rst"
     time.sleep(0.01)  # a newer mtime marks the source as changed
     source.write_text(
-        source.read_text(encoding="utf-8").replace("Cart in the app", "Basket in the app").replace(
-            ":barrier: Unclear how to change quantities", ":barrier: Unclear how to change quantities\n         :solution: Plus and minus buttons"
+        source.read_text(encoding="utf-8")
+        .replace("Cart in the app", "Basket in the app")
+        .replace(
+            ":barrier: Unclear how to change quantities",
+            ":barrier: Unclear how to change quantities\n         :solution: Plus and minus buttons",
         ),
         encoding="utf-8",
     )

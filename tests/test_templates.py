@@ -99,7 +99,9 @@ def test_a_stage_directive_fills_a_templated_stage(app):
     assert [row[1:4] for row in table[1:]] == [["", "", ""]] * (len(table) - 1)
     # The untitled stage directive is headed by the template's title, linking to its own anchor.
     html = (app.outdir / "furniture.html").read_text(encoding="utf-8")
-    assert re.search(r'<p class="cjm-stage-title rubric"[^>]*><a [^>]*href="#kitchen-store-visit"[^>]*>.*?Store visit', html, re.S)
+    assert re.search(
+        r'<p class="cjm-stage-title rubric"[^>]*><a [^>]*href="#kitchen-store-visit"[^>]*>.*?Store visit', html, re.S
+    )
     assert "kitchen-store-visit" in page.ids
 
 

@@ -84,14 +84,33 @@ def test_every_field_reaches_table_export_and_anchors(app):
     assert table[0] == ["Stage", "Search", "Landing page", "Aftercare"]
     # (Rows of one cell are the service blueprint's lines, not lanes.)
     rows = {row[0]: row[1:] for row in table[1:] if len(row) == len(table[0])}
-    assert list(rows) == ["Actions", "Customer goals", "Touchpoints", "Emotion", "Barriers", "Solutions", "KPIs", "Responsible"]
-    assert rows["Actions"] == ["Searches for doors in the city Opens three shops", "Filters by size", "Calls about a squeaking hinge"]
+    assert list(rows) == [
+        "Actions",
+        "Customer goals",
+        "Touchpoints",
+        "Emotion",
+        "Barriers",
+        "Solutions",
+        "KPIs",
+        "Responsible",
+    ]
+    assert rows["Actions"] == [
+        "Searches for doors in the city Opens three shops",
+        "Filters by size",
+        "Calls about a squeaking hinge",
+    ]
     assert rows["Touchpoints"] == ["Search ad", "Landing page with calculator Final offer", "Service call"]
     assert rows["Emotion"] == ["0.5", "-0.25", "-1"]
     assert rows["Barriers"][1] == "Installation price hidden"
     assert rows["Solutions"][1] == "Show the full price"
     # Descriptions of file-born objects are rendered where the journey stands, anchored by id.
-    assert {"doors-search", "doors-landing", "doors-landing-page", "doors-landing-final-offer", "doors-owner"} <= index.ids
+    assert {
+        "doors-search",
+        "doors-landing",
+        "doors-landing-page",
+        "doors-landing-final-offer",
+        "doors-owner",
+    } <= index.ids
     assert index.hrefs["Landing page with calculator"] == "#doors-landing-page"
     assert index.hrefs["Service call"] == "other.html#doors-service-call"
     text = page(app, "index")
@@ -103,7 +122,16 @@ def test_every_field_reaches_table_export_and_anchors(app):
     exported = journey_json(app, "doors")
     assert exported["title"] == "Buying a front door" and exported["persona"] == "doors-owner"
     assert exported["docname"] == "index"
-    assert exported["lanes"] == ["actions", "goals", "touchpoints", "emotion", "barriers", "solutions", "kpis", "owners"]
+    assert exported["lanes"] == [
+        "actions",
+        "goals",
+        "touchpoints",
+        "emotion",
+        "barriers",
+        "solutions",
+        "kpis",
+        "owners",
+    ]
     search, landing, aftercare = exported["stages"]
     assert {key: search[key] for key in ("id", "title", "docname", "emotion", "lanes", "touchpoints")} == {
         "id": "doors-search",
@@ -117,18 +145,35 @@ def test_every_field_reaches_table_export_and_anchors(app):
             "owners": ["Performance marketing"],
         },
         "touchpoints": [
-            {"id": "doors-ad", "title": "Search ad", "docname": "index", "channel": "online", "emotion": 0,
-             "barrier": "", "solution": "", "owner": "", "kpi": ""}
+            {
+                "id": "doors-ad",
+                "title": "Search ad",
+                "docname": "index",
+                "channel": "online",
+                "emotion": 0,
+                "barrier": "",
+                "solution": "",
+                "owner": "",
+                "kpi": "",
+            }
         ],
     }
     assert landing["touchpoints"][0] == {
-        "id": "doors-landing-page", "title": "Landing page with calculator", "docname": "index", "channel": "online",
-        "emotion": -1.5, "barrier": "Installation price hidden", "solution": "Show the full price",
-        "owner": "Web team", "kpi": "Calculator completion",
+        "id": "doors-landing-page",
+        "title": "Landing page with calculator",
+        "docname": "index",
+        "channel": "online",
+        "emotion": -1.5,
+        "barrier": "Installation price hidden",
+        "solution": "Show the full price",
+        "owner": "Web team",
+        "kpi": "Calculator completion",
     }
     assert aftercare["id"] == "doors-aftercare" and aftercare["docname"] == "other"
     data = json.loads((Path(app.outdir) / "cjm.json").read_text(encoding="utf-8"))
-    assert {"id": "doors-owner", "title": "Flat owner <b>", "segment": "City flats", "docname": "index"} in data["personas"]
+    assert {"id": "doors-owner", "title": "Flat owner <b>", "segment": "City flats", "docname": "index"} in data[
+        "personas"
+    ]
 
     # Roles elsewhere resolve to the file-born objects on the journey's page.
     other = Tables(page(app, "other"))
@@ -240,7 +285,9 @@ def test_editing_the_yaml_rebuilds_the_page(make_app, tmp_path):
     make_app("html", srcdir=source, builddir=incremental).build()
     before = (incremental / "html" / "index.html").read_text(encoding="utf-8")
     yaml_path = source / "doors.yaml"
-    yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace("Opens three shops", "Opens five shops"), encoding="utf-8")
+    yaml_path.write_text(
+        yaml_path.read_text(encoding="utf-8").replace("Opens three shops", "Opens five shops"), encoding="utf-8"
+    )
     # A later modification time than the last read, whatever the file system's resolution.
     stat = yaml_path.stat()
     os.utime(yaml_path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))

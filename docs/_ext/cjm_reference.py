@@ -86,9 +86,13 @@ class FieldDescriptions(SphinxDirective):
     def check(self, what: str, expected: Iterable[str], described: Iterable[str]) -> None:
         expected, described = set(expected), set(described)
         for name in sorted(expected - described):
-            logger.warning("%s %r has no description in the docs", what, name, location=self.get_location(), type="cjm-docs")
+            logger.warning(
+                "%s %r has no description in the docs", what, name, location=self.get_location(), type="cjm-docs"
+            )
         for name in sorted(described - expected):
-            logger.warning("%s %r is described but the code has none", what, name, location=self.get_location(), type="cjm-docs")
+            logger.warning(
+                "%s %r is described but the code has none", what, name, location=self.get_location(), type="cjm-docs"
+            )
 
 
 def description_cell(body: nodes.field_body | None) -> nodes.entry:
@@ -119,7 +123,11 @@ class DirectiveOptions(FieldDescriptions):
         result: list[nodes.Node] = [nodes.paragraph(summary, summary, classes=["cjm-reference-summary"])]
         if option_spec:
             rows = [
-                [literal_cell(f":{option}:"), text_cell(converter_name(option_spec[option])), description_cell(described.get(option))]
+                [
+                    literal_cell(f":{option}:"),
+                    text_cell(converter_name(option_spec[option])),
+                    description_cell(described.get(option)),
+                ]
                 for option in option_spec
             ]
             result.append(table(["Option", "Value", "Meaning"], [18, 14, 50], rows))
@@ -155,7 +163,10 @@ class Roles(FieldDescriptions):
         roles = self.env.get_domain("cjm").roles
         described = self.descriptions()
         self.check("role", roles, described)
-        rows = [[literal_cell(f":{name}:`id`"), literal_cell(f":cjm:{name}:`id`"), description_cell(described.get(name))] for name in roles]
+        rows = [
+            [literal_cell(f":{name}:`id`"), literal_cell(f":cjm:{name}:`id`"), description_cell(described.get(name))]
+            for name in roles
+        ]
         return [table(["Role", "With the domain prefix", "Links to"], [18, 22, 40], rows)]
 
 

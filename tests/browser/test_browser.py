@@ -54,7 +54,7 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -103,7 +103,8 @@ def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrom
 def emulate(driver: webdriver.Chrome, screen: str, mode: str, media: str = "screen") -> None:
     width, height, mobile = SCREENS[screen]
     driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile},
     )
     driver.execute_cdp_cmd(
         "Emulation.setEmulatedMedia", {"media": media, "features": [{"name": "prefers-color-scheme", "value": mode}]}
@@ -141,7 +142,9 @@ def contrast(driver: webdriver.Chrome, element: object) -> float:
 
 
 def page_luminance(driver: webdriver.Chrome) -> float:
-    return driver.execute_script(LUMINANCE_JS + "return luminance(background(document.querySelector('article') || document.body));")
+    return driver.execute_script(
+        LUMINANCE_JS + "return luminance(background(document.querySelector('article') || document.body));"
+    )
 
 
 def scroll_box(driver: webdriver.Chrome, table: object) -> object:
@@ -157,7 +160,10 @@ def scroll_box(driver: webdriver.Chrome, table: object) -> object:
 
 
 def rect(driver: webdriver.Chrome, element: object) -> dict[str, float]:
-    return driver.execute_script("const r = arguments[0].getBoundingClientRect(); return {left: r.left, right: r.right, top: r.top, width: r.width, height: r.height};", element)
+    return driver.execute_script(
+        "const r = arguments[0].getBoundingClientRect(); return {left: r.left, right: r.right, top: r.top, width: r.width, height: r.height};",
+        element,
+    )
 
 
 def exported_journey(theme: str, journey_id: str) -> dict:
@@ -176,7 +182,9 @@ CASES = [(theme, screen, mode) for theme, modes in THEMES.items() for screen in 
 
 
 @pytest.mark.parametrize(("theme", "screen", "mode"), CASES, ids=["-".join(c) for c in CASES])
-def test_journey_table_reads_and_scrolls(driver: webdriver.Chrome, sites: dict[str, str], theme: str, screen: str, mode: str) -> None:
+def test_journey_table_reads_and_scrolls(
+    driver: webdriver.Chrome, sites: dict[str, str], theme: str, screen: str, mode: str
+) -> None:
     emulate(driver, screen, mode)
     # Some themes' own headers are wider than a phone; the map must add nothing to that.
     open_page(driver, f"{sites[theme]}/{PAGE_WITHOUT_MAP}")
@@ -193,7 +201,9 @@ def test_journey_table_reads_and_scrolls(driver: webdriver.Chrome, sites: dict[s
     assert table.is_displayed()
     box = scroll_box(driver, table)
     box_rect = rect(driver, box)
-    assert box_rect["left"] >= -1 and box_rect["right"] <= viewport + 1, f"the table's box {box_rect} leaves the viewport {viewport}"
+    assert box_rect["left"] >= -1 and box_rect["right"] <= viewport + 1, (
+        f"the table's box {box_rect} leaves the viewport {viewport}"
+    )
 
     stage_headers = table.find_elements(By.CSS_SELECTOR, "thead th")[1:]
     lane_labels = table.find_elements(By.CSS_SELECTOR, "tbody tr[class*='cjm-lane-'] > th.stub")
@@ -217,23 +227,33 @@ def test_journey_table_reads_and_scrolls(driver: webdriver.Chrome, sites: dict[s
         )
         cell, outer = rect(driver, header), rect(driver, box)
         assert cell["width"] > 80, f"stage column {header.text!r} is squeezed to {cell['width']}px"
-        assert cell["left"] >= outer["left"] - 1 and cell["right"] <= outer["right"] + 1 or cell["width"] > outer["width"] - stub_width, (
-            f"stage column {header.text!r} {cell} does not fit its box {outer}"
-        )
+        assert (
+            (cell["left"] >= outer["left"] - 1
+            and cell["right"] <= outer["right"] + 1)
+            or cell["width"] > outer["width"] - stub_width
+        ), f"stage column {header.text!r} {cell} does not fit its box {outer}"
     if scrollable > 0:
         driver.execute_script("arguments[0].scrollLeft = arguments[0].scrollWidth", box)
         lane_after = rect(driver, lane_labels[0])
         first_stage = rect(driver, stage_headers[0])
         assert abs(lane_after["left"] - lane_before["left"]) <= 1, "the lane column scrolled away with the stages"
         # No strip of scrolled stages shows between the box's edge and the fixed lane column.
-        box_left = driver.execute_script("const r = arguments[0].getBoundingClientRect(); return r.left + arguments[0].clientLeft;", box)
-        assert lane_after["left"] <= box_left + 1, f"scrolled cells show left of the lane column ({lane_after['left']} > {box_left})"
-        assert first_stage["right"] <= lane_after["right"] + 1, "the first stage is still beside the lane column: nothing scrolled"
+        box_left = driver.execute_script(
+            "const r = arguments[0].getBoundingClientRect(); return r.left + arguments[0].clientLeft;", box
+        )
+        assert lane_after["left"] <= box_left + 1, (
+            f"scrolled cells show left of the lane column ({lane_after['left']} > {box_left})"
+        )
+        assert first_stage["right"] <= lane_after["right"] + 1, (
+            "the first stage is still beside the lane column: nothing scrolled"
+        )
         shot(driver, f"{theme}-{screen}-{mode}-table-scrolled")
 
 
 @pytest.mark.parametrize(("theme", "screen", "mode"), CASES, ids=["-".join(c) for c in CASES])
-def test_emotion_curve_fits_and_links_to_touchpoints(driver: webdriver.Chrome, sites: dict[str, str], theme: str, screen: str, mode: str) -> None:
+def test_emotion_curve_fits_and_links_to_touchpoints(
+    driver: webdriver.Chrome, sites: dict[str, str], theme: str, screen: str, mode: str
+) -> None:
     emulate(driver, screen, mode)
     open_page(driver, f"{sites[theme]}/{MAP_PAGE}")
     figures = driver.find_elements(By.CSS_SELECTOR, ".cjm-emotion-curve")
@@ -278,7 +298,8 @@ def test_emotion_curve_fits_and_links_to_touchpoints(driver: webdriver.Chrome, s
     # A real mouse click at the point's position on screen, as a reader would.
     for event in ("mouseMoved", "mousePressed", "mouseReleased"):
         driver.execute_cdp_cmd(
-            "Input.dispatchMouseEvent", {"type": event, "x": point["x"], "y": point["y"], "button": "left", "clickCount": 1}
+            "Input.dispatchMouseEvent",
+            {"type": event, "x": point["x"], "y": point["y"], "button": "left", "clickCount": 1},
         )
     WebDriverWait(driver, 10).until(lambda d: d.current_url.endswith("#" + anchor))
     target = driver.find_element(By.ID, anchor)
@@ -289,7 +310,9 @@ def test_emotion_curve_fits_and_links_to_touchpoints(driver: webdriver.Chrome, s
 def test_journey_table_prints_on_paper(driver: webdriver.Chrome, sites: dict[str, str]) -> None:
     """Print media: the whole table inside the page width, dark text on white, even from dark mode."""
     emulate(driver, "laptop", "dark", media="print")
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 794, "height": 1123, "deviceScaleFactor": 1, "mobile": False})
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": 794, "height": 1123, "deviceScaleFactor": 1, "mobile": False}
+    )
     open_page(driver, f"{sites['furo']}/{MAP_PAGE}")
     table = driver.find_element(By.CSS_SELECTOR, "table.cjm-journey-table")
     # A scrolling box prints as one unbreakable block (or cuts the table off): none may remain.
@@ -302,16 +325,28 @@ def test_journey_table_prints_on_paper(driver: webdriver.Chrome, sites: dict[str
     )
     assert not boxes, f"the printed table is inside scrolling boxes {boxes}"
     table_rect = rect(driver, table)
-    assert table_rect["left"] >= 0 and table_rect["right"] <= 794, f"the printed table {table_rect} is wider than the paper"
-    assert driver.execute_script("return getComputedStyle(arguments[0]).breakInside", table) != "avoid", "the table cannot break across pages"
+    assert table_rect["left"] >= 0 and table_rect["right"] <= 794, (
+        f"the printed table {table_rect} is wider than the paper"
+    )
+    assert driver.execute_script("return getComputedStyle(arguments[0]).breakInside", table) != "avoid", (
+        "the table cannot break across pages"
+    )
     lane = table.find_element(By.CSS_SELECTOR, "tbody th.stub")
     for cell in table.find_elements(By.CSS_SELECTOR, "th"):
-        assert driver.execute_script("return getComputedStyle(arguments[0]).position", cell) == "static", f"{cell.text!r} stays sticky on paper"
+        assert driver.execute_script("return getComputedStyle(arguments[0]).position", cell) == "static", (
+            f"{cell.text!r} stays sticky on paper"
+        )
     for cell in [lane, *table.find_elements(By.CSS_SELECTOR, "tbody td")[:10]]:
         assert contrast(driver, cell) >= 7, f"{cell.text[:40]!r} prints with low contrast"
-    pdf = driver.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": False})
+    pdf = driver.execute_cdp_cmd(
+        "Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": False}
+    )
     path = SCREENSHOTS / "furo-print.pdf"
     path.write_bytes(base64.b64decode(pdf["data"]))
     assert path.read_bytes().startswith(b"%PDF")
     if shutil.which("pdftoppm"):
-        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", str(path), str(SCREENSHOTS / "furo-print")], check=True, timeout=60)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", str(path), str(SCREENSHOTS / "furo-print")],
+            check=True,
+            timeout=60,
+        )
