@@ -1,18 +1,31 @@
-"""Labels shown to readers, translated through Sphinx's message catalogs.
+"""Labels shown to readers, translated through message catalogs.
 
 A new language is a ``locale/<lang>/LC_MESSAGES/sphinx_cjm.po`` file (compiled to
-``.mo`` by ``make locale``), not a code change.
+``.mo`` by ``make locale``), not a code change. A project may add one of its own, or
+override shipped labels, with a ``sphinx_cjm.po`` (or ``.mo``) under one of its
+``locale_dirs``.
+
+Labels are asked for in one language at a time (:func:`labels_for`, or
+:func:`project_labels` in a Sphinx build), because one site may show journeys in
+several languages (a journey's ``:language:``). The module-level ``_`` follows the
+project's ``language`` only, for the few texts that belong to the site as a whole.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+import gettext
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sphinx.locale import get_translation
 
 MESSAGE_CATALOG = "sphinx_cjm"
 LOCALE_DIR = Path(__file__).parent / "locale"
+DEFAULT_LANGUAGE = "en"
 
 _ = get_translation(MESSAGE_CATALOG)
 
@@ -70,7 +83,172 @@ REGISTER_LABELS = {
     "below-plan": _("below plan"),
 }
 
+#: A label given in configuration: one text for every language, or ``{language: text}``.
+ConfiguredLabel = str | Mapping[str, str]
+
+
+def msgid(message: object) -> str:
+    """The English text (the catalog's key) of a label: Sphinx's lazy message or a plain string."""
+    return getattr(message, "_message", None) or str(message)
+
+
+def base_language(language: str) -> str:
+    """``pt_BR`` -> ``pt``; ``ru-RU`` -> ``ru``."""
+    return language.replace("-", "_").partition("_")[0].lower()
+
+
+def pick_label(label: ConfiguredLabel, language: str) -> str | None:
+    """The text of a configured label in ``language`` (then its base language, then English); None if it has none."""
+    if isinstance(label, str):
+        return label
+    if not isinstance(label, Mapping):
+        return None
+    for code in (language, base_language(language), DEFAULT_LANGUAGE):
+        text = label.get(code)
+        if isinstance(text, str) and text:
+            return text
+    return next((text for text in label.values() if isinstance(text, str) and text), None)
+
+
+@functools.cache
+def _read_catalog(path: Path, mtime_ns: int) -> dict[str, str]:
+    """The messages of one catalog file (``.mo``, or a ``.po`` compiled in memory); ``mtime_ns`` keys the cache."""
+    data = path.read_bytes()
+    if path.suffix == ".po":
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
+        compiled = io.BytesIO()
+        write_mo(compiled, read_po(io.BytesIO(data)))
+        data = compiled.getvalue()
+    catalog = gettext.GNUTranslations(io.BytesIO(data))
+    return {key: text for key, text in catalog._catalog.items() if isinstance(key, str) and text}  # type: ignore[attr-defined]
+
+
+class Catalog(gettext.NullTranslations):
+    """Messages merged from several catalog files."""
+
+    def __init__(self, messages: Mapping[str, str]) -> None:
+        super().__init__()
+        self.messages = dict(messages)
+
+    def gettext(self, message: str) -> str:
+        return self.messages.get(message) or message
+
+
+def catalog_files(language: str, locale_dirs: Iterable[str | Path]) -> list[Path]:
+    """The ``sphinx_cjm`` catalogs for ``language``: the project's directories first, then the shipped one.
+
+    A ``.po`` is read when it is newer than its ``.mo`` (or has none), so a project need not compile it.
+    """
+    found = []
+    for directory in [*locale_dirs, LOCALE_DIR]:
+        for code in dict.fromkeys((language, base_language(language))):
+            stem = Path(directory, code, "LC_MESSAGES", MESSAGE_CATALOG)
+            po, mo = stem.with_suffix(".po"), stem.with_suffix(".mo")
+            if po.is_file() and (not mo.is_file() or po.stat().st_mtime_ns > mo.stat().st_mtime_ns):
+                found.append(po)
+            elif mo.is_file():
+                found.append(mo)
+    return found
+
+
+def translations(language: str, locale_dirs: Iterable[str | Path] = ()) -> Catalog:
+    """Every catalog for ``language``, merged: the first one that has a message wins."""
+    messages: dict[str, str] = {}
+    for path in reversed(catalog_files(language, locale_dirs)):
+        messages.update(_read_catalog(path, path.stat().st_mtime_ns))
+    return Catalog(messages)
+
+
+def has_catalog(language: str, locale_dirs: Iterable[str | Path] = ()) -> bool:
+    """Whether labels exist in ``language``: English always; else a shipped or project catalog."""
+    return base_language(language) == DEFAULT_LANGUAGE or bool(catalog_files(language, locale_dirs))
+
+
+def shipped_languages() -> list[str]:
+    return sorted(
+        {DEFAULT_LANGUAGE, *(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{MESSAGE_CATALOG}.mo"))}
+    )
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Every label in one language.
+
+    ``lane_labels`` are the project's own: ``cjm_lanes`` and ``cjm_lane_labels`` merged
+    (key -> a text, or ``{language: text}``). A plain-string label is still looked up in
+    the catalogs, so a project's ``sphinx_cjm.po`` may translate it.
+    """
+
+    language: str = DEFAULT_LANGUAGE
+    catalog: gettext.NullTranslations = field(default_factory=gettext.NullTranslations, compare=False, repr=False)
+    lane_labels: Mapping[str, ConfiguredLabel] = field(default_factory=dict)
+
+    def gettext(self, message: object) -> str:
+        """``message`` (a plain English text or a lazy label) in this language."""
+        return self.catalog.gettext(msgid(message))
+
+    __call__ = gettext
+
+    def lane(self, lane: str) -> str:
+        """The lane's row label: the project's label first, then the catalog, then the key itself."""
+        configured = self.lane_labels.get(lane)
+        if configured is not None:
+            text = pick_label(configured, self.language)
+            if text:
+                return self.gettext(text) if isinstance(configured, str) else text
+        return self.gettext(LANE_LABELS[lane]) if lane in LANE_LABELS else lane
+
+    def field(self, name: str) -> str:
+        return self.gettext(FIELD_LABELS[name])
+
+    def channel(self, name: str) -> str:
+        """A channel's name as shown: ``online``/``offline`` translated; a configured name as written."""
+        return self.gettext(CHANNEL_LABELS[name]) if name in CHANNEL_LABELS else name
+
+    def register(self, name: str) -> str:
+        return self.gettext(REGISTER_LABELS[name])
+
+
+def labels_for(
+    language: str | None,
+    locale_dirs: Iterable[str | Path] = (),
+    lane_labels: Mapping[str, ConfiguredLabel] | None = None,
+) -> Labels:
+    """The labels in ``language`` (English when None or empty), from the shipped catalogs and ``locale_dirs``."""
+    language = language or DEFAULT_LANGUAGE
+    return Labels(language, translations(language, locale_dirs), dict(lane_labels or {}))
+
+
+def configured_lane_labels(config: Any) -> dict[str, ConfiguredLabel]:
+    """The project's lane labels: each ``cjm_lanes`` lane's label, overridden by ``cjm_lane_labels``."""
+    lanes = getattr(config, "cjm_lanes", None) or {}
+    labels: dict[str, ConfiguredLabel] = {
+        str(key): label for key, label in (lanes.items() if isinstance(lanes, Mapping) else []) if label
+    }
+    overrides = getattr(config, "cjm_lane_labels", None) or {}
+    labels.update({str(k): v for k, v in overrides.items() if v} if isinstance(overrides, Mapping) else {})
+    return labels
+
+
+def project_locale_dirs(config: Any, srcdir: str | Path) -> list[Path]:
+    return [Path(srcdir, directory) for directory in getattr(config, "locale_dirs", None) or ()]
+
+
+def project_labels(env: Any, language: str | None = None) -> Labels:
+    """The labels of a Sphinx project (its ``env``) in ``language``, by default the project's ``language``.
+
+    For a journey, pass its ``:language:`` (``journey.language``; empty means the project's).
+    """
+    config = env.config
+    return labels_for(
+        language or config.language or DEFAULT_LANGUAGE,
+        project_locale_dirs(config, env.srcdir),
+        configured_lane_labels(config),
+    )
+
 
 def lane_label(lane: str, overrides: Mapping[str, str]) -> str:
-    """The lane's row label: ``cjm_lane_labels`` first, then the catalog."""
+    """The lane's row label in the project's language: ``cjm_lane_labels`` first, then the catalog."""
     return str(overrides.get(lane) or LANE_LABELS.get(lane, lane))

@@ -32,3 +32,31 @@ def test_every_label_is_translated():
         with po_path.open("rb") as po_file:
             translated = {m.id for m in read_po(po_file) if m.id and m.string}
         assert labels <= translated, f"{po_path}: missing {sorted(labels - translated)}"
+
+
+def test_labels_in_any_language_whatever_the_project_language(tmp_path):
+    from sphinx_cjm.i18n import has_catalog, labels_for
+
+    russian = labels_for("ru_RU", lane_labels={"choice-factors": {"en": "Choice factors", "ru": "Факторы выбора"}})
+    assert (russian.lane("actions"), russian.field("stage"), russian.channel("online")) == (
+        "Действия",
+        "Этап",
+        "онлайн",
+    )
+    assert (russian.register("no-solution"), russian.gettext("Awareness")) == ("Решения пока нет", "Осведомлённость")
+    assert russian.lane("choice-factors") == "Факторы выбора"
+    english = labels_for(None, lane_labels={"choice-factors": {"en": "Choice factors", "ru": "Факторы выбора"}})
+    assert (english.lane("actions"), english.lane("choice-factors"), english.channel("web")) == (
+        "Actions",
+        "Choice factors",
+        "web",
+    )
+    # A project's own catalog adds a language (read from its .po, no compiling needed) and wins over shipped ones.
+    po = tmp_path / "de" / "LC_MESSAGES" / "sphinx_cjm.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "Actions"\nmsgstr "Handlungen"\n'
+    )
+    assert not has_catalog("de") and has_catalog("de", [tmp_path])
+    german = labels_for("de", [tmp_path])
+    assert (german.lane("actions"), german.lane("goals")) == ("Handlungen", "Customer goals")
