@@ -26,6 +26,7 @@ from .files import DEFAULT_MAX_BYTES
 from .i18n import LOCALE_DIR, MESSAGE_CATALOG
 from .latex_styles import add_latex_styles
 from .lint import check_project
+from .metrics import MetricDirective, ResolveMetricValues, load_metric_facts
 from .registers import BarrierListDirective, ResolveRegisters, TouchpointIndexDirective
 from .table import ResolveJourneyPlaceholders
 
@@ -42,6 +43,7 @@ DIRECTIVES = {
     "emotion-curve": EmotionCurveDirective,
     "touchpoint-index": TouchpointIndexDirective,
     "barrier-list": BarrierListDirective,
+    "metric": MetricDirective,
 }
 
 
@@ -68,6 +70,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("cjm_curve_format", None, "env", types=(str, dict, type(None)))
     app.add_config_value("cjm_curve_palette", None, "env", types=(dict, list, tuple, type(None)))
     app.add_config_value("cjm_curve_size", None, "env", types=(tuple, list, type(None)))
+    app.add_config_value("cjm_metric_facts", [], "env", types=(list, tuple, str))
+    app.add_config_value("cjm_metric_facts_max_age", None, "env", types=(int, type(None)))
 
     app.add_domain(CJMDomain)
     for name, directive in DIRECTIVES.items():
@@ -78,12 +82,15 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(ResolveJourneyPlaceholders)
     app.add_post_transform(ResolveCurvePlaceholders)
     app.add_post_transform(ResolveRegisters)
+    app.add_post_transform(ResolveMetricValues)
     app.add_node(blueprint_line_row, html=(skip_line_row, None))
     app.add_node(emotion_curve, **TRANSLATORS)
     app.add_message_catalog(MESSAGE_CATALOG, str(LOCALE_DIR))
 
     app.connect("builder-inited", add_static_path)
     app.connect("config-inited", check_config)
+    # Facts first: the pages to rewrite are those whose shown facts changed too.
+    app.connect("env-get-updated", load_metric_facts, priority=400)
     app.connect("env-get-updated", pages_to_rewrite)
     app.connect("env-check-consistency", check_project)
     app.connect("config-inited", add_latex_styles)

@@ -250,12 +250,15 @@ class StageDirective(CJMDirective):
         "id": directives.unchanged,
         "journey": directives.unchanged,
         "emotion": directives.unchanged,
+        "reach": directives.unchanged,
         **{lane: directives.unchanged for lane in model.TEXT_LANES},
     }
 
     def run(self) -> list[nodes.Node]:
         title = self.arguments[0].strip() if self.arguments else ""
         journey_id = self.options.get("journey", "").strip() or self.env.ref_context.get(JOURNEY_CONTEXT, "")
+        reach, problems = model.parse_reach(self.options.get("reach"))
+        self.warn(problems)
         stage = model.Stage(
             id=self.object_id(title, journey_id),
             title=title,
@@ -266,6 +269,7 @@ class StageDirective(CJMDirective):
             emotion=self.emotion(),
             nested_index=self.nested_position(JOURNEY_CONTEXT, journey_id),
             origin=self.origin(),
+            reach=reach,
         )
         if journey_id:
             self.domain.add("stage", stage)
@@ -292,6 +296,8 @@ class StageDirective(CJMDirective):
             fields += field(lane_label(lane, self.config.cjm_lane_labels), *items_body(items))
         if stage.emotion is not None:
             fields += field(str(FIELD_LABELS["emotion"]), nodes.paragraph(str(stage.emotion), str(stage.emotion)))
+        if stage.reach is not None:
+            fields += field(str(FIELD_LABELS["reach"]), nodes.paragraph(str(stage.reach), str(stage.reach)))
         if fields.children:
             box += fields
         box += self.parse_body({STAGE_CONTEXT: stage.id})

@@ -22,14 +22,22 @@ from sphinx.roles import XRefRole
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
-from . import model, templates
+from . import facts, model, templates
 from .i18n import _
 
 logger = logging.getLogger(__name__)
 
 #: Domain data key of each kind of object, in the order the JSON export lists them.
-KINDS = {"persona": "personas", "journey": "journeys", "stage": "stages", "touchpoint": "touchpoints"}
-Record = model.Persona | model.Journey | model.Stage | model.Touchpoint
+KINDS = {
+    "persona": "personas",
+    "journey": "journeys",
+    "stage": "stages",
+    "touchpoint": "touchpoints",
+    "metric": "metrics",
+}
+Record = model.Persona | model.Journey | model.Stage | model.Touchpoint | model.Metric
+#: Kinds whose links show only the title, while the object's own content may change.
+TITLE_ONLY_USES = ("journey", "metric")
 
 
 def warn(message: str, subtype: str, location: Any) -> None:
@@ -50,8 +58,8 @@ class CJMXRefRole(XRefRole):
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         kind = self.name.rpartition(":")[2]
         self.name = f"cjm:{kind}"
-        # A link shows the title only: the page need not be rewritten when the journey's content changes.
-        use = "journey-title" if kind == "journey" else kind
+        # A link shows the title only: the page need not be rewritten when the object's content changes.
+        use = f"{kind}-title" if kind in TITLE_ONLY_USES else kind
         self.env.get_domain("cjm").note_use(self.env.docname, use, self.target)
         return super().run()
 
@@ -67,8 +75,10 @@ class CJMDomain(Domain):
         "uses": {},
         # key -> digest of that content at the last build, to find pages to rewrite
         "digests": {},
+        # facts read from cjm_metric_facts (:mod:`sphinx_cjm.facts`): kept by the main process, never per page
+        "facts": {},
     }
-    data_version = 1
+    data_version = 2
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
@@ -158,7 +168,10 @@ class CJMDomain(Domain):
             touchpoints_of: dict[str, list[model.Touchpoint]] = {}
             for touchpoint in index["touchpoint"].values():
                 touchpoints_of.setdefault(touchpoint.stage, []).append(touchpoint)
-            index["stages_of"], index["touchpoints_of"] = stages_of, touchpoints_of
+            metrics_of: dict[str, list[model.Metric]] = {}
+            for metric in index["metric"].values():
+                metrics_of.setdefault(metric.stage, []).append(facts.with_fact(metric, self.data["facts"]))
+            index["stages_of"], index["touchpoints_of"], index["metrics_of"] = stages_of, touchpoints_of, metrics_of
             index["assembled"] = {}
             self._index = index
         return self._index
@@ -182,13 +195,26 @@ class CJMDomain(Domain):
         if journey_id not in index["assembled"]:
             stages = index["stages_of"].get(journey_id, [])
             touchpoints = [t for s in stages for t in index["touchpoints_of"].get(s.id, [])]
+            metrics = [m for s in stages for m in index["metrics_of"].get(s.id, [])]
             persona = index["persona"].get(journey.persona)
-            index["assembled"][journey_id] = model.assemble(journey, persona, stages, touchpoints)
+            index["assembled"][journey_id] = model.assemble(journey, persona, stages, touchpoints, metrics)
         return index["assembled"][journey_id]
 
+    def metric(self, metric_id: str) -> model.Metric | None:
+        """The metric with its fact from the facts files, if any."""
+        metric = self.get("metric", metric_id)
+        return facts.with_fact(metric, self.data["facts"]) if isinstance(metric, model.Metric) else None
+
+    def set_facts(self, loaded: dict[str, Any]) -> None:
+        """Keep the facts read from the files; pages showing changed ones are rewritten (:meth:`pages_to_rewrite`)."""
+        if loaded != self.data["facts"]:
+            self.data["facts"] = loaded
+            self._index = None
+            self._modified = True
+
     def journey_of(self, record: Record) -> str:
-        """The id of the journey a stage or touchpoint belongs to ('' if unknown)."""
-        if isinstance(record, model.Touchpoint):
+        """The id of the journey a stage, touchpoint or metric belongs to ('' if unknown)."""
+        if isinstance(record, model.Touchpoint | model.Metric):
             stage = self.get("stage", record.stage)
             return stage.journey if stage else ""
         if isinstance(record, model.Stage):
@@ -205,10 +231,14 @@ class CJMDomain(Domain):
             content: Any = None
             if assembled:
                 persona = assembled.persona
-                content = [model.export_journey(assembled), persona and model.export_persona(persona)]
-        elif kind == "registers":  # touchpoint-index and barrier-list show every journey and touchpoint
+                sources = facts.sources_of(assembled, self.data["facts"])
+                content = [model.export_journey(assembled), persona and model.export_persona(persona), sources]
+        elif kind == "metric":  # its description shows plan, fact and verdict
+            metric = self.metric(object_id)
+            content = metric and [model.export_metric(metric), metric.origin.docname, metric.fact_date]
+        elif kind == "registers":  # touchpoint-index and barrier-list show every journey and touchpoint, no metric
             content = [
-                [model.export_journey(self.assembled(j)) for j in self.objects("journey")],
+                [{**model.export_journey(self.assembled(j)), "metrics": None} for j in self.objects("journey")],
                 [
                     [t.id, t.title, t.origin.docname, t.stage, t.channel, t.emotion]
                     for t in self.objects("touchpoint").values()
@@ -268,6 +298,9 @@ class CJMDomain(Domain):
                     "ref",
                     record_location(touchpoint),
                 )
+        for metric in self.objects("metric").values():
+            if self.get("stage", metric.stage) is None:
+                warn(f"metric {metric.id!r}: unknown stage {metric.stage!r}", "ref", record_location(metric))
 
     # --- cross-references ------------------------------------------------------------------
 

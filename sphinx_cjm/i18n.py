@@ -35,6 +35,7 @@ LANE_LABELS = {
     "expectations": _("Expectations"),
     "touchpoints": _("Touchpoints"),
     "emotion": _("Emotion"),
+    "conversion": _("Conversion"),
     "positive": _("Positive emotions"),
     "doubts": _("Doubts"),
     "negative": _("Negative emotions"),
@@ -62,6 +63,12 @@ FIELD_LABELS = {
     "solution": _("Solution"),
     "owner": _("Owner"),
     "kpi": _("KPI"),
+    "metric": _("Metric"),
+    "plan": _("Plan"),
+    "fact": _("Fact"),
+    "better": _("Better"),
+    "status": _("Status"),
+    "reach": _("Reach"),
 }
 
 CHANNEL_LABELS = {"online": _("online"), "offline": _("offline")}
@@ -81,6 +88,14 @@ REGISTER_LABELS = {
     "plan": _("plan"),
     "fact": _("fact"),
     "below-plan": _("below plan"),
+    "plan-met": _("plan met"),
+    "higher": _("higher is better"),
+    "lower": _("lower is better"),
+    "unknown": _("no fact yet"),
+    "reach": _("reach %s"),
+    "of-previous": _("%s of the previous stage"),
+    "of-first": _("%s of the first stage"),
+    "facts-source": _("Facts from %(file)s, as of %(date)s"),
 }
 
 #: A label given in configuration: one text for every language, or ``{language: text}``.

@@ -1,42 +1,117 @@
-"""The KPIs row of the journey table: ``Name: plan / fact`` items show both values.
+"""The KPIs and conversion rows of the journey table.
 
-A fact below its plan carries the class ``cjm-kpi-below-plan`` and a visible
-"below plan" mark, so the shortfall shows in print and plain text as well.
+A stage's ``metric`` objects and its ``Name: plan / fact`` text items show plan and
+fact, with a mark: class ``cjm-kpi-met`` or ``cjm-kpi-below`` on the item, and a
+symbol and a word in it, so the verdict shows in print and plain text as well, not
+by colour alone. Numbers are written in the journey's language with Babel.
 """
 
 from __future__ import annotations
 
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal, format_percent
 from docutils import nodes
 
 from . import model
+from .directives import xref
 from .i18n import REGISTER_LABELS
 
+#: The verdict's symbol, beside its word.
+MARKS = {"met": "\u2713", "below": "\u2717"}
 
-def kpi_paragraph(item: str) -> nodes.paragraph:
-    value = model.parse_kpi(item)[0]
-    if value is None:
-        return nodes.paragraph(item, item)
-    plan = f"{REGISTER_LABELS['plan']} {value.plan}"
-    fact = f"{REGISTER_LABELS['fact']} {value.fact}"
-    paragraph = nodes.paragraph(
-        "",
-        "",
-        nodes.Text(f"{value.name}: "),
-        nodes.inline(plan, plan, classes=["cjm-kpi-plan"]),
-        nodes.Text(" / "),
-        nodes.inline(fact, fact, classes=["cjm-kpi-fact"]),
-        classes=["cjm-kpi"],
-    )
-    if value.below_plan:
-        mark = f"({REGISTER_LABELS['below-plan']})"
-        paragraph += [nodes.Text(" "), nodes.strong(mark, mark, classes=["cjm-kpi-below-plan-mark"])]
-        paragraph["classes"].append("cjm-kpi-below-plan")
+
+def babel_locale(language: str | None) -> Locale:
+    try:
+        return Locale.parse(language or "en")
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse("en")
+
+
+def format_number(value: float, language: str | None) -> str:
+    """``15 000``, ``−0,5`` in Russian: Babel's digits, and a real minus sign."""
+    text = format_decimal(abs(model.normalise_number(value)), locale=babel_locale(language))
+    return f"\u2212{text}" if value < 0 else text
+
+
+def format_share(share: float, language: str | None) -> str:
+    """A share of 0..1 as a percentage in the language's style, to a tenth of a per cent."""
+    return format_percent(round(share, 3), locale=babel_locale(language), decimal_quantization=False)
+
+
+def format_measure(text: str, language: str | None, better: str = "") -> str:
+    """A plan or fact with its numbers in ``language``; a single-number plan with ``better`` gets ``≥``/``≤``.
+
+    Text that is not a measure stays as written.
+    """
+    measure = model.parse_measure(text)
+    if measure is None:
+        return text.strip()
+    numbers = format_number(measure.low, language)
+    if measure.is_range:
+        numbers += "\u2013" + format_number(measure.high, language)
+    direction = measure.better or (better if not measure.is_range else "")
+    prefix = {"higher": "\u2265\u00a0", "lower": "\u2264\u00a0"}.get(direction, "")
+    unit = ("\u00a0" if measure.spaced else "") + measure.unit if measure.unit else ""
+    return prefix + numbers + unit
+
+
+def value_paragraph(name: list[nodes.Node], plan: str, fact: str, status: str, classes: list[str]) -> nodes.paragraph:
+    """``name: plan X / fact Y ✓ plan met``; the item's class tells the verdict."""
+    paragraph = nodes.paragraph("", "", *name, classes=["cjm-kpi", *classes, f"cjm-kpi-{status}"])
+    paragraph += nodes.Text(": ")
+    plan_text = f"{REGISTER_LABELS['plan']} {plan}"
+    paragraph += nodes.inline(plan_text, plan_text, classes=["cjm-kpi-plan"])
+    if fact:
+        fact_text = f"{REGISTER_LABELS['fact']} {fact}"
+        paragraph += [nodes.Text(" / "), nodes.inline(fact_text, fact_text, classes=["cjm-kpi-fact"])]
+    if status in MARKS:
+        mark = f"{MARKS[status]}\u00a0{REGISTER_LABELS['plan-met' if status == 'met' else 'below-plan']}"
+        paragraph += [nodes.Text(" "), nodes.strong(mark, mark, classes=["cjm-kpi-mark"])]
     return paragraph
 
 
-def kpi_cell_body(items: list[str]) -> list[nodes.Element]:
-    """One paragraph per KPI; a list when there are several."""
-    paragraphs = [kpi_paragraph(item) for item in items]
-    if len(paragraphs) == 1:
+def kpi_paragraph(item: str, language: str | None) -> nodes.paragraph:
+    value = model.parse_kpi(item)[0]
+    if value is None:
+        return nodes.paragraph(item, item)
+    return value_paragraph(
+        [nodes.Text(value.name)],
+        format_measure(value.plan, language),
+        format_measure(value.fact, language),
+        value.status,
+        [],
+    )
+
+
+def metric_paragraph(metric: model.Metric, language: str | None) -> nodes.paragraph:
+    """A metric in its stage's cell: its title links to its description."""
+    return value_paragraph(
+        [xref("metric", metric.id, metric.title)],
+        format_measure(metric.plan, language, metric.better),
+        format_measure(metric.fact, language),
+        model.metric_status(metric),
+        ["cjm-metric"],
+    )
+
+
+def kpi_cell_body(stage: model.AssembledStage, language: str | None) -> list[nodes.Element]:
+    """One paragraph per KPI item and metric of the stage; a list when there are several."""
+    paragraphs = [kpi_paragraph(item, language) for item in stage.lane_items("kpis")]
+    paragraphs += [metric_paragraph(metric, language) for metric in stage.metrics]
+    if len(paragraphs) <= 1:
         return paragraphs
     return [nodes.bullet_list("", *(nodes.list_item("", p) for p in paragraphs))]
+
+
+def conversion_cell_body(conversion: model.Conversion, language: str | None) -> list[nodes.Element]:
+    """The stage's reach, its share of the previous stage's and of the first's."""
+    if conversion.reach is None:
+        return []
+    lines = [(str(REGISTER_LABELS["reach"]) % format_number(conversion.reach, language), "cjm-reach")]
+    if conversion.of_previous is not None:
+        share = format_share(conversion.of_previous, language)
+        lines.append((str(REGISTER_LABELS["of-previous"]) % share, "cjm-conversion-previous"))
+    if conversion.of_first is not None and conversion.of_previous is not None:
+        share = format_share(conversion.of_first, language)
+        lines.append((str(REGISTER_LABELS["of-first"]) % share, "cjm-conversion-first"))
+    return [nodes.paragraph(text, text, classes=[cls]) for text, cls in lines]

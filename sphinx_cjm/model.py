@@ -32,8 +32,8 @@ TEXT_LANES: tuple[str, ...] = (
     "frontstage",
     "support",
 )
-#: Lanes computed from the stage's touchpoints and emotion rather than typed in.
-COMPUTED_LANES: tuple[str, ...] = ("touchpoints", "emotion")
+#: Lanes computed from the stage's touchpoints, emotion and reach rather than typed in.
+COMPUTED_LANES: tuple[str, ...] = ("touchpoints", "emotion", "conversion")
 LANES: tuple[str, ...] = TEXT_LANES + COMPUTED_LANES
 
 #: Lanes whose rows also gather a field of every touchpoint of the stage.
@@ -134,6 +134,8 @@ class Stage:
     origin: Origin = field(default_factory=Origin)
     #: Made from the journey's stage template, with no ``stage`` directive of its own.
     from_template: bool = False
+    #: How many customers reach the stage (the funnel).
+    reach: int | None = None
 
 
 @dataclass
@@ -152,11 +154,30 @@ class Touchpoint:
 
 
 @dataclass
+class Metric:
+    """A measured value of a stage: its plan (a number or a range, with a unit) and its fact."""
+
+    id: str
+    title: str
+    stage: str
+    plan: str = ""
+    fact: str = ""
+    #: ``higher`` or ``lower``: which way of the plan the fact should lie.
+    better: str = "higher"
+    nested_index: int | None = None
+    origin: Origin = field(default_factory=Origin)
+    #: The facts file (source-relative) the fact was read from, and the fact's date there.
+    fact_source: str = ""
+    fact_date: str = ""
+
+
+@dataclass
 class AssembledStage:
     stage: Stage
     touchpoints: list[Touchpoint]
     #: The stage's own emotion, or the mean of its touchpoints' emotions.
     emotion: Number | None
+    metrics: list[Metric] = field(default_factory=list)
 
     def lane_items(self, lane: str) -> list[str]:
         """The stage's items for a text lane, plus the matching field of its touchpoints."""
@@ -261,14 +282,130 @@ def blueprint_lines(lanes: Iterable[str]) -> dict[int, str]:
     return lines
 
 
-# --- KPIs with plan and fact -----------------------------------------------------------------
+# --- KPIs and metrics with plan and fact --------------------------------------------------------
 
+#: A number: spaces may group thousands; comma or point decimals; an ASCII or a real minus.
+NUMBER = r"[-\u2212+]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?|[-\u2212+]?\d+(?:[.,]\d+)?"
+#: ``40%``, ``15 000 ₽``, a range ``35–40 days``, a bound ``≤ 40 days``: numbers, then a unit without digits.
+MEASURE = re.compile(
+    rf"^(?P<bound>[\u2264\u2265]|<=|>=)?\s*(?P<low>{NUMBER})"
+    rf"(?:\s*(?:\u2013|\u2014|-|\.\.)\s*(?P<high>{NUMBER}))?(?P<space>\s*)(?P<unit>[^\d]*)$"
+)
 #: ``Name: plan / fact``, split at the last colon.
 KPI_PLAN_FACT = re.compile(r"^(?P<name>.*\S)\s*:\s*(?P<plan>[^:/]*?)\s*/\s*(?P<fact>[^:/]*?)\s*$")
-#: A number (spaces may group thousands; comma or point decimals) and a unit without digits.
-KPI_VALUE = re.compile(
-    r"^(?P<number>[-\u2212+]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?|[-\u2212+]?\d+(?:[.,]\d+)?)\s*(?P<unit>[^\d]*)$"
-)
+BETTER = ("higher", "lower")
+#: Whether a fact meets its plan, as the JSON export and the table's classes name it.
+STATUSES = ("met", "below", "unknown")
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A planned or measured value: one number (``low == high``) or a range, and its unit as written."""
+
+    low: float
+    high: float
+    unit: str = ""
+    #: A space stood between the number and the unit.
+    spaced: bool = False
+    #: ``lower`` for a plan written ``≤ 40``, ``higher`` for ``≥ 40``, else ''.
+    better: str = ""
+
+    @property
+    def is_range(self) -> bool:
+        return self.low != self.high
+
+
+def parse_number(text: str) -> float:
+    """A number as :data:`NUMBER` matches it."""
+    return float(re.sub(r"[ \u00a0\u202f]", "", text).replace(",", ".").replace("\u2212", "-"))
+
+
+def parse_measure(text: str) -> Measure | None:
+    """``40%``, ``35–40 days``, ``≤ 40 days`` -> a :class:`Measure`; None when it is not one."""
+    match = MEASURE.match(text.strip())
+    if not match:
+        return None
+    low = parse_number(match["low"])
+    high = parse_number(match["high"]) if match["high"] else low
+    if high < low:
+        return None
+    bound = {"\u2264": "lower", "<=": "lower", "\u2265": "higher", ">=": "higher"}.get(match["bound"] or "", "")
+    unit = match["unit"].strip()
+    return Measure(low, high, unit, bool(match["space"]) and bool(unit), bound)
+
+
+def judge(plan: Measure, fact: float, better: str) -> str:
+    """``met`` or ``below``: a fact inside the planned range is met, beyond it on the ``better`` side too.
+
+    ``better`` empty (a range in an old ``Name: plan / fact`` item, which names no
+    direction): a fact outside the range is below it.
+    """
+    if plan.low <= fact <= plan.high:
+        return "met"
+    if better == "higher":
+        return "met" if fact > plan.high else "below"
+    if better == "lower":
+        return "met" if fact < plan.low else "below"
+    return "below"
+
+
+def metric_status(metric: Metric) -> str:
+    """``met``, ``below``, or ``unknown`` when the plan or the fact is missing or not a number."""
+    plan, fact = parse_measure(metric.plan), parse_measure(metric.fact)
+    if plan is None or fact is None or fact.is_range:
+        return "unknown"
+    return judge(plan, fact.low, metric.better)
+
+
+def check_metric_values(plan: str, fact: str, better: str) -> list[Problem]:
+    """Problems with a metric's ``plan``, ``fact`` and ``better`` as written (empty values are fine)."""
+    problems = []
+    if plan.strip() and parse_measure(plan) is None:
+        problems.append(Problem("metric", f"plan {plan!r:.60} is not a number or a range with an optional unit"))
+    measured = parse_measure(fact) if fact.strip() else None
+    if fact.strip() and (measured is None or measured.is_range):
+        problems.append(Problem("metric", f"fact {fact!r:.60} is not one number with an optional unit"))
+    if better and better not in BETTER:
+        problems.append(Problem("metric", f"better {better!r:.40} is not one of: {', '.join(BETTER)}"))
+    return problems
+
+
+def parse_reach(raw: object) -> tuple[int | None, list[Problem]]:
+    """A stage's reach: a whole number of customers, not negative (thousands may be grouped)."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, []
+    text = str(raw).strip()
+    if not isinstance(raw, bool) and re.fullmatch(r"\+?\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\+?\d+", text):
+        return int(parse_number(text)), []
+    return None, [Problem("option", f"reach {text!r:.40} is not a whole number of customers; it is ignored")]
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """A stage's reach and its share of the previous stage's and of the first stage's (0..1)."""
+
+    reach: int | None
+    of_previous: float | None
+    of_first: float | None
+
+
+def conversions(stages: Iterable[AssembledStage]) -> list[Conversion]:
+    """The funnel: each stage's reach, as a share of the stage before it and of the first."""
+    result: list[Conversion] = []
+    first = previous = None
+    for stage in stages:
+        reach = stage.stage.reach
+        if first is None and reach is not None:
+            first = reach
+        result.append(
+            Conversion(
+                reach,
+                reach / previous if reach is not None and previous else None,
+                reach / first if reach is not None and first else None,
+            )
+        )
+        previous = reach
+    return result
 
 
 @dataclass(frozen=True)
@@ -276,32 +413,33 @@ class KpiValue:
     name: str
     plan: str
     fact: str
-    below_plan: bool
+    status: str
 
-
-def kpi_number(value: str) -> float | None:
-    match = KPI_VALUE.match(value.strip())
-    if not match:
-        return None
-    digits = re.sub(r"[ \u00a0\u202f]", "", match["number"]).replace(",", ".").replace("\u2212", "-")
-    return float(digits)
+    @property
+    def below_plan(self) -> bool:
+        return self.status == "below"
 
 
 def parse_kpi(item: str) -> tuple[KpiValue | None, list[Problem]]:
-    """``Visits with a first order: 40% / 27%`` -> name, plan, fact; a plain name -> None."""
+    """``Visits with a first order: 40% / 27%`` -> name, plan, fact; a plain name -> None.
+
+    The plan may be a range (``35–40 days``: a fact inside it is met) or a bound
+    (``≤ 40 days``: lower is better); a plain number plan is met by a fact as high or higher.
+    """
     match = KPI_PLAN_FACT.match(item.strip())
     if not match:
         return None, []
-    plan, fact = kpi_number(match["plan"]), kpi_number(match["fact"])
-    if plan is None or fact is None:
+    plan, fact = parse_measure(match["plan"]), parse_measure(match["fact"])
+    if plan is None or fact is None or fact.is_range or fact.better:
         return None, [
             Problem(
                 "option",
-                f"KPI {item!r:.80}: plan and fact must each be one number with an optional unit, "
-                "as in 'Visits with a first order: 40% / 27%'",
+                f"KPI {item!r:.80}: plan and fact must each be one number with an optional unit "
+                "(the plan may be a range), as in 'Visits with a first order: 40% / 27%'",
             )
         ]
-    return KpiValue(match["name"], match["plan"], match["fact"], fact < plan), []
+    better = plan.better or ("" if plan.is_range else "higher")
+    return KpiValue(match["name"], match["plan"], match["fact"], judge(plan, fact.low, better)), []
 
 
 def stage_kpi_values(stage: Stage) -> list[KpiValue]:
@@ -309,12 +447,63 @@ def stage_kpi_values(stage: Stage) -> list[KpiValue]:
     return [value for value in (parse_kpi(item)[0] for item in stage.lanes.get("kpis", [])) if value]
 
 
+def export_metric(metric: Metric) -> dict:
+    return {
+        "id": metric.id,
+        "title": metric.title,
+        "stage": metric.stage,
+        "plan": metric.plan,
+        "fact": metric.fact,
+        "better": metric.better,
+        "status": metric_status(metric),
+    }
+
+
 # --- ids derived from titles -----------------------------------------------------------------
 
 _CYRILLIC = dict(
     zip(
         "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў",
-        ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "-", "y", "-", "e", "yu", "ya", "i", "yi", "ye", "g", "u"],
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "-",
+            "y",
+            "-",
+            "e",
+            "yu",
+            "ya",
+            "i",
+            "yi",
+            "ye",
+            "g",
+            "u",
+        ],
     )
 )
 
@@ -335,7 +524,7 @@ def derive_id(title: str, parent_id: str, kind: str, position: int) -> str:
 # --- assembly --------------------------------------------------------------------------------
 
 
-def _written_order(obj: Stage | Touchpoint) -> tuple:
+def _written_order(obj: Stage | Touchpoint | Metric) -> tuple:
     """Nested objects first in their order, then the rest by document and line."""
     nested = obj.nested_index is not None
     return (0, obj.nested_index, "", 0) if nested else (1, 0, obj.origin.docname, obj.origin.lineno)
@@ -351,12 +540,13 @@ def assemble(
     persona: Persona | None,
     stages: Iterable[Stage],
     touchpoints: Iterable[Touchpoint],
+    metrics: Iterable[Metric] = (),
 ) -> AssembledJourney:
     """Order a journey's stages and touchpoints and compute what is derived from them.
 
     Stage order: ``journey.stage_order`` first, then nested stages in order, then the
-    others by document name and line. ``stages`` and ``touchpoints`` may hold objects
-    of other journeys; they are filtered here.
+    others by document name and line. ``stages``, ``touchpoints`` and ``metrics`` may
+    hold objects of other journeys; they are filtered here.
     """
     own_stages = sorted((s for s in stages if s.journey == journey.id), key=_written_order)
     rank = {stage_id: n for n, stage_id in enumerate(journey.stage_order)}
@@ -365,11 +555,15 @@ def assemble(
     for touchpoint in touchpoints:
         if touchpoint.stage in by_stage:
             by_stage[touchpoint.stage].append(touchpoint)
+    metrics_of: dict[str, list[Metric]] = {s.id: [] for s in own_stages}
+    for metric in metrics:
+        if metric.stage in metrics_of:
+            metrics_of[metric.stage].append(metric)
     assembled = []
     for stage in own_stages:
         points = sorted(by_stage[stage.id], key=_written_order)
         emotion = stage.emotion if stage.emotion is not None else mean_emotion(points)
-        assembled.append(AssembledStage(stage, points, emotion))
+        assembled.append(AssembledStage(stage, points, emotion, sorted(metrics_of[stage.id], key=_written_order)))
     return AssembledJourney(journey, persona, assembled)
 
 
@@ -407,9 +601,11 @@ def export_journey(assembled: AssembledJourney) -> dict:
                     {"name": k.name, "plan": k.plan, "fact": k.fact, "below_plan": k.below_plan}
                     for k in stage_kpi_values(s.stage)
                 ],
+                "reach": s.stage.reach,
             }
             for s in assembled.stages
         ],
+        "metrics": [export_metric(m) for s in assembled.stages for m in s.metrics],
     }
 
 

@@ -18,7 +18,8 @@ from .blueprint import draw_line
 from .directives import items_body, xref
 from .domain import CJMDomain, warn
 from .i18n import FIELD_LABELS, lane_label
-from .kpis import kpi_cell_body
+from .kpis import conversion_cell_body, kpi_cell_body
+from .metrics import facts_source_lines
 from .nodes import journey_table, persona_journeys
 
 
@@ -26,7 +27,7 @@ def cell(*children: nodes.Node) -> nodes.entry:
     return nodes.entry("", *children)
 
 
-def lane_cell(stage: model.AssembledStage, lane: str) -> nodes.entry:
+def lane_cell(stage: model.AssembledStage, lane: str, language: str | None) -> nodes.entry:
     if lane == "touchpoints":
         links = [nodes.paragraph("", "", xref("touchpoint", t.id, t.title)) for t in stage.touchpoints]
         if len(links) > 1:
@@ -37,14 +38,17 @@ def lane_cell(stage: model.AssembledStage, lane: str) -> nodes.entry:
     if lane == "emotion":
         text = "" if stage.emotion is None else str(stage.emotion)
         return cell(nodes.paragraph(text, text)) if text else cell()
+    if lane == "kpis":
+        return cell(*kpi_cell_body(stage, language))
     items = stage.lane_items(lane)
-    if not items:
-        return cell()
-    return cell(*(kpi_cell_body(items) if lane == "kpis" else items_body(items)))
+    return cell(*items_body(items)) if items else cell()
 
 
-def build_table(assembled: model.AssembledJourney, lane_labels: dict[str, str]) -> nodes.container:
+def build_table(
+    assembled: model.AssembledJourney, lane_labels: dict[str, str], language: str | None
+) -> nodes.container:
     stages = assembled.stages
+    conversions = model.conversions(stages)
     table = nodes.table(classes=["cjm-journey-table"])
     group = nodes.tgroup(cols=len(stages) + 1)
     table += group
@@ -63,8 +67,11 @@ def build_table(assembled: model.AssembledJourney, lane_labels: dict[str, str]) 
         row = nodes.row("", cell(nodes.paragraph(label, label)), classes=[f"cjm-lane-{lane}"])
         if row_index in lines:
             body += draw_line(row, lines[row_index], len(stages) + 1)
-        for stage in stages:
-            row += lane_cell(stage, lane)
+        for stage, conversion in zip(stages, conversions, strict=True):
+            if lane == "conversion":
+                row += cell(*conversion_cell_body(conversion, language))
+            else:
+                row += lane_cell(stage, lane, language)
         body += row
     group += body
     # The wrapper scrolls a wide table sideways while the lane column stays put (cjm.css).
@@ -88,7 +95,8 @@ class ResolveJourneyPlaceholders(SphinxPostTransform):
                 warn(f"journey {node['journey']!r} has no stages; its table is left out", "ref", node)
                 node.replace_self([])
             else:
-                node.replace_self(build_table(assembled, self.config.cjm_lane_labels))
+                table = build_table(assembled, self.config.cjm_lane_labels, self.config.language)
+                node.replace_self([table, *facts_source_lines(assembled, domain)])
         for node in list(self.document.findall(persona_journeys)):
             journeys = [j for j in domain.objects("journey").values() if j.persona == node["persona"]]
             if not journeys:

@@ -107,7 +107,9 @@ def test_blueprint_lines_in_russian(app):
         ("Линия внутреннего взаимодействия", "Поддерживающие процессы"),
     ]
     kpis = next(row for row in journey_tables(app)[1] if "cjm-lane-kpis" in row.classes)
-    assert "Visits with a first order: план 40% / факт 27% (ниже плана)" in kpis.cells[1]
+    assert "Visits with a first order: план 40% / факт 27% \u2717 ниже плана" in kpis.cells[1]
+    # Numbers in the page's language.
+    assert "Average first order: план 15 000 ₽ / факт 18 500 ₽ \u2713 план выполнен" in kpis.cells[1]
 
 
 @pytest.mark.sphinx("html", testroot="blueprint")
@@ -116,18 +118,19 @@ def test_kpi_plan_and_fact_in_the_table(app):
     html = (app.outdir / "index.html").read_text(encoding="utf-8")
     kpis = next(row for row in journey_tables(app)[1] if "cjm-lane-kpis" in row.classes)
     assert kpis.cells[1] == (
-        "Visits with a first order: plan 40% / fact 27% (below plan) "
-        "Average first order: plan 15 000 ₽ / fact 18 500 ₽ "
+        "Visits with a first order: plan 40% / fact 27% \u2717 below plan "
+        "Average first order: plan 15,000 ₽ / fact 18,500 ₽ \u2713 plan met "
         "Share of orders placed in the app"
     )
     # The malformed value stays as written.
     assert kpis.cells[2] == "Repeat orders within 30 days: 60 % / 30-45 %"
+    # The verdict is a class, a symbol and a word: not colour alone.
     assert (
-        '<p class="cjm-kpi cjm-kpi-below-plan">Visits with a first order: <span class="cjm-kpi-plan">plan 40%</span>'
-        ' / <span class="cjm-kpi-fact">fact 27%</span> <strong class="cjm-kpi-below-plan-mark">(below plan)</strong></p>'
+        '<p class="cjm-kpi cjm-kpi-below">Visits with a first order: <span class="cjm-kpi-plan">plan 40%</span>'
+        ' / <span class="cjm-kpi-fact">fact 27%</span> <strong class="cjm-kpi-mark">\u2717\u00a0below plan</strong></p>'
     ) in html
-    assert '<p class="cjm-kpi">Average first order:' in html
-    assert html.count("cjm-kpi-below-plan-mark") == 1
+    assert '<p class="cjm-kpi cjm-kpi-met">Average first order:' in html
+    assert html.count("cjm-kpi-mark") == 2
 
 
 @pytest.mark.sphinx("html", testroot="blueprint", freshenv=True)
@@ -143,7 +146,7 @@ def test_kpi_values_in_the_export_and_malformed_values_warn(app):
     assert repeat["kpi_values"] == []
     # Every existing field stays as it was: the lane keeps the items as written.
     assert first["lanes"]["kpis"][0] == "Visits with a first order: 40% / 27%"
-    assert list(first) == ["id", "title", "docname", "emotion", "lanes", "touchpoints", "kpi_values"]
+    assert list(first) == ["id", "title", "docname", "emotion", "lanes", "touchpoints", "kpi_values", "reach"]
     warnings = [re.sub(r"\x1b\[[0-9;]*m", "", w) for w in app._warning.getvalue().splitlines() if "WARNING" in w]
     assert len(warnings) == 1, warnings
     assert re.search(
@@ -159,7 +162,7 @@ def test_kpi_below_plan_in_latex(app):
     tex = (app.outdir / "blueprint.tex").read_text(encoding="utf-8")
     assert re.search(
         r"Visits with a first order: \\DUrole\{cjm-kpi-plan\}\{plan 40\\%\} / \\DUrole\{cjm-kpi-fact\}\{fact 27\\%\} "
-        r"\\sphinxstylestrong\{\(below plan\)\}",
+        r"\\sphinxstylestrong\{\u2717\u00a0below plan\}",
         tex,
     )
 
@@ -169,4 +172,5 @@ def test_blueprint_and_kpis_in_plain_text(app):
     app.build()
     text = (app.outdir / "index.txt").read_text(encoding="utf-8")
     assert "| *Line of visibility*" in text
-    assert "**(below plan)**" in text
+    # The narrow column wraps the mark; its symbol and its word both reach the text.
+    assert "**\u2717" in text and "below plan**" in text

@@ -92,7 +92,7 @@ def test_json_export(app):
         {"id": "parent", "title": "Busy parent", "segment": "Families with children under 10", "docname": "people"}
     ]
     (journey,) = data["journeys"]
-    assert list(journey) == ["id", "title", "persona", "docname", "lanes", "stages"]
+    assert list(journey) == ["id", "title", "persona", "docname", "lanes", "stages", "metrics"]
     assert journey["lanes"] == ["actions", "goals", "touchpoints", "emotion", "barriers", "solutions", "kpis"]
     assert [s["id"] for s in journey["stages"]] == [
         "weekly-install",
@@ -102,7 +102,7 @@ def test_json_export(app):
     ]
     install, first, delivery, _repeat = journey["stages"]
     # The contract's fields in its order, then kpi_values (plan/fact KPIs, tests/test_blueprint.py).
-    assert list(install) == ["id", "title", "docname", "emotion", "lanes", "touchpoints", "kpi_values"]
+    assert list(install) == ["id", "title", "docname", "emotion", "lanes", "touchpoints", "kpi_values", "reach"]
     assert install["emotion"] == 0.5 and first["emotion"] == -0.5
     assert install["lanes"] == {
         "actions": ["Sees an ad in a parenting blog", "Installs the app"],

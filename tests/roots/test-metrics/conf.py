@@ -1,0 +1,3 @@
+project = "Metrics"
+extensions = ["sphinx_cjm"]
+cjm_metric_facts = ["data/kpi.csv"]
