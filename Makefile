@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo docs test system-deps locale clean
+.PHONY: demo docs test lint system-deps locale clean
 
 # Debian packages the browser test (tests/browser) and the PDF test need. Installed when this
 # machine can (root with apt-get); otherwise those tests skip. About 2–3 minutes on a fresh machine.
@@ -27,8 +27,14 @@ docs: $(INSTALLED)
 	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
 	@echo "Documentation: $(abspath docs/_build/html/index.html)"
 
-test: $(INSTALLED) system-deps
+test: lint system-deps
 	$(BIN)/python -m pytest -q
+
+# Style (ruff: lint rules and formatting) and types (mypy), configured in pyproject.toml.
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 system-deps:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \

@@ -381,7 +381,7 @@ CONF = {
             for d, p in (("persona", "PRS"), ("journey", "JRN"), ("stage", "STG"), ("touchpoint", "TP"))
         )
         + "]\n"
-        + f"needs_fields = {dict.fromkeys([*TEXT_LANES, 'segment', 'channel', 'emotion', 'barrier', 'solution', 'owner', 'kpi'], {'nullable': True})!r}\n"
+        + f"needs_fields = { {name: {'nullable': True} for name in [*TEXT_LANES, 'segment', 'channel', 'emotion', 'barrier', 'solution', 'owner', 'kpi']}!r}\n"
     ),
 }
 CURVE_SVG = (

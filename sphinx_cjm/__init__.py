@@ -11,14 +11,13 @@ from sphinx.environment import BuildEnvironment
 from . import model
 from .blueprint import blueprint_line_row, skip_line_row
 from .directives import JourneyDirective, JourneyTableDirective, PersonaDirective, StageDirective, TouchpointDirective
-from .domain import CJMDomain, warn_missing_reference
+from .domain import CJMDomain, cjm_domain, warn_missing_reference
 from .export import write_export
 from .figure import (
-    TRANSLATORS,
     EmotionCurveDirective,
     ResolveCurvePlaceholders,
+    add_curve_node,
     check_config,
-    emotion_curve,
     name_curve_files,
     remove_unused_curves,
 )
@@ -49,7 +48,7 @@ DIRECTIVES = {
 
 def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Pages showing a journey or title that changed elsewhere are rewritten too."""
-    domain: CJMDomain = env.get_domain("cjm")  # type: ignore[assignment]
+    domain = cjm_domain(env)
     return sorted(domain.pages_to_rewrite())
 
 
@@ -84,7 +83,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(ResolveRegisters)
     app.add_post_transform(ResolveMetricValues)
     app.add_node(blueprint_line_row, html=(skip_line_row, None))
-    app.add_node(emotion_curve, **TRANSLATORS)
+    add_curve_node(app)
     app.add_message_catalog(MESSAGE_CATALOG, str(LOCALE_DIR))
 
     app.connect("builder-inited", add_static_path)

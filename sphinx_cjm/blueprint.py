@@ -41,6 +41,7 @@ def draw_line(row: nodes.row, line: str, columns: int) -> list[nodes.row]:
     label = str(REGISTER_LABELS[f"line-{line}"])
     row["classes"] += ["cjm-blueprint-line", f"cjm-line-of-{line}"]
     stub = row.next_node(nodes.paragraph)
+    assert stub is not None, "a lane row starts with its label"
     stub.insert(0, nodes.raw("", f'<span class="cjm-line-label" data-label="{escape(label)}"></span>', format="html"))
     entry = nodes.entry(
         "",

@@ -14,6 +14,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__, convert, files
 
@@ -34,10 +35,16 @@ def report(loaded: files.JourneyFile, name: str) -> bool:
     return not loaded.problems
 
 
+def usage_error(args: argparse.Namespace, message: str) -> NoReturn:
+    """Exit with status 2 and the usage line, as argparse does for its own checks."""
+    command_line: argparse.ArgumentParser = args.parser
+    command_line.error(message)
+
+
 def read(name: str, args: argparse.Namespace) -> files.JourneyFile:
     low, high = args.scale
     if not low < high:
-        args.parser.error("--scale LOW must be below HIGH")
+        usage_error(args, "--scale LOW must be below HIGH")
     settings = files.Settings(scale=tuple(args.scale), max_bytes=args.max_bytes)
     return files.load(Path(name), settings)
 
@@ -53,7 +60,7 @@ def validate(args: argparse.Namespace) -> int:
 def render(args: argparse.Namespace) -> int:
     fmt = Path(args.output).suffix.lower().lstrip(".")
     if fmt not in CURVE_FORMATS:
-        args.parser.error(f"-o must end in .{', .'.join(CURVE_FORMATS)}")
+        usage_error(args, f"-o must end in .{', .'.join(CURVE_FORMATS)}")
     loaded = read(args.file, args)
     report(loaded, args.file)
     assembled = loaded.assembled()
@@ -77,7 +84,7 @@ def write(output: str, data: bytes) -> int:
 def convert_file(args: argparse.Namespace) -> int:
     writer = CONVERTERS.get(Path(args.output).suffix.lower())
     if writer is None:
-        args.parser.error(f"-o must end in {', '.join(CONVERTERS)}")
+        usage_error(args, f"-o must end in {', '.join(CONVERTERS)}")
     loaded = read(args.file, args)
     report(loaded, args.file)
     if loaded.journey is None:

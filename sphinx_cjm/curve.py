@@ -19,7 +19,7 @@ import re
 import textwrap
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 import numpy as np
@@ -32,6 +32,9 @@ from matplotlib.text import Text
 from matplotlib.transforms import Affine2D, IdentityTransform, ScaledTranslation
 
 from . import model
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 from .curve_data import (
     DEFAULT_MESSAGES,
     DEFAULT_PALETTE,
@@ -58,7 +61,7 @@ _METADATA: dict[str, dict[str, Any]] = {
     "pdf": {"CreationDate": None, "ModDate": None},
     "png": {},
 }
-_RC: dict[str, Any] = {
+_RC: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",  # text stays text: searchable, selectable, translatable by the browser
     "svg.hashsalt": "sphinx-cjm",
     "pdf.fonttype": 42,
@@ -269,7 +272,7 @@ def draw_into(
         area.add(Line2D(smooth_x, smooth_y, color=colour, lw=2.2, solid_capstyle="round", zorder=3))
         if not overlay:
             # The area between curve and zero, tinted by the half it lies in (clipped to it).
-            outline = [(smooth_x[0], baseline), *zip(smooth_x, smooth_y), (smooth_x[-1], baseline)]
+            outline = [(smooth_x[0], baseline), *zip(smooth_x, smooth_y, strict=True), (smooth_x[-1], baseline)]
             for half, tint in ((positive_half, colours["positive"]), (negative_half, colours["negative"])):
                 area.add(Polygon(outline, closed=True, color=tint, alpha=0.22, lw=0, zorder=2)).set_clip_path(half)
         touchpoints = [p for p in points if not p["is_stage"]]
@@ -421,15 +424,15 @@ def label_points(
     """
     at = [area.points(p["x"], p["y"]) for p in points]
     dense_x, dense_y = smooth([p["x"] for p in points], [p["y"] for p in points], samples=24)
-    curve_x, curve_y = area.points(np.asarray(dense_x), np.asarray(dense_y))
+    curve = area.points(np.asarray(dense_x), np.asarray(dense_y))
     marks = np.array([(x - 6, y - 6, x + 6, y + 6) for x, y in at])
+    frame = np.array([(0, 0, *area.size)])
     placed = np.empty((0, 4))
     for n, point in enumerate(points):
         if point["is_stage"]:
             continue
         text = wrap(plain(point["title"]), figure_width, columns, font_size=_LABEL_SIZE)
         size = (max(map(len, text.split("\n"))) * _LABEL_SIZE * 0.62 + 2, lines(text) * _LABEL_SIZE * _LINE + 2)
-        box_area = size[0] * size[1]
         y = point["y"]
         before = points[n - 1]["y"] if n > 0 else y
         after = points[n + 1]["y"] if n + 1 < len(points) else y
@@ -441,23 +444,30 @@ def label_points(
             order = ["upper left", "lower right", "above", "below", "upper right", "lower left"]
         else:
             order = ["upper right", "lower left", "above", "below", "upper left", "lower right"]
-
-        def cost(rank: int, box: Box) -> float:
-            clash = overlaps(box, placed).sum() / box_area
-            hidden = np.count_nonzero(
-                (curve_x >= box[0] - 2) & (curve_x <= box[2] + 2) & (curve_y >= box[1] - 2) & (curve_y <= box[3] + 2)
-            )
-            covered = overlaps(box, marks).sum() / 144
-            outside = (box_area - overlaps(box, np.array([(0, 0, *area.size)])).sum()) / box_area
-            # Titles over titles are unreadable, a title over the curve only untidy.
-            return 300 * (clash > 0) + 1000 * clash + 3 * hidden + 20 * covered + 200 * outside + rank
-
-        boxes = [(name, label_box(at[n], size, *_LABEL_SPOTS[name])) for name in order]
-        spot, box = min(boxes, key=lambda item: cost(order.index(item[0]), item[1]))
+        spot, box = min(
+            ((name, label_box(at[n], size, *_LABEL_SPOTS[name])) for name in order),
+            key=lambda item: order.index(item[0]) + label_cost(item[1], placed, marks, curve, frame),
+        )
         placed = np.vstack([placed, box])
         offset, ha, va = _LABEL_SPOTS[spot]
         label = area.text(point["x"], y, text, offset, ha=ha, va=va, fontsize=_LABEL_SIZE, color=colour, zorder=7)
         label.set_url(links.get(point["id"]))
+
+
+def label_cost(
+    box: Box, placed: np.ndarray, marks: np.ndarray, curve: tuple[np.ndarray, np.ndarray], frame: np.ndarray
+) -> float:
+    """How badly a title in ``box`` hides the titles placed so far, the curve and the point marks, or leaves the frame."""
+    box_area = (box[2] - box[0]) * (box[3] - box[1])
+    clash = overlaps(box, placed).sum() / box_area
+    curve_x, curve_y = curve
+    hidden = np.count_nonzero(
+        (curve_x >= box[0] - 2) & (curve_x <= box[2] + 2) & (curve_y >= box[1] - 2) & (curve_y <= box[3] + 2)
+    )
+    covered = overlaps(box, marks).sum() / 144
+    outside = (box_area - overlaps(box, frame).sum()) / box_area
+    # Titles over titles are unreadable, a title over the curve only untidy.
+    return float(300 * (clash > 0) + 1000 * clash + 3 * hidden + 20 * covered + 200 * outside)
 
 
 def label_box(
@@ -512,4 +522,4 @@ def smooth(xs: Sequence[float], ys: Sequence[float], samples: int = 16) -> tuple
     for k in range(len(x) - 1):
         out_x += list(x[k] + t * h[k])
         out_y += list(h00 * y[k] + h10 * h[k] * m[k] + h01 * y[k + 1] + h11 * h[k] * m[k + 1])
-    return out_x + [float(x[-1])], out_y + [float(y[-1])]
+    return [*out_x, float(x[-1])], [*out_y, float(y[-1])]

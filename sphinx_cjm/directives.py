@@ -9,15 +9,16 @@ object's own description where it stands. Tables are left as placeholders
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.addnodes import pending_xref
+from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
 from . import journey_file, model
-from .domain import CJMDomain, warn
+from .domain import CJMDomain, cjm_domain, warn
 from .i18n import CHANNEL_LABELS, FIELD_LABELS, lane_label
 from .nodes import emotion_curve_placeholder, journey_table, persona_journeys
 
@@ -47,6 +48,15 @@ def field(label: str, *body: nodes.Node) -> nodes.field:
     return nodes.field("", nodes.field_name(label, label), nodes.field_body("", *body))
 
 
+def document_counters(env: BuildEnvironment, name: str) -> dict[Any, int]:
+    """Counters kept while one document is read (Sphinx empties ``temp_data`` after each)."""
+    return cast("dict[Any, int]", env.temp_data.setdefault(name, {}))
+
+
+def is_stage(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.Element) and "cjm-stage" in node["classes"]
+
+
 def items_body(items: list[str]) -> list[nodes.Element]:
     if len(items) == 1:
         return [nodes.paragraph(items[0], items[0])]
@@ -61,7 +71,7 @@ class CJMDirective(SphinxDirective):
 
     @property
     def domain(self) -> CJMDomain:
-        return self.env.get_domain("cjm")  # type: ignore[return-value]
+        return cjm_domain(self.env)
 
     def warn(self, problems: Iterable[model.Problem]) -> None:
         for problem in problems:
@@ -77,7 +87,7 @@ class CJMDirective(SphinxDirective):
         if explicit:
             self.warn(model.check_id(explicit))
             return explicit
-        counters = self.env.temp_data.setdefault("cjm:derived", {})
+        counters = document_counters(self.env, "cjm:derived")
         counters[self.kind] = position = counters.get(self.kind, 0) + 1
         if not parent_id and not model.slugify(title):
             parent_id = model.slugify(self.env.docname)  # numbered ids stay unique across pages
@@ -107,7 +117,7 @@ class CJMDirective(SphinxDirective):
         """The object's position inside its enclosing directive, if it is nested there."""
         if self.env.ref_context.get(context_key) != parent_id:
             return None
-        counters = self.env.temp_data.setdefault("cjm:nested", {})
+        counters = document_counters(self.env, "cjm:nested")
         position = counters.get((context_key, parent_id), 0)
         counters[(context_key, parent_id)] = position + 1
         return position
@@ -186,13 +196,13 @@ class JourneyDirective(CJMDirective):
             )
         body = self.parse_body({JOURNEY_CONTEXT: journey.id})
         box += journey_file.intro_nodes(loaded) if loaded else []
-        box += [n for n in body if "cjm-stage" not in n.get("classes", ())]
+        box += [n for n in body if not is_stage(n)]
         if "no-table" not in self.options:
             box += self.table_placeholder(journey.id)
         if "no-curve" not in self.options:
             box += self.curve_placeholder([journey.id])
         box += journey_file.detail_nodes(self, loaded) if loaded else []
-        box += [n for n in body if "cjm-stage" in n.get("classes", ())]
+        box += [n for n in body if is_stage(n)]
         return [box]
 
     def journey_from_options(self) -> model.Journey:
@@ -284,7 +294,9 @@ class StageDirective(CJMDirective):
             )
         box = self.container(stage.id, title)
         if not title:
-            box.next_node(nodes.rubric).append(xref("stage", stage.id, warn_dangling=False))
+            rubric = box.next_node(nodes.rubric)
+            assert rubric is not None, "container() gives every object a title rubric"
+            rubric.append(xref("stage", stage.id, warn_dangling=False))
             self.domain.note_use(self.env.docname, "stage", stage.id)
         fields = nodes.field_list()
         if not self.env.ref_context.get(JOURNEY_CONTEXT) and journey_id:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, ClassVar, Literal, overload
 
 from docutils import nodes
 from sphinx.addnodes import pending_xref
@@ -21,6 +21,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
+from sphinx.util.typing import RoleFunction
 
 from . import facts, model, templates
 from .i18n import _
@@ -60,16 +61,18 @@ class CJMXRefRole(XRefRole):
         self.name = f"cjm:{kind}"
         # A link shows the title only: the page need not be rewritten when the object's content changes.
         use = f"{kind}-title" if kind in TITLE_ONLY_USES else kind
-        self.env.get_domain("cjm").note_use(self.env.docname, use, self.target)
+        cjm_domain(self.env).note_use(self.env.docname, use, self.target)
         return super().run()
 
 
 class CJMDomain(Domain):
     name = "cjm"
     label = "Customer journey maps"
-    object_types = {kind: ObjType(_(kind), kind) for kind in KINDS}
-    roles = {kind: CJMXRefRole(innernodeclass=nodes.inline, warn_dangling=True) for kind in KINDS}
-    initial_data: dict[str, Any] = {
+    object_types: ClassVar[dict[str, ObjType]] = {kind: ObjType(_(kind), kind) for kind in KINDS}
+    roles: ClassVar[dict[str, RoleFunction | XRefRole]] = {
+        kind: CJMXRefRole(innernodeclass=nodes.inline, warn_dangling=True) for kind in KINDS
+    }
+    initial_data: ClassVar[dict[str, Any]] = {
         **{plural: {} for plural in KINDS.values()},
         # docname -> sorted keys ("journey:ID", "stage:ID", ...) whose content the page shows
         "uses": {},
@@ -145,11 +148,35 @@ class CJMDomain(Domain):
     def _first(records: list[Record]) -> Record:
         return min(records, key=lambda r: (r.origin.docname, r.origin.lineno, r.origin.source))
 
-    def objects(self, kind: str) -> dict[str, Record]:
+    @overload
+    def objects(self, kind: Literal["persona"]) -> dict[str, model.Persona]: ...
+    @overload
+    def objects(self, kind: Literal["journey"]) -> dict[str, model.Journey]: ...
+    @overload
+    def objects(self, kind: Literal["stage"]) -> dict[str, model.Stage]: ...
+    @overload
+    def objects(self, kind: Literal["touchpoint"]) -> dict[str, model.Touchpoint]: ...
+    @overload
+    def objects(self, kind: Literal["metric"]) -> dict[str, model.Metric]: ...
+    @overload
+    def objects(self, kind: str) -> dict[str, Record]: ...
+    def objects(self, kind: str) -> dict[str, Any]:
         """Each id of ``kind`` to its winning record, sorted by id."""
         index = self._build_index()
         return index[kind]
 
+    @overload
+    def get(self, kind: Literal["persona"], object_id: str) -> model.Persona | None: ...
+    @overload
+    def get(self, kind: Literal["journey"], object_id: str) -> model.Journey | None: ...
+    @overload
+    def get(self, kind: Literal["stage"], object_id: str) -> model.Stage | None: ...
+    @overload
+    def get(self, kind: Literal["touchpoint"], object_id: str) -> model.Touchpoint | None: ...
+    @overload
+    def get(self, kind: Literal["metric"], object_id: str) -> model.Metric | None: ...
+    @overload
+    def get(self, kind: str, object_id: str) -> Record | None: ...
     def get(self, kind: str, object_id: str) -> Record | None:
         return self.objects(kind).get(object_id)
 
@@ -238,7 +265,11 @@ class CJMDomain(Domain):
             content = metric and [model.export_metric(metric), metric.origin.docname, metric.fact_date]
         elif kind == "registers":  # touchpoint-index and barrier-list show every journey and touchpoint, no metric
             content = [
-                [{**model.export_journey(self.assembled(j)), "metrics": None} for j in self.objects("journey")],
+                [
+                    {**model.export_journey(a), "metrics": None}
+                    for j in self.objects("journey")
+                    if (a := self.assembled(j))
+                ],
                 [
                     [t.id, t.title, t.origin.docname, t.stage, t.channel, t.emotion]
                     for t in self.objects("touchpoint").values()
@@ -342,6 +373,13 @@ class CJMDomain(Domain):
         for kind in KINDS:
             for object_id, record in self.objects(kind).items():
                 yield object_id, record.title, kind, *self.anchor(record), 1
+
+
+def cjm_domain(env: BuildEnvironment) -> CJMDomain:
+    """The project's ``cjm`` domain, typed as such."""
+    domain = env.get_domain("cjm")
+    assert isinstance(domain, CJMDomain)
+    return domain
 
 
 def warn_missing_reference(app: Any, domain: Domain, node: pending_xref) -> bool | None:

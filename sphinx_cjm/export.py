@@ -9,7 +9,7 @@ from pathlib import Path
 from sphinx.application import ENV_PICKLE_FILENAME, Sphinx
 
 from . import model
-from .domain import CJMDomain
+from .domain import CJMDomain, cjm_domain
 
 EXPORT_VERSION = 1
 
@@ -34,7 +34,7 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
     recorded = stamp.read_text(encoding="utf-8") if stamp.exists() else ""
     if target.exists() and recorded.partition(" ")[2] == filename and written_since_last_read(app, stamp):
         return
-    domain: CJMDomain = app.env.get_domain("cjm")  # type: ignore[assignment]
+    domain = cjm_domain(app.env)
     data = export_data(domain)
     # Indented JSON takes the pure-Python encoder (~3 ms a journey); compact JSON the C one: its
     # digest spares formatting the file when the pages read changed nothing it holds.

@@ -23,15 +23,19 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxTranslator
 from sphinx.util.osutil import relative_uri
+from sphinx.writers.html5 import HTML5Translator
+from sphinx.writers.latex import LaTeXTranslator
+from sphinx.writers.texinfo import TexinfoTranslator
 
 from . import curve_data, model
 from .directives import JourneyDirective
-from .domain import CJMDomain, warn
+from .domain import CJMDomain, cjm_domain, warn
 from .i18n import FIELD_LABELS, _
 from .nodes import emotion_curve_placeholder
 
@@ -82,7 +86,7 @@ class ResolveCurvePlaceholders(SphinxPostTransform):
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
-        domain: CJMDomain = self.env.get_domain("cjm")  # type: ignore[assignment]
+        domain = cjm_domain(self.env)
         for node in list(self.document.findall(emotion_curve_placeholder)):
             node.replace_self(self.curve_node(node, domain))
 
@@ -174,10 +178,7 @@ def curve_format(builder: Builder) -> str:
     """``cjm_curve_format`` for this builder (by name, then format), if the builder takes it."""
     accepted = ACCEPTED_FORMATS.get(builder.format, ("png",))
     setting = builder.config.cjm_curve_format
-    if isinstance(setting, Mapping):
-        wanted = setting.get(builder.name) or setting.get(builder.format)
-    else:
-        wanted = setting
+    wanted = (setting.get(builder.name) or setting.get(builder.format)) if isinstance(setting, Mapping) else setting
     if wanted in accepted:
         return wanted
     default = DEFAULT_FORMAT_OF_BUILDER.get(builder.name, accepted[0])
@@ -205,7 +206,7 @@ def name_file(builder: Builder, node: emotion_curve) -> str:
     config = builder.config
     fmt = curve_format(builder)
     links = {}
-    if fmt == "svg":
+    if fmt == "svg" and isinstance(builder, StandaloneHTMLBuilder):  # only HTML builders take SVG
         links = {
             object_id: link_from_images(builder, docname, object_id)
             for object_id, docname in sorted(node["targets"].items())
@@ -242,7 +243,7 @@ def draw(node: emotion_curve, directory: Path) -> str:
     return name
 
 
-def link_from_images(builder: Builder, docname: str, object_id: str) -> str:
+def link_from_images(builder: StandaloneHTMLBuilder, docname: str, object_id: str) -> str:
     """The href of an object's anchor, relative to the image directory the SVG sits in."""
     page = builder.get_target_uri(docname).partition("#")[0] or builder.config.root_doc + builder.out_suffix
     return relative_uri(posixpath.join(builder.imagedir, "curve"), page) + "#" + object_id
@@ -252,7 +253,7 @@ def css_length(width: str) -> str:
     return f"{width}px" if width and width[-1].isdigit() else width
 
 
-def html_visit(self: SphinxTranslator, node: emotion_curve) -> None:
+def html_visit(self: HTML5Translator, node: emotion_curve) -> None:
     builder = self.builder
     fmt = node["format"]
     name = draw(node, Path(builder.outdir, builder.imagedir))
@@ -278,18 +279,18 @@ def html_visit(self: SphinxTranslator, node: emotion_curve) -> None:
     raise nodes.SkipNode
 
 
-def latex_visit(self: SphinxTranslator, node: emotion_curve) -> None:
+def latex_visit(self: LaTeXTranslator, node: emotion_curve) -> None:
     name = draw(node, Path(self.builder.outdir, self.builder.imagedir))
-    width = self.latex_image_length(node["width"]) if node["width"] else None  # type: ignore[attr-defined]
+    width = self.latex_image_length(node["width"]) if node["width"] else None
     options = f"width={width}" if width else ""
     self.body.append(f"\n\n\\begin{{center}}\n\\sphinxincludegraphics[{options}]{{{name}}}\n\\end{{center}}\n\n")
     raise nodes.SkipNode
 
 
-def texinfo_visit(self: SphinxTranslator, node: emotion_curve) -> None:
-    figures = f"{self.elements['filename'][:-5]}-figures"  # type: ignore[attr-defined]  # where texinfo keeps images
+def texinfo_visit(self: TexinfoTranslator, node: emotion_curve) -> None:
+    figures = f"{str(self.elements['filename'])[:-5]}-figures"  # where texinfo keeps images
     name = draw(node, Path(self.builder.outdir, figures))
-    alt = self.escape_arg(node["alt"])  # type: ignore[attr-defined]
+    alt = self.escape_arg(node["alt"])
     self.body.append(f"\n@image{{{figures}/{name[:-4]},,,{alt},png}}\n")
     raise nodes.SkipNode
 
@@ -302,13 +303,16 @@ def depart_as_text(self: SphinxTranslator, node: emotion_curve) -> None:
     pass
 
 
-TRANSLATORS = {
-    "html": (html_visit, None),
-    "latex": (latex_visit, None),
-    "texinfo": (texinfo_visit, None),
-    "text": (visit_as_text, depart_as_text),
-    "man": (visit_as_text, depart_as_text),
-}
+def add_curve_node(app: Sphinx) -> None:
+    """Register the curve node with its visitors: drawn where images are shown, its alt text elsewhere."""
+    app.add_node(
+        emotion_curve,
+        html=(html_visit, None),
+        latex=(latex_visit, None),
+        texinfo=(texinfo_visit, None),
+        text=(visit_as_text, depart_as_text),
+        man=(visit_as_text, depart_as_text),
+    )
 
 
 CURVE_FILE = re.compile(r"cjm-curve-[0-9a-f]{32}\.(?:svg|pdf|png)")

@@ -358,8 +358,8 @@ class _YamlReader(_Reader):
         )
         self.result.journey = journey
         self.result.description = _stripped(data.get("description"))
-        stages = data.get("stages") if isinstance(data.get("stages"), list) else []
-        for n, raw in enumerate(stages):
+        stages = data.get("stages")
+        for n, raw in enumerate(stages if isinstance(stages, list) else []):
             if isinstance(raw, dict) and _one_line(raw.get("title")):
                 self.result.stages.append(self.build_stage(raw, journey.id, n, ("stages", n)))
 
@@ -375,8 +375,8 @@ class _YamlReader(_Reader):
             origin=self.origin(self.line(path)),
         )
         result = FileStage(stage, _stripped(raw.get("description")))
-        touchpoints = raw.get("touchpoints") if isinstance(raw.get("touchpoints"), list) else []
-        for n, point in enumerate(touchpoints):
+        touchpoints = raw.get("touchpoints")
+        for n, point in enumerate(touchpoints if isinstance(touchpoints, list) else []):
             if isinstance(point, dict) and _one_line(point.get("title")):
                 result.touchpoints.append(self.build_touchpoint(point, stage.id, n, (*path, "touchpoints", n)))
         return result
@@ -518,7 +518,7 @@ class _CsvReader(_Reader):
                 f"({' | '.join(CSV_TOUCHPOINT_FIELDS)}); the rest is left out",
                 line,
             )
-        values = dict(zip(CSV_TOUCHPOINT_FIELDS, parts))
+        values = dict(zip(CSV_TOUCHPOINT_FIELDS, parts, strict=False))  # extra fields were reported above
         if not values["title"]:
             self.problem("csv", "a touchpoint has no title; it is left out", line)
             return

@@ -70,7 +70,9 @@ def load(directive: JourneyDirective) -> files.JourneyFile | None:
         for point in stage.touchpoints:
             domain.add("touchpoint", point.touchpoint)
     # Stages nested in the directive's body come after the file's.
-    env.temp_data.setdefault("cjm:nested", {})[(directives.JOURNEY_CONTEXT, loaded.journey.id)] = len(loaded.stages)
+    directives.document_counters(env, "cjm:nested")[(directives.JOURNEY_CONTEXT, loaded.journey.id)] = len(
+        loaded.stages
+    )
     return loaded
 
 

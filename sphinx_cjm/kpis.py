@@ -96,7 +96,7 @@ def metric_paragraph(metric: model.Metric, language: str | None) -> nodes.paragr
 
 def kpi_cell_body(stage: model.AssembledStage, language: str | None) -> list[nodes.Element]:
     """One paragraph per KPI item and metric of the stage; a list when there are several."""
-    paragraphs = [kpi_paragraph(item, language) for item in stage.lane_items("kpis")]
+    paragraphs: list[nodes.Element] = [kpi_paragraph(item, language) for item in stage.lane_items("kpis")]
     paragraphs += [metric_paragraph(metric, language) for metric in stage.metrics]
     if len(paragraphs) <= 1:
         return paragraphs

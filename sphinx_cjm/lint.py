@@ -21,7 +21,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from . import model
-from .domain import CJMDomain, record_location, warn
+from .domain import CJMDomain, cjm_domain, record_location, warn
 from .registers import barrier_entries
 
 ALL = "all"
@@ -31,7 +31,9 @@ Finding = tuple[str, Any]  # message, location
 def stages(domain: CJMDomain) -> Iterator[tuple[model.AssembledJourney, model.AssembledStage]]:
     for journey_id in domain.objects("journey"):
         assembled = domain.assembled(journey_id)
-        for stage in assembled.stages if assembled else []:
+        if assembled is None:
+            continue
+        for stage in assembled.stages:
             yield assembled, stage
 
 
@@ -115,7 +117,7 @@ def report_data_problems(domain: CJMDomain) -> None:
 
 
 def check_project(app: Sphinx, env: BuildEnvironment) -> None:
-    domain: CJMDomain = env.get_domain("cjm")  # type: ignore[assignment]
+    domain = cjm_domain(env)
     report_data_problems(domain)
     for switch in enabled_switches(app.config.cjm_lint):
         for message, location in LINT_CHECKS[switch](domain):

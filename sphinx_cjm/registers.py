@@ -18,7 +18,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import model
 from .directives import xref
-from .domain import CJMDomain, warn
+from .domain import CJMDomain, cjm_domain, warn
 from .i18n import FIELD_LABELS, REGISTER_LABELS
 
 SORT_ORDERS = ("stage", "emotion")
@@ -90,7 +90,9 @@ def touchpoint_entries(domain: CJMDomain, journey_ids: list[str] | None) -> list
     placed: set[str] = set()
     for journey_rank, journey_id in enumerate(domain.objects("journey") if journey_ids is None else journey_ids):
         assembled = domain.assembled(journey_id)
-        for stage_rank, stage in enumerate(assembled.stages if assembled else []):
+        if assembled is None:
+            continue
+        for stage_rank, stage in enumerate(assembled.stages):
             for point_rank, point in enumerate(stage.touchpoints):
                 placed.add(point.id)
                 position = (journey_rank, stage_rank, point_rank)
@@ -98,8 +100,7 @@ def touchpoint_entries(domain: CJMDomain, journey_ids: list[str] | None) -> list
     if journey_ids is None:
         for point in domain.objects("touchpoint").values():
             if point.id not in placed:
-                stage = domain.get("stage", point.stage)
-                entries.append(TouchpointEntry(point, None, stage, (len(entries), 0, 0)))
+                entries.append(TouchpointEntry(point, None, domain.get("stage", point.stage), (len(entries), 0, 0)))
     return entries
 
 
@@ -118,7 +119,7 @@ class RegisterDirective(SphinxDirective):
     def make_placeholder(self, **attributes: Any) -> list[nodes.Node]:
         node = self.placeholder(journeys=model.split_list(self.options.get("journey")), **attributes)
         self.set_source_info(node)
-        self.env.get_domain("cjm").note_use(self.env.docname, "registers", "")  # type: ignore[attr-defined]
+        cjm_domain(self.env).note_use(self.env.docname, "registers", "")
         return [node]
 
 
@@ -254,18 +255,18 @@ class ResolveRegisters(SphinxPostTransform):
     default_priority = 6
 
     def run(self, **kwargs: Any) -> None:
-        domain: CJMDomain = self.env.get_domain("cjm")  # type: ignore[assignment]
+        domain = cjm_domain(self.env)
         for node in list(self.document.findall(touchpoint_index)):
             journey_ids = self.chosen_journeys(domain, node)
             content = build_touchpoint_index(touchpoint_entries(domain, journey_ids), node["channels"], node["sort"])
             self.replace(node, "cjm-touchpoint-index", content, "no-touchpoints")
-        for node in list(self.document.findall(barrier_list)):
-            journey_ids = self.chosen_journeys(domain, node)
+        for listing in list(self.document.findall(barrier_list)):
+            journey_ids = self.chosen_journeys(domain, listing)
             journeys = [
                 domain.assembled(j) for j in (domain.objects("journey") if journey_ids is None else journey_ids)
             ]
-            content = build_barrier_list([j for j in journeys if j], node["owner"])
-            self.replace(node, "cjm-barrier-list", content, "no-barriers")
+            content = build_barrier_list([j for j in journeys if j], listing["owner"])
+            self.replace(listing, "cjm-barrier-list", content, "no-barriers")
 
     @staticmethod
     def chosen_journeys(domain: CJMDomain, node: nodes.Element) -> list[str] | None:

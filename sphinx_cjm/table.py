@@ -16,7 +16,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from . import model
 from .blueprint import draw_line
 from .directives import items_body, xref
-from .domain import CJMDomain, warn
+from .domain import cjm_domain, warn
 from .i18n import FIELD_LABELS, lane_label
 from .kpis import conversion_cell_body, kpi_cell_body
 from .metrics import facts_source_lines
@@ -85,7 +85,7 @@ class ResolveJourneyPlaceholders(SphinxPostTransform):
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
-        domain: CJMDomain = self.env.get_domain("cjm")  # type: ignore[assignment]
+        domain = cjm_domain(self.env)
         for node in list(self.document.findall(journey_table)):
             assembled = domain.assembled(node["journey"])
             if assembled is None:
@@ -97,16 +97,16 @@ class ResolveJourneyPlaceholders(SphinxPostTransform):
             else:
                 table = build_table(assembled, self.config.cjm_lane_labels, self.config.language)
                 node.replace_self([table, *facts_source_lines(assembled, domain)])
-        for node in list(self.document.findall(persona_journeys)):
-            journeys = [j for j in domain.objects("journey").values() if j.persona == node["persona"]]
+        for listing in list(self.document.findall(persona_journeys)):
+            journeys = [j for j in domain.objects("journey").values() if j.persona == listing["persona"]]
             if not journeys:
-                node.replace_self([])
+                listing.replace_self([])
                 continue
             links = nodes.paragraph()
             for n, journey in enumerate(journeys):
                 links += [nodes.Text(", ")] if n else []
                 links += xref("journey", journey.id, journey.title)
             label = str(FIELD_LABELS["journeys"])
-            node.replace_self(
+            listing.replace_self(
                 nodes.field_list("", nodes.field("", nodes.field_name(label, label), nodes.field_body("", links)))
             )

@@ -43,7 +43,7 @@ def test_table_assembles_the_journey_from_every_document(app):
     ]
     assert rows["Solutions"][1] == "Let the customer pre-approve substitutions in the app"
     links = page.cell_links[0]
-    tp_links = next(cells for r, cells in zip(table, links) if r[0] == "Touchpoints")
+    tp_links = next(cells for r, cells in zip(table, links, strict=True) if r[0] == "Touchpoints")
     assert tp_links[1] == ["#weekly-blog-ad", "#weekly-store"]
     assert tp_links[2] == ["touchpoints.html#weekly-substitution"]
     header_links = links[0]

@@ -99,7 +99,8 @@ def test_each_problem_points_at_its_csv_line(app):
     ]
     lines = warnings.splitlines()
     for location, message, subtype in expected:
-        assert any(location in l and message in l and f"[{subtype}]" in l for l in lines), (location, message, warnings)
+        matching = [line for line in lines if location in line and message in line and f"[{subtype}]" in line]
+        assert matching, (location, message, warnings)
     assert "Traceback" not in warnings
     assert "The rest still builds." in page(app, "index")
     data = json.loads((Path(app.outdir) / "cjm.json").read_text(encoding="utf-8"))

@@ -52,7 +52,7 @@ def test_journey_renders_its_curve_after_the_table(app):
         < page.index('<figure class="cjm-emotion-curve">')
         < page.index('id="doors-search"')
     )
-    [(svg, label)] = figures(app.outdir, "map.html")
+    [(svg, _label)] = figures(app.outdir, "map.html")
     text = words(svg)
     for stage in ("Search", "Measuring visit", "Installation"):
         assert stage in text
@@ -189,7 +189,7 @@ def test_changed_emotion_redraws_only_that_curve(app, make_app):
     # The measurer's visit is in the as-is journey: its curve (on map and compare) is redrawn, to-be's is not.
     assert len(drawn(again._status.getvalue())) == 2
     assert figures(app.outdir, "tobe.html")[0][1] == old[0][1]
-    [(svg, label)] = figures(app.outdir, "map.html")
+    [(svg, _label)] = figures(app.outdir, "map.html")
     assert "../elsewhere.html#doors-measurer" in links(svg)
     # The replaced file is gone: the output holds what a clean build would.
     assert not (app.outdir / old_map[0]).exists()

@@ -253,12 +253,8 @@ csv_cell = st.one_of(text, st.sampled_from(EMOTIONS), st.lists(csv_touchpoint, m
 def csv_file(draw) -> bytes:
     """First row the journey and stage titles, then one row per lane; ragged rows, any delimiter and encoding."""
     header = [draw(title), *draw(st.lists(title, max_size=4))]
-    rows = [header] + draw(
-        st.lists(
-            st.tuples(st.sampled_from(CSV_LANES), st.lists(csv_cell, max_size=6)).map(lambda r: [r[0], *r[1]]),
-            max_size=5,
-        )
-    )
+    lane_rows = st.tuples(st.sampled_from(CSV_LANES), st.lists(csv_cell, max_size=6)).map(lambda r: [r[0], *r[1]])
+    rows = [header, *draw(st.lists(lane_rows, max_size=5))]
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=draw(st.sampled_from([",", ";", "\t"]))).writerows(rows)
     # Spreadsheets export Russian text as UTF-8, UTF-8 with a BOM or Windows-1251.
@@ -335,7 +331,7 @@ def build(pages: dict[str, str], files: dict[str, bytes] | None = None) -> None:
 def check_output(warnings: str, outdir: Path, pages: dict[str, str]) -> None:
     assert "Traceback" not in warnings and "Exception occurred" not in warnings, warnings
     starts = [m.start() for m in WARNING_START.finditer(warnings)]
-    for start, end in zip(starts, [*starts[1:], len(warnings)]):
+    for start, end in zip(starts, [*starts[1:], len(warnings)], strict=True):
         record = warnings[start:end].strip()
         assert ALLOWED_TYPE.search(record), f"untyped or foreign warning: {record}"
     for name in ["index", *(Path(p).stem for p in pages)]:

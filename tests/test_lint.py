@@ -45,7 +45,7 @@ def assert_findings(app, switches: list[str]) -> None:
     found = coverage_warnings(app)
     expected = [line for switch in switches for line in expected_lines(switch)]
     assert len(found) == len(expected), found
-    for warning, line in zip(found, expected):
+    for warning, line in zip(found, expected, strict=True):
         assert warning.endswith(line), (warning, line)
 
 

@@ -227,11 +227,10 @@ def test_journey_table_reads_and_scrolls(
         )
         cell, outer = rect(driver, header), rect(driver, box)
         assert cell["width"] > 80, f"stage column {header.text!r} is squeezed to {cell['width']}px"
-        assert (
-            (cell["left"] >= outer["left"] - 1
-            and cell["right"] <= outer["right"] + 1)
-            or cell["width"] > outer["width"] - stub_width
-        ), f"stage column {header.text!r} {cell} does not fit its box {outer}"
+        inside = cell["left"] >= outer["left"] - 1 and cell["right"] <= outer["right"] + 1
+        assert inside or cell["width"] > outer["width"] - stub_width, (
+            f"stage column {header.text!r} {cell} does not fit its box {outer}"
+        )
     if scrollable > 0:
         driver.execute_script("arguments[0].scrollLeft = arguments[0].scrollWidth", box)
         lane_after = rect(driver, lane_labels[0])
