@@ -10,7 +10,14 @@ from sphinx.environment import BuildEnvironment
 
 from . import model
 from .blueprint import blueprint_line_row, skip_line_row
-from .directives import JourneyDirective, JourneyTableDirective, PersonaDirective, StageDirective, TouchpointDirective
+from .directives import (
+    JourneyDirective,
+    JourneyTableDirective,
+    PersonaDirective,
+    StageDirective,
+    TouchpointDirective,
+    register_configured_lanes,
+)
 from .domain import CJMDomain, cjm_domain, warn_missing_reference
 from .export import write_export
 from .figure import (
@@ -62,6 +69,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("cjm_emotion_scale", model.DEFAULT_EMOTION_SCALE, "env", types=(tuple, list))
     app.add_config_value("cjm_default_lanes", list(model.DEFAULT_LANES), "env", types=(list, tuple))
     app.add_config_value("cjm_lane_labels", {}, "env", types=(dict,))
+    app.add_config_value("cjm_lanes", {}, "env", types=(dict,))
+    app.add_config_value("cjm_channels", {}, "env", types=(dict,))
     app.add_config_value("cjm_stage_templates", {}, "env", types=(dict,))
     app.add_config_value("cjm_export_json", "cjm.json", "html", types=(str, type(None)))
     app.add_config_value("cjm_file_max_bytes", DEFAULT_MAX_BYTES, "env", types=(int,))
@@ -90,6 +99,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", check_config)
     # Facts first: the pages to rewrite are those whose shown facts changed too.
     app.connect("env-get-updated", load_metric_facts, priority=400)
+    app.connect("config-inited", register_configured_lanes)
     app.connect("env-get-updated", pages_to_rewrite)
     app.connect("env-check-consistency", check_project)
     app.connect("config-inited", add_latex_styles)

@@ -21,7 +21,7 @@ from html import escape
 from docutils import nodes
 from sphinx.util.docutils import SphinxTranslator
 
-from .i18n import REGISTER_LABELS
+from .i18n import Labels
 
 DASHED_RULE_LATEX = (
     r"\noindent\hbox to \linewidth{\leaders\hbox to 6pt{\hss\vrule width 4pt height 0.8pt\hss}\hfill}\par"
@@ -36,9 +36,9 @@ def skip_line_row(translator: SphinxTranslator, node: blueprint_line_row) -> Non
     raise nodes.SkipNode
 
 
-def draw_line(row: nodes.row, line: str, columns: int) -> list[nodes.row]:
+def draw_line(row: nodes.row, line: str, columns: int, labels: Labels) -> list[nodes.row]:
     """Mark the lane ``row`` as the first below blueprint ``line``; returns the separator row to put before it."""
-    label = str(REGISTER_LABELS[f"line-{line}"])
+    label = labels.register(f"line-{line}")
     row["classes"] += ["cjm-blueprint-line", f"cjm-line-of-{line}"]
     stub = row.next_node(nodes.paragraph)
     assert stub is not None, "a lane row starts with its label"

@@ -63,6 +63,11 @@ def _without_empty(data: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in data.items() if value not in ("", None, [], {})}
 
 
+def _text_lanes(stage: model.Stage) -> list[str]:
+    """The built-in text lanes, then the project's own ones the stage has (``cjm_lanes``)."""
+    return [*model.TEXT_LANES, *(lane for lane in stage.lanes if lane not in model.TEXT_LANES)]
+
+
 def _stage_data(loaded: FileStage) -> dict[str, Any]:
     stage = loaded.stage
     return _without_empty(
@@ -70,7 +75,7 @@ def _stage_data(loaded: FileStage) -> dict[str, Any]:
             "id": stage.id,
             "title": stage.title,
             "emotion": stage.emotion,
-            **{lane: stage.lanes.get(lane) for lane in model.TEXT_LANES},
+            **{lane: stage.lanes.get(lane) for lane in _text_lanes(stage)},
             "description": loaded.description,
             "touchpoints": [_touchpoint_data(point) for point in loaded.touchpoints],
         }
@@ -107,7 +112,7 @@ def escape(text: str) -> str:
 
 
 def _stage_options(stage: model.Stage) -> dict[str, str]:
-    lanes = {lane: "\n".join(stage.lanes[lane]) for lane in model.TEXT_LANES if stage.lanes.get(lane)}
+    lanes = {lane: "\n".join(stage.lanes[lane]) for lane in _text_lanes(stage) if stage.lanes.get(lane)}
     emotion = "" if stage.emotion is None else str(stage.emotion)
     return {"id": stage.id, **lanes, **_without_empty({"emotion": emotion})}
 

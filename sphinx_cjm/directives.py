@@ -14,16 +14,21 @@ from typing import Any, ClassVar, cast
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.addnodes import pending_xref
+from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
 from . import journey_file, model
 from .domain import CJMDomain, cjm_domain, warn
-from .i18n import CHANNEL_LABELS, FIELD_LABELS, lane_label
+from .i18n import Labels, has_catalog, project_labels, project_locale_dirs
 from .nodes import emotion_curve_placeholder, journey_table, persona_journeys
+from .settings import project_channels, project_lanes
 
 JOURNEY_CONTEXT = "cjm:journey"
 STAGE_CONTEXT = "cjm:stage"
+#: The ``:language:`` of the journey being read, for the labels of what is nested in it.
+LANGUAGE_CONTEXT = "cjm:language"
 
 
 def xref(kind: str, target: str, text: str = "", *, warn_dangling: bool = True) -> pending_xref:
@@ -76,6 +81,10 @@ class CJMDirective(SphinxDirective):
     def warn(self, problems: Iterable[model.Problem]) -> None:
         for problem in problems:
             warn(f"{self.kind}: {problem.message}", problem.subtype, self.get_location())
+
+    def labels(self) -> Labels:
+        """Labels in the enclosing journey's ``:language:``, or the project's."""
+        return project_labels(self.env, self.env.ref_context.get(LANGUAGE_CONTEXT))
 
     def origin(self) -> model.Origin:
         source, line = self.get_source_info()
@@ -151,7 +160,7 @@ class PersonaDirective(CJMDirective):
         box = self.container(persona.id, title)
         if persona.segment:
             box += nodes.field_list(
-                "", field(str(FIELD_LABELS["segment"]), nodes.paragraph(persona.segment, persona.segment))
+                "", field(self.labels().field("segment"), nodes.paragraph(persona.segment, persona.segment))
             )
         box += self.parse_body()
         box += persona_journeys(persona=persona.id)
@@ -175,6 +184,8 @@ class JourneyDirective(CJMDirective):
         "file": directives.unchanged,
         "no-table": directives.flag,
         "no-curve": directives.flag,
+        "language": directives.unchanged,
+        "lint": directives.unchanged,
     }
 
     def run(self) -> list[nodes.Node]:
@@ -184,17 +195,20 @@ class JourneyDirective(CJMDirective):
                 self.warn([model.Problem("option", "a journey needs a title argument, or a :file: that gives one")])
             return []
         journey = loaded.journey if loaded and loaded.journey else self.journey_from_options()
+        journey.language = self.language()
+        journey.lint = self.lint_switches()
         self.domain.add("journey", journey)
         box = self.container(journey.id, journey.title)
+        labels = project_labels(self.env, journey.language)
         if journey.persona:
             box += nodes.field_list(
                 "",
                 field(
-                    str(FIELD_LABELS["persona"]),
+                    labels.field("persona"),
                     nodes.paragraph("", "", xref("persona", journey.persona, warn_dangling=False)),
                 ),
             )
-        body = self.parse_body({JOURNEY_CONTEXT: journey.id})
+        body = self.parse_body({JOURNEY_CONTEXT: journey.id, LANGUAGE_CONTEXT: journey.language})
         box += journey_file.intro_nodes(loaded) if loaded else []
         box += [n for n in body if not is_stage(n)]
         if "no-table" not in self.options:
@@ -205,9 +219,37 @@ class JourneyDirective(CJMDirective):
         box += [n for n in body if is_stage(n)]
         return [box]
 
+    def language(self) -> str:
+        """``:language:`` if labels exist in it (shipped or in the project's ``locale_dirs``); else the project's."""
+        language = self.options.get("language", "").strip()
+        if language and not has_catalog(language, project_locale_dirs(self.config, self.env.srcdir)):
+            message = f"no labels in language {language!r:.20} (no sphinx_cjm catalog); the project's language is used"
+            self.warn([model.Problem("option", message)])
+            return ""
+        return language
+
+    def lint_switches(self) -> list[str] | None:
+        """``:lint:`` as switch names (checked with the project's lint); None when not given."""
+        if "lint" not in self.options:
+            return None
+        names = model.split_list(self.options["lint"])
+        return [] if [name.lower() for name in names] == ["none"] else names
+
+    def parse_lanes(self) -> list[str] | None:
+        """``:lanes:`` with the project's own lanes known; None when not given."""
+        if not self.options.get("lanes"):
+            return None
+        lanes, problems = model.parse_lanes(
+            self.options["lanes"], self.config.cjm_default_lanes, project_lanes(self.config)
+        )
+        self.warn(problems)
+        return lanes
+
     def journey_from_options(self) -> model.Journey:
         title = self.arguments[0].strip()
-        lanes, problems = model.parse_lanes(self.options.get("lanes"), self.config.cjm_default_lanes)
+        lanes, problems = model.parse_lanes(
+            self.options.get("lanes"), self.config.cjm_default_lanes, project_lanes(self.config)
+        )
         self.warn(problems)
         return model.Journey(
             id=self.object_id(title, ""),
@@ -236,16 +278,19 @@ class JourneyDirective(CJMDirective):
 
 
 class JourneyTableDirective(JourneyDirective):
-    """``.. journey-table:: ID`` shows a journey's table anywhere."""
+    """``.. journey-table:: ID`` shows a journey's table anywhere; ``:lanes:`` and ``:stages:`` show a fragment."""
 
     kind = "journey-table"
     required_arguments = 1
     optional_arguments = 0
     has_content = False
-    option_spec: ClassVar[dict[str, Any]] = {}
+    option_spec: ClassVar[dict[str, Any]] = {"lanes": directives.unchanged, "stages": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
-        return [self.table_placeholder(self.arguments[0].strip())]
+        node = self.table_placeholder(self.arguments[0].strip())
+        node["lanes"] = self.parse_lanes()
+        node["stages"] = model.split_list(self.options.get("stages")) or None
+        return [node]
 
 
 class StageDirective(CJMDirective):
@@ -263,6 +308,8 @@ class StageDirective(CJMDirective):
         "reach": directives.unchanged,
         **{lane: directives.unchanged for lane in model.TEXT_LANES},
     }
+    #: Its text lanes: the built-in ones, and the project's (:func:`register_configured_lanes`).
+    text_lanes: ClassVar[tuple[str, ...]] = model.TEXT_LANES
 
     def run(self) -> list[nodes.Node]:
         title = self.arguments[0].strip() if self.arguments else ""
@@ -274,7 +321,7 @@ class StageDirective(CJMDirective):
             title=title,
             journey=journey_id,
             lanes={
-                lane: model.split_items(self.options.get(lane)) for lane in model.TEXT_LANES if self.options.get(lane)
+                lane: model.split_items(self.options.get(lane)) for lane in self.text_lanes if self.options.get(lane)
             },
             emotion=self.emotion(),
             nested_index=self.nested_position(JOURNEY_CONTEXT, journey_id),
@@ -298,18 +345,19 @@ class StageDirective(CJMDirective):
             assert rubric is not None, "container() gives every object a title rubric"
             rubric.append(xref("stage", stage.id, warn_dangling=False))
             self.domain.note_use(self.env.docname, "stage", stage.id)
+        labels = self.labels()
         fields = nodes.field_list()
         if not self.env.ref_context.get(JOURNEY_CONTEXT) and journey_id:
             fields += field(
-                str(FIELD_LABELS["journey"]), nodes.paragraph("", "", xref("journey", journey_id, warn_dangling=False))
+                labels.field("journey"), nodes.paragraph("", "", xref("journey", journey_id, warn_dangling=False))
             )
             self.domain.note_use(self.env.docname, "journey-title", journey_id)
         for lane, items in stage.lanes.items():
-            fields += field(lane_label(lane, self.config.cjm_lane_labels), *items_body(items))
+            fields += field(labels.lane(lane), *items_body(items))
         if stage.emotion is not None:
-            fields += field(str(FIELD_LABELS["emotion"]), nodes.paragraph(str(stage.emotion), str(stage.emotion)))
+            fields += field(labels.field("emotion"), nodes.paragraph(str(stage.emotion), str(stage.emotion)))
         if stage.reach is not None:
-            fields += field(str(FIELD_LABELS["reach"]), nodes.paragraph(str(stage.reach), str(stage.reach)))
+            fields += field(labels.field("reach"), nodes.paragraph(str(stage.reach), str(stage.reach)))
         if fields.children:
             box += fields
         box += self.parse_body({STAGE_CONTEXT: stage.id})
@@ -337,13 +385,16 @@ class TouchpointDirective(CJMDirective):
     def run(self) -> list[nodes.Node]:
         title = self.arguments[0].strip()
         stage_id = self.options.get("stage", "").strip() or self.env.ref_context.get(STAGE_CONTEXT, "")
-        channel, problems = model.parse_channel(self.options.get("channel"))
+        channel, channel_kind, problems = model.parse_channel(
+            self.options.get("channel"), project_channels(self.config)
+        )
         self.warn(problems)
         touchpoint = model.Touchpoint(
             id=self.object_id(title, stage_id),
             title=title,
             stage=stage_id,
             channel=channel,
+            channel_kind=channel_kind,
             emotion=self.emotion(),
             nested_index=self.nested_position(STAGE_CONTEXT, stage_id),
             origin=self.origin(),
@@ -361,24 +412,46 @@ class TouchpointDirective(CJMDirective):
                 ]
             )
         box = self.container(touchpoint.id, title)
+        labels = self.labels()
         fields = nodes.field_list()
         if not self.env.ref_context.get(STAGE_CONTEXT) and stage_id:
             fields += field(
-                str(FIELD_LABELS["stage"]), nodes.paragraph("", "", xref("stage", stage_id, warn_dangling=False))
+                labels.field("stage"), nodes.paragraph("", "", xref("stage", stage_id, warn_dangling=False))
             )
             self.domain.note_use(self.env.docname, "stage", stage_id)
         if touchpoint.channel:
-            text = str(CHANNEL_LABELS[touchpoint.channel])
-            fields += field(str(FIELD_LABELS["channel"]), nodes.paragraph(text, text))
+            text = labels.channel(touchpoint.channel)
+            fields += field(labels.field("channel"), nodes.paragraph(text, text))
         if touchpoint.emotion is not None:
-            fields += field(
-                str(FIELD_LABELS["emotion"]), nodes.paragraph(str(touchpoint.emotion), str(touchpoint.emotion))
-            )
+            fields += field(labels.field("emotion"), nodes.paragraph(str(touchpoint.emotion), str(touchpoint.emotion)))
         for name in self.text_fields:
             value = getattr(touchpoint, name)
             if value:
-                fields += field(str(FIELD_LABELS[name]), nodes.paragraph(value, value))
+                fields += field(labels.field(name), nodes.paragraph(value, value))
         if fields.children:
             box += fields
         box += self.parse_body()
         return [box]
+
+
+def register_configured_lanes(app: Sphinx, config: Config) -> None:
+    """Report bad ``cjm_lanes`` / ``cjm_channels`` entries once; give ``stage`` an option per configured lane.
+
+    Directive options are fixed per class: the project's lanes need a subclass of their own.
+    """
+    for setting in (model.configured_lanes(config.cjm_lanes), model.configured_channels(config.cjm_channels)):
+        for problem in setting[1]:
+            warn(problem.message, problem.subtype, None)
+    lanes = tuple(project_lanes(config))
+    if lanes:
+        stage = type(
+            "StageDirective",
+            (StageDirective,),
+            {
+                "option_spec": {**StageDirective.option_spec, **dict.fromkeys(lanes, directives.unchanged)},
+                "text_lanes": (*StageDirective.text_lanes, *lanes),
+                "__module__": __name__,
+            },
+        )
+        app.add_directive("stage", stage, override=True)
+        app.add_directive_to_domain("cjm", "stage", stage, override=True)

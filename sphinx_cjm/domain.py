@@ -24,7 +24,7 @@ from sphinx.util.nodes import make_refnode
 from sphinx.util.typing import RoleFunction
 
 from . import facts, model, templates
-from .i18n import _
+from .i18n import _, project_labels
 
 logger = logging.getLogger(__name__)
 
@@ -187,7 +187,10 @@ class CJMDomain(Domain):
                 for kind, plural in KINDS.items()
             }
             index["template_problems"] = templates.apply_templates(
-                index["journey"], index["stage"], self.env.config.cjm_stage_templates
+                index["journey"],
+                index["stage"],
+                self.env.config.cjm_stage_templates,
+                lambda journey: project_labels(self.env, journey.language).gettext,
             )
             stages_of: dict[str, list[model.Stage]] = {}
             for stage in index["stage"].values():

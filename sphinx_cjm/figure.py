@@ -36,7 +36,7 @@ from sphinx.writers.texinfo import TexinfoTranslator
 from . import curve_data, model
 from .directives import JourneyDirective
 from .domain import CJMDomain, cjm_domain, warn
-from .i18n import FIELD_LABELS, _
+from .i18n import Labels, project_labels
 from .nodes import emotion_curve_placeholder
 
 logger = logging.getLogger(__name__)
@@ -68,11 +68,13 @@ class EmotionCurveDirective(JourneyDirective):
         "title": directives.unchanged,
         "width": directives.length_or_percentage_or_unitless,
         "alt": directives.unchanged,
+        "stages": directives.unchanged,
     }
 
     def run(self) -> list[nodes.Node]:
         node = self.curve_placeholder(model.split_list(self.arguments[0]))
         node["explicit"] = True  # asked for by name: a journey without emotions is worth a warning
+        node["stages"] = model.split_list(self.options.get("stages")) or None
         return [node]
 
 
@@ -92,16 +94,32 @@ class ResolveCurvePlaceholders(SphinxPostTransform):
 
     def curve_node(self, node: emotion_curve_placeholder, domain: CJMDomain) -> list[nodes.Node]:
         journeys = []
+        stage_ids = node.get("stages")
         for journey_id in node["journeys"]:
             assembled = domain.assembled(journey_id)
             if assembled is None:
                 warn(f"emotion-curve: unknown journey id {journey_id!r}", "ref", node)
-            elif not assembled.stages:
+                continue
+            if stage_ids is not None:  # each journey shows those of the ids that are its stages
+                assembled = model.fragment(
+                    assembled, [i for i in stage_ids if domain_stage_of(domain, i) == journey_id], None
+                )[0]
+            if not assembled.stages:
                 warn(f"journey {journey_id!r} has no stages; its curve is left out", "ref", node)
             else:
                 journeys.append(assembled)
+        for stage_id in stage_ids or []:
+            if domain_stage_of(domain, stage_id) not in node["journeys"]:
+                warn(
+                    f"emotion-curve: :stages: names {stage_id!r}, not a stage of {', '.join(node['journeys'])}",
+                    "ref",
+                    node,
+                )
         if not journeys:
             return []
+        languages = {j.journey.language for j in journeys}
+        language = languages.pop() if len(languages) == 1 else ""
+        labels = project_labels(self.env, language)
         plotted = curve_data.plotted_data(journeys)
         for journey in plotted:
             if node.get("explicit") and not curve_data.curve_points(journey):
@@ -110,7 +128,7 @@ class ResolveCurvePlaceholders(SphinxPostTransform):
                     "emotion",
                     node,
                 )
-        alt = node.get("alt") or describe(plotted)
+        alt = node.get("alt") or describe(plotted, labels)
         figure = emotion_curve(
             "",
             nodes.paragraph(alt, alt),
@@ -119,10 +137,17 @@ class ResolveCurvePlaceholders(SphinxPostTransform):
             alt=alt,
             title=node.get("title", ""),
             width=node.get("width", ""),
+            language=language,
             classes=["cjm-emotion-curve"],
         )
         figure.source, figure.line = node.source, node.line
         return [figure]
+
+
+def domain_stage_of(domain: CJMDomain, stage_id: str) -> str:
+    """The journey of a stage id ('' if it names no stage)."""
+    stage = domain.get("stage", stage_id)
+    return stage.journey if isinstance(stage, model.Stage) else ""
 
 
 def plotted_targets(journeys: Sequence[model.AssembledJourney]) -> dict[str, str]:
@@ -135,35 +160,36 @@ def plotted_targets(journeys: Sequence[model.AssembledJourney]) -> dict[str, str
     return targets
 
 
-def describe(plotted: Sequence[Mapping[str, Any]]) -> str:
+def describe(plotted: Sequence[Mapping[str, Any]], labels: Labels) -> str:
     """The text alternative: which journeys, which stages, the lowest and highest points."""
     columns = max(len(j["stages"]) for j in plotted)
     stages = ", ".join(curve_data.stage_titles(plotted, columns))
     if len(plotted) == 1:
         parts = [
-            _("Emotion curve of “%(journey)s” across the stages %(stages)s.")
+            labels.gettext("Emotion curve of “%(journey)s” across the stages %(stages)s.")
             % {"journey": plotted[0]["title"], "stages": stages}
         ]
     else:
-        titles = ", ".join(quoted(j["title"]) for j in plotted)
+        titles = ", ".join(quoted(j["title"], labels) for j in plotted)
         parts = [
-            _("Emotion curves of %(journeys)s across the stages %(stages)s.") % {"journeys": titles, "stages": stages}
+            labels.gettext("Emotion curves of %(journeys)s across the stages %(stages)s.")
+            % {"journeys": titles, "stages": stages}
         ]
     for journey in plotted:
         points = curve_data.curve_points(journey)
-        prefix = f"{quoted(journey['title'])}: " if len(plotted) > 1 else ""
+        prefix = f"{quoted(journey['title'], labels)}: " if len(plotted) > 1 else ""
         if not points:
-            parts.append(prefix + _("No emotion scores yet."))
+            parts.append(prefix + labels.gettext("No emotion scores yet."))
             continue
         lowest = min(points, key=lambda p: p["y"])
         highest = max(points, key=lambda p: p["y"])
         values = {"lowest": point_text(lowest), "highest": point_text(highest)}
-        parts.append(prefix + _("Lowest point: %(lowest)s; highest: %(highest)s.") % values)
+        parts.append(prefix + labels.gettext("Lowest point: %(lowest)s; highest: %(highest)s.") % values)
     return " ".join(parts)
 
 
-def quoted(title: str) -> str:
-    return _("“%s”") % title
+def quoted(title: str, labels: Labels) -> str:
+    return labels.gettext("“%s”") % title
 
 
 def point_text(point: Mapping[str, Any]) -> str:
@@ -185,11 +211,11 @@ def curve_format(builder: Builder) -> str:
     return default if default in accepted else accepted[0]
 
 
-def messages() -> dict[str, str]:
+def messages(labels: Labels) -> dict[str, str]:
     return {
-        "emotion": str(FIELD_LABELS["emotion"]),
-        "empty": str(_("No emotion scores yet")),
-        "pain": str(_("Pain point (barrier)")),
+        "emotion": labels.field("emotion"),
+        "empty": labels.gettext("No emotion scores yet"),
+        "pain": labels.gettext("Pain point (barrier)"),
     }
 
 
@@ -219,7 +245,7 @@ def name_file(builder: Builder, node: emotion_curve) -> str:
         "size": config.cjm_curve_size,
         "palette": usable_palette(config, node),
         "links": links,
-        "messages": messages(),
+        "messages": messages(project_labels(builder.env, node.get("language"))),
     }
     node["format"], node["options"] = fmt, options
     node["file"] = f"cjm-curve-{curve_data.fingerprint(node['plotted'], fmt, **options)[:32]}.{fmt}"

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from . import model
-from .i18n import CHANNEL_LABELS, LANE_LABELS, LOCALE_DIR, MESSAGE_CATALOG
+from .i18n import CHANNEL_LABELS, LANE_LABELS, LOCALE_DIR, MESSAGE_CATALOG, msgid
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "journey.schema.json"
 DEFAULT_MAX_BYTES = 1024 * 1024
@@ -52,8 +52,16 @@ class Settings:
     scale: tuple[float, float] = model.DEFAULT_EMOTION_SCALE
     default_lanes: Iterable[str] = model.DEFAULT_LANES
     max_bytes: int = DEFAULT_MAX_BYTES
-    #: ``cjm_lane_labels``: a spreadsheet may name its rows with them too.
-    lane_labels: Mapping[str, str] = field(default_factory=dict)
+    #: ``cjm_lane_labels`` and the labels of ``cjm_lanes``: a spreadsheet may name its rows with them too.
+    lane_labels: Mapping[str, Any] = field(default_factory=dict)
+    #: The text lanes the project adds (``cjm_lanes``).
+    lanes: tuple[str, ...] = ()
+    #: Every channel name -> its kind (``cjm_channels``).
+    channels: Mapping[str, str] = field(default_factory=lambda: dict(model.DEFAULT_CHANNELS))
+
+    @property
+    def text_lanes(self) -> tuple[str, ...]:
+        return (*model.TEXT_LANES, *self.lanes)
 
 
 @dataclass
@@ -106,8 +114,21 @@ class JourneyFile:
 
 
 @cache
-def schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+def shipped_schema() -> str:
+    return SCHEMA_PATH.read_text(encoding="utf-8")
+
+
+def schema(settings: Settings | None = None) -> dict[str, Any]:
+    """The JSON Schema of the YAML format; with ``settings``, knowing the project's own lanes and channels."""
+    result = json.loads(shipped_schema())
+    if settings is None:
+        return result
+    lanes = [lane for lane in settings.lanes if lane not in model.TEXT_LANES]
+    enum = result["properties"]["lanes"]["items"]["enum"]
+    result["properties"]["lanes"]["items"]["enum"] = [*model.LANES, *lanes, *enum[len(model.LANES) :]]
+    result["$defs"]["stage"]["properties"].update({lane: {"$ref": "#/$defs/items"} for lane in lanes})
+    result["$defs"]["touchpoint"]["properties"]["channel"]["enum"] = list(settings.channels)
+    return result
 
 
 def load(
@@ -286,7 +307,7 @@ class _YamlReader(_Reader):
     def validate(self, data: Any) -> None:
         import jsonschema  # slow to import: only projects with journey files pay for it, when one is read
 
-        errors = list(jsonschema.Draft202012Validator(schema()).iter_errors(data))
+        errors = list(jsonschema.Draft202012Validator(schema(self.settings)).iter_errors(data))
         while errors:
             error = errors.pop(0)
             if error.context:
@@ -347,13 +368,14 @@ class _YamlReader(_Reader):
         if isinstance(data.get("lanes"), list):
             for n, name in enumerate(data["lanes"]):
                 if isinstance(name, str):
-                    self.report(("lanes", n), model.parse_lanes([name], ())[1])
+                    self.report(("lanes", n), model.parse_lanes([name], (), self.settings.lanes)[1])
             lanes = [name for name in data["lanes"] if isinstance(name, str)]
         journey = self.make_journey(
             _one_line(data.get("title")),
             _stripped(data.get("id")),
             persona_id,
-            model.parse_lanes(lanes, self.settings.default_lanes)[0] or list(self.settings.default_lanes),
+            model.parse_lanes(lanes, self.settings.default_lanes, self.settings.lanes)[0]
+            or list(self.settings.default_lanes),
             self.root.start_mark.line + 1,
         )
         self.result.journey = journey
@@ -369,7 +391,7 @@ class _YamlReader(_Reader):
             id=_stripped(raw.get("id")) or model.derive_id(title, journey_id, "stage", position + 1),
             title=title,
             journey=journey_id,
-            lanes={lane: _items(raw[lane]) for lane in model.TEXT_LANES if _items(raw.get(lane))},
+            lanes={lane: _items(raw[lane]) for lane in self.settings.text_lanes if _items(raw.get(lane))},
             emotion=self.emotion(raw.get("emotion"), (*path, "emotion")),
             nested_index=position,
             origin=self.origin(self.line(path)),
@@ -383,13 +405,14 @@ class _YamlReader(_Reader):
 
     def build_touchpoint(self, raw: dict, stage_id: str, position: int, path: NodePath) -> FileTouchpoint:
         title = _one_line(raw["title"])
-        channel, problems = model.parse_channel(_stripped(raw.get("channel")))
+        channel, channel_kind, problems = model.parse_channel(_stripped(raw.get("channel")), self.settings.channels)
         self.report((*path, "channel"), problems)
         touchpoint = model.Touchpoint(
             id=_stripped(raw.get("id")) or model.derive_id(title, stage_id, "touchpoint", position + 1),
             title=title,
             stage=stage_id,
             channel=channel,
+            channel_kind=channel_kind,
             emotion=self.emotion(raw.get("emotion"), (*path, "emotion")),
             barrier=_one_line(raw.get("barrier")),
             solution=_one_line(raw.get("solution")),
@@ -411,16 +434,21 @@ def _catalogs() -> tuple[gettext.NullTranslations, ...]:
     return tuple(gettext.translation(MESSAGE_CATALOG, LOCALE_DIR, [f.parent.parent.name]) for f in files)
 
 
-def _spellings(labels: Mapping[str, object], extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Each way to write a key (the key, its English label, its label in every catalog), casefolded."""
+def _spellings(labels: Mapping[str, object], extra: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """Each way to write a key (the key, its English label, its label in every catalog), casefolded.
+
+    ``extra`` are the project's own keys with their labels: one text, or one per language.
+    """
     spellings: dict[str, str] = {}
     for key, label in labels.items():
         # A label is Sphinx's lazy message; str() would follow the language of whatever build ran last.
-        english = getattr(label, "_message", str(label))
+        english = msgid(label)
         for text in (key, english, *(catalog.gettext(english) for catalog in _catalogs())):
             spellings.setdefault(text.casefold(), key)
-    for key, text in (extra or {}).items():
-        spellings.setdefault(str(text).casefold(), key)
+    for key, label in (extra or {}).items():
+        texts = label.values() if isinstance(label, Mapping) else [label]
+        for text in (key, *texts):
+            spellings.setdefault(str(text).casefold(), key)
     return spellings
 
 
@@ -455,7 +483,9 @@ class _CsvReader(_Reader):
             self.columns[column] = FileStage(stage)
             self.result.stages.append(self.columns[column])
         self.width = len(header)
-        self.lane_spellings = _spellings(LANE_LABELS, self.settings.lane_labels)
+        self.lane_spellings = _spellings(
+            LANE_LABELS, {**dict.fromkeys(self.settings.lanes, ()), **self.settings.lane_labels}
+        )
         lanes = [lane for line, cells in body if (lane := self.read_row(line, cells))]
         if self.overrides.lanes is None:
             journey.lanes = list(dict.fromkeys(lanes)) or list(self.settings.default_lanes)
@@ -479,7 +509,7 @@ class _CsvReader(_Reader):
         label = cells[0].strip().rstrip(":").strip()
         lane = self.lane_spellings.get(label.casefold())
         if lane is None:
-            known = ", ".join(model.LANES)
+            known = ", ".join((*model.LANES, *self.settings.lanes))
             self.problem("csv", f"unknown lane {label!r:.60} in the first column; known lanes: {known}", line)
             return ""
         cell_line = line + cells[0].count("\n")
@@ -523,7 +553,9 @@ class _CsvReader(_Reader):
             self.problem("csv", "a touchpoint has no title; it is left out", line)
             return
         raw_channel = values.get("channel", "")
-        channel, problems = model.parse_channel(_spellings(CHANNEL_LABELS).get(raw_channel.casefold(), raw_channel))
+        channel, channel_kind, problems = model.parse_channel(
+            _spellings(CHANNEL_LABELS).get(raw_channel.casefold(), raw_channel), self.settings.channels
+        )
         emotion, emotion_problems = model.parse_emotion(values.get("emotion"), self.settings.scale)
         for problem in [*problems, *emotion_problems]:
             self.problem(problem.subtype, f"touchpoint {values['title']!r:.60}: {problem.message}", line)
@@ -535,6 +567,7 @@ class _CsvReader(_Reader):
                     title=values["title"],
                     stage=stage.stage.id,
                     channel=channel,
+                    channel_kind=channel_kind,
                     emotion=emotion,
                     nested_index=position,
                     origin=self.origin(line),

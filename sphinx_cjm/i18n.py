@@ -219,8 +219,8 @@ class Labels:
         return self.gettext(FIELD_LABELS[name])
 
     def channel(self, name: str) -> str:
-        """A channel's name as shown: ``online``/``offline`` translated; a configured name as written."""
-        return self.gettext(CHANNEL_LABELS[name]) if name in CHANNEL_LABELS else name
+        """A channel's name as shown: ``online``/``offline`` translated; a configured name through the catalogs too."""
+        return self.gettext(CHANNEL_LABELS.get(name, name))
 
     def register(self, name: str) -> str:
         return self.gettext(REGISTER_LABELS[name])

@@ -15,7 +15,8 @@ from docutils import nodes
 
 from . import directives, files, model
 from .domain import warn
-from .i18n import CHANNEL_LABELS, FIELD_LABELS, lane_label
+from .i18n import Labels, project_labels
+from .settings import file_settings
 
 if TYPE_CHECKING:
     from .directives import JourneyDirective
@@ -38,25 +39,15 @@ def load(directive: JourneyDirective) -> files.JourneyFile | None:
     if not path.is_file():
         warn(f"journey: :file: {option!r} not found", "file", directive.get_location())
         return None
-    lanes = None
-    if directive.options.get("lanes"):
-        lanes, problems = model.parse_lanes(directive.options["lanes"], directive.config.cjm_default_lanes)
-        directive.warn(problems)
     overrides = files.Overrides(
         title=directive.arguments[0].strip() if directive.arguments else "",
         id=directive.options.get("id", "").strip(),
         persona=directive.options.get("persona", "").strip(),
-        lanes=lanes,
+        lanes=directive.parse_lanes(),
         stage_order=model.split_list(directive.options.get("stages")),
     )
     directive.warn(model.check_id(overrides.id) if overrides.id else [])
-    settings = files.Settings(
-        scale=tuple(directive.config.cjm_emotion_scale),
-        default_lanes=directive.config.cjm_default_lanes,
-        max_bytes=directive.config.cjm_file_max_bytes,
-        lane_labels=directive.config.cjm_lane_labels,
-    )
-    loaded = files.load(path, settings, overrides, env.docname)
+    loaded = files.load(path, file_settings(directive.config), overrides, env.docname)
     for problem in loaded.problems:
         # Sphinx takes a location without a line for a docname; a whole-file problem points at line 1.
         warn(f"journey file: {problem.message}", problem.subtype, f"{path}:{problem.line or 1}")
@@ -89,8 +80,8 @@ def box(kind: str, record: model.Stage | model.Touchpoint | model.Persona) -> no
     return container
 
 
-def text_field(name: str, value: object) -> nodes.field:
-    return directives.field(str(FIELD_LABELS[name]), nodes.paragraph(str(value), str(value)))
+def text_field(labels: Labels, name: str, value: object) -> nodes.field:
+    return directives.field(labels.field(name), nodes.paragraph(str(value), str(value)))
 
 
 def intro_nodes(loaded: files.JourneyFile) -> list[nodes.Node]:
@@ -101,44 +92,45 @@ def intro_nodes(loaded: files.JourneyFile) -> list[nodes.Node]:
 def detail_nodes(directive: JourneyDirective, loaded: files.JourneyFile) -> list[nodes.Node]:
     """The file's persona, stages and touchpoints with their descriptions, after the table."""
     result: list[nodes.Node] = []
+    labels = project_labels(directive.env, loaded.journey.language if loaded.journey else "")
     if loaded.persona:
         card = box("persona", loaded.persona)
         if loaded.persona.segment:
-            card += nodes.field_list("", text_field("segment", loaded.persona.segment))
+            card += nodes.field_list("", text_field(labels, "segment", loaded.persona.segment))
         card += paragraphs(loaded.persona_description)
         result.append(card)
     for stage in loaded.stages:
-        result.append(stage_box(stage, directive.config.cjm_lane_labels))
+        result.append(stage_box(stage, labels))
     return result
 
 
-def stage_box(loaded: files.FileStage, lane_labels: dict[str, str]) -> nodes.container:
+def stage_box(loaded: files.FileStage, labels: Labels) -> nodes.container:
     stage = loaded.stage
     container = box("stage", stage)
     fields = nodes.field_list()
     for lane, items in stage.lanes.items():
-        fields += directives.field(lane_label(lane, lane_labels), *directives.items_body(items))
+        fields += directives.field(labels.lane(lane), *directives.items_body(items))
     if stage.emotion is not None:
-        fields += text_field("emotion", stage.emotion)
+        fields += text_field(labels, "emotion", stage.emotion)
     if fields.children:
         container += fields
     container += paragraphs(loaded.description)
     for point in loaded.touchpoints:
-        container += touchpoint_box(point)
+        container += touchpoint_box(point, labels)
     return container
 
 
-def touchpoint_box(loaded: files.FileTouchpoint) -> nodes.container:
+def touchpoint_box(loaded: files.FileTouchpoint, labels: Labels) -> nodes.container:
     touchpoint = loaded.touchpoint
     container = box("touchpoint", touchpoint)
     fields = nodes.field_list()
     if touchpoint.channel:
-        fields += text_field("channel", CHANNEL_LABELS[touchpoint.channel])
+        fields += text_field(labels, "channel", labels.channel(touchpoint.channel))
     if touchpoint.emotion is not None:
-        fields += text_field("emotion", touchpoint.emotion)
+        fields += text_field(labels, "emotion", touchpoint.emotion)
     for name in ("barrier", "solution", "owner", "kpi"):
         if getattr(touchpoint, name):
-            fields += text_field(name, getattr(touchpoint, name))
+            fields += text_field(labels, name, getattr(touchpoint, name))
     if fields.children:
         container += fields
     container += paragraphs(loaded.description)

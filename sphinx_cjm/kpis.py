@@ -14,7 +14,7 @@ from docutils import nodes
 
 from . import model
 from .directives import xref
-from .i18n import REGISTER_LABELS
+from .i18n import Labels
 
 #: The verdict's symbol, beside its word.
 MARKS = {"met": "\u2713", "below": "\u2717"}
@@ -55,63 +55,68 @@ def format_measure(text: str, language: str | None, better: str = "") -> str:
     return prefix + numbers + unit
 
 
-def value_paragraph(name: list[nodes.Node], plan: str, fact: str, status: str, classes: list[str]) -> nodes.paragraph:
+def value_paragraph(
+    name: list[nodes.Node], plan: str, fact: str, status: str, classes: list[str], labels: Labels
+) -> nodes.paragraph:
     """``name: plan X / fact Y ✓ plan met``; the item's class tells the verdict."""
     paragraph = nodes.paragraph("", "", *name, classes=["cjm-kpi", *classes, f"cjm-kpi-{status}"])
     paragraph += nodes.Text(": ")
-    plan_text = f"{REGISTER_LABELS['plan']} {plan}"
+    plan_text = f"{labels.register('plan')} {plan}"
     paragraph += nodes.inline(plan_text, plan_text, classes=["cjm-kpi-plan"])
     if fact:
-        fact_text = f"{REGISTER_LABELS['fact']} {fact}"
+        fact_text = f"{labels.register('fact')} {fact}"
         paragraph += [nodes.Text(" / "), nodes.inline(fact_text, fact_text, classes=["cjm-kpi-fact"])]
     if status in MARKS:
-        mark = f"{MARKS[status]}\u00a0{REGISTER_LABELS['plan-met' if status == 'met' else 'below-plan']}"
+        mark = f"{MARKS[status]}\u00a0{labels.register('plan-met' if status == 'met' else 'below-plan')}"
         paragraph += [nodes.Text(" "), nodes.strong(mark, mark, classes=["cjm-kpi-mark"])]
     return paragraph
 
 
-def kpi_paragraph(item: str, language: str | None) -> nodes.paragraph:
+def kpi_paragraph(item: str, labels: Labels) -> nodes.paragraph:
     value = model.parse_kpi(item)[0]
     if value is None:
         return nodes.paragraph(item, item)
     return value_paragraph(
         [nodes.Text(value.name)],
-        format_measure(value.plan, language),
-        format_measure(value.fact, language),
+        format_measure(value.plan, labels.language),
+        format_measure(value.fact, labels.language),
         value.status,
         [],
+        labels,
     )
 
 
-def metric_paragraph(metric: model.Metric, language: str | None) -> nodes.paragraph:
+def metric_paragraph(metric: model.Metric, labels: Labels) -> nodes.paragraph:
     """A metric in its stage's cell: its title links to its description."""
     return value_paragraph(
         [xref("metric", metric.id, metric.title)],
-        format_measure(metric.plan, language, metric.better),
-        format_measure(metric.fact, language),
+        format_measure(metric.plan, labels.language, metric.better),
+        format_measure(metric.fact, labels.language),
         model.metric_status(metric),
         ["cjm-metric"],
+        labels,
     )
 
 
-def kpi_cell_body(stage: model.AssembledStage, language: str | None) -> list[nodes.Element]:
+def kpi_cell_body(stage: model.AssembledStage, labels: Labels) -> list[nodes.Element]:
     """One paragraph per KPI item and metric of the stage; a list when there are several."""
-    paragraphs: list[nodes.Element] = [kpi_paragraph(item, language) for item in stage.lane_items("kpis")]
-    paragraphs += [metric_paragraph(metric, language) for metric in stage.metrics]
+    paragraphs: list[nodes.Element] = [kpi_paragraph(item, labels) for item in stage.lane_items("kpis")]
+    paragraphs += [metric_paragraph(metric, labels) for metric in stage.metrics]
     if len(paragraphs) <= 1:
         return paragraphs
     return [nodes.bullet_list("", *(nodes.list_item("", p) for p in paragraphs))]
 
 
-def conversion_cell_body(conversion: model.Conversion, language: str | None) -> list[nodes.Element]:
+def conversion_cell_body(conversion: model.Conversion, labels: Labels) -> list[nodes.Element]:
     """The stage's reach, its share of the previous stage's and of the first's."""
     if conversion.reach is None:
         return []
-    lines = [(str(REGISTER_LABELS["reach"]) % format_number(conversion.reach, language), "cjm-reach")]
+    language = labels.language
+    lines = [(labels.register("reach") % format_number(conversion.reach, language), "cjm-reach")]
     if conversion.of_previous is not None:
         share = format_share(conversion.of_previous, language)
-        lines.append((str(REGISTER_LABELS["of-previous"]) % share, "cjm-conversion-previous"))
+        lines.append((labels.register("of-previous") % share, "cjm-conversion-previous"))
     if conversion.of_first is not None and conversion.of_previous is not None:
         share = format_share(conversion.of_first, language)
-        lines.append((str(REGISTER_LABELS["of-first"]) % share, "cjm-conversion-first"))
+        lines.append((labels.register("of-first") % share, "cjm-conversion-first"))
     return [nodes.paragraph(text, text, classes=[cls]) for text, cls in lines]

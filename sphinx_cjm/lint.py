@@ -25,7 +25,7 @@ from .domain import CJMDomain, cjm_domain, record_location, warn
 from .registers import barrier_entries
 
 ALL = "all"
-Finding = tuple[str, Any]  # message, location
+Finding = tuple[str, Any, str]  # message, location, the id of the journey it belongs to ('' if none)
 
 
 def stages(domain: CJMDomain) -> Iterator[tuple[model.AssembledJourney, model.AssembledStage]]:
@@ -43,6 +43,7 @@ def stage_without_touchpoints(domain: CJMDomain) -> Iterator[Finding]:
             yield (
                 f"journey {journey.journey.id!r}: stage {stage.stage.id!r} has no touchpoints",
                 record_location(stage.stage),
+                journey.journey.id,
             )
 
 
@@ -54,25 +55,34 @@ def barrier_without_solution(domain: CJMDomain) -> Iterator[Finding]:
                 yield (
                     f"journey {journey.journey.id!r}, stage {stage.stage.id!r}: barrier {entry.barrier!r:.80} has no solution",
                     record_location(where),
+                    journey.journey.id,
                 )
 
 
 def touchpoint_without_emotion(domain: CJMDomain) -> Iterator[Finding]:
     for touchpoint in domain.objects("touchpoint").values():
         if touchpoint.emotion is None:
-            yield f"touchpoint {touchpoint.id!r} has no emotion", record_location(touchpoint)
+            yield (
+                f"touchpoint {touchpoint.id!r} has no emotion",
+                record_location(touchpoint),
+                domain.journey_of(touchpoint),
+            )
 
 
 def stage_without_kpi(domain: CJMDomain) -> Iterator[Finding]:
     for journey, stage in stages(domain):
         if not stage.stage.lanes.get("kpis") and not any(t.kpi for t in stage.touchpoints):
-            yield f"journey {journey.journey.id!r}: stage {stage.stage.id!r} has no KPI", record_location(stage.stage)
+            yield (
+                f"journey {journey.journey.id!r}: stage {stage.stage.id!r} has no KPI",
+                record_location(stage.stage),
+                journey.journey.id,
+            )
 
 
 def journey_without_persona(domain: CJMDomain) -> Iterator[Finding]:
     for journey in domain.objects("journey").values():
         if not journey.persona:
-            yield f"journey {journey.id!r} has no persona", record_location(journey)
+            yield f"journey {journey.id!r} has no persona", record_location(journey), journey.id
 
 
 #: Switch name -> check, in the order their warnings are given.
@@ -85,18 +95,18 @@ LINT_CHECKS: dict[str, Callable[[CJMDomain], Iterator[Finding]]] = {
 }
 
 
-def enabled_switches(setting: Any) -> list[str]:
-    """The switches ``cjm_lint`` turns on, in ``LINT_CHECKS`` order; unknown names warn."""
+def enabled_switches(setting: Any, where: str = "cjm_lint", location: Any = None) -> list[str]:
+    """The switches ``cjm_lint`` (or a journey's ``:lint:``) turns on, in ``LINT_CHECKS`` order; unknown names warn."""
     if isinstance(setting, dict):
         names = [name for name, on in setting.items() if on]
     elif isinstance(setting, (list, tuple, set, frozenset)):
         names = list(setting)
     else:
-        warn(f"cjm_lint must be a list of switch names or a dict of them, not {type(setting).__name__}", "option", None)
+        warn(f"{where} must be a list of switch names or a dict of them, not {type(setting).__name__}", "option", None)
         return []
     for name in sorted(map(str, names)):
         if name != ALL and name not in LINT_CHECKS:
-            warn(f"cjm_lint: unknown switch {name!r}; switches: {', '.join([ALL, *LINT_CHECKS])}", "option", None)
+            warn(f"{where}: unknown switch {name!r}; switches: {', '.join([ALL, *LINT_CHECKS])}", "option", location)
     return [name for name in LINT_CHECKS if ALL in names or name in names]
 
 
@@ -117,8 +127,19 @@ def report_data_problems(domain: CJMDomain) -> None:
 
 
 def check_project(app: Sphinx, env: BuildEnvironment) -> None:
+    """Data problems, then each lint switch's findings; a journey's ``:lint:`` replaces ``cjm_lint`` for it."""
     domain = cjm_domain(env)
     report_data_problems(domain)
-    for switch in enabled_switches(app.config.cjm_lint):
-        for message, location in LINT_CHECKS[switch](domain):
-            warn(f"{message} [lint: {switch}]", "coverage", location)
+    project = enabled_switches(app.config.cjm_lint)
+    journeys = [j for j in domain.objects("journey").values() if isinstance(j, model.Journey)]
+    of_journey = {
+        journey.id: enabled_switches(journey.lint, f"journey {journey.id!r} :lint:", record_location(journey))
+        for journey in journeys
+        if journey.lint is not None
+    }
+    for switch in LINT_CHECKS:
+        if switch not in project and not any(switch in switches for switches in of_journey.values()):
+            continue
+        for message, location, journey_id in LINT_CHECKS[switch](domain):
+            if switch in of_journey.get(journey_id, project):
+                warn(f"{message} [lint: {switch}]", "coverage", location)

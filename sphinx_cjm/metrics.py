@@ -22,7 +22,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from . import facts, model
 from .directives import STAGE_CONTEXT, CJMDirective, field, xref
 from .domain import CJMDomain, warn
-from .i18n import FIELD_LABELS, REGISTER_LABELS
+from .i18n import FIELD_LABELS, REGISTER_LABELS, project_labels
 from .kpis import MARKS, format_measure
 
 
@@ -125,7 +125,8 @@ def facts_source_lines(journey: model.AssembledJourney, domain: CJMDomain) -> li
     """Under a table: which file each fact shown comes from, and the newest date in that file."""
     lines = []
     for source, date in facts.sources_of(journey, domain.data["facts"]):
-        text = str(REGISTER_LABELS["facts-source"]) % {"file": source, "date": date or "\u2014"}
+        labels = project_labels(domain.env, journey.journey.language)
+        text = labels.register("facts-source") % {"file": source, "date": date or "\u2014"}
         lines.append(text_paragraph(text, ["cjm-facts-source"]))
     return lines
 

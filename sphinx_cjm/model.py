@@ -11,7 +11,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 #: Lanes that hold free-text items, one per line (stage options of the same name).
 TEXT_LANES: tuple[str, ...] = (
@@ -72,7 +72,9 @@ LANE_ZONES: Mapping[str, int] = {
 #: The blueprint line between two zones, by the zone below it.
 ZONE_LINES: Mapping[int, str] = {1: "interaction", 2: "visibility", 3: "internal-interaction"}
 
+#: The kinds of channel; each is also a channel name of its own kind.
 CHANNELS: tuple[str, ...] = ("online", "offline")
+DEFAULT_CHANNELS: Mapping[str, str] = {kind: kind for kind in CHANNELS}
 DEFAULT_EMOTION_SCALE: tuple[float, float] = (-2, 2)
 DEFAULT_LANES: tuple[str, ...] = (
     "actions",
@@ -120,6 +122,10 @@ class Journey:
     lanes: list[str] = field(default_factory=lambda: list(DEFAULT_LANES))
     stage_order: list[str] = field(default_factory=list)
     origin: Origin = field(default_factory=Origin)
+    #: The language its table, curve and registers are labelled in; '' for the project's.
+    language: str = ""
+    #: Lint switches for this journey only, replacing the project's; None for the project's.
+    lint: list[str] | None = None
 
 
 @dataclass
@@ -143,6 +149,7 @@ class Touchpoint:
     id: str
     title: str
     stage: str
+    #: The channel's name, and its kind (``online`` or ``offline``).
     channel: str = ""
     emotion: Number | None = None
     barrier: str = ""
@@ -151,6 +158,7 @@ class Touchpoint:
     kpi: str = ""
     nested_index: int | None = None
     origin: Origin = field(default_factory=Origin)
+    channel_kind: str = ""
 
 
 @dataclass
@@ -222,11 +230,72 @@ def parse_emotion(raw: object, scale: tuple[float, float]) -> tuple[Number | Non
     return normalise_number(value), []
 
 
-def parse_channel(raw: str | None) -> tuple[str, list[Problem]]:
+def parse_channel(raw: str | None, channels: Mapping[str, str] = DEFAULT_CHANNELS) -> tuple[str, str, list[Problem]]:
+    """A channel name of ``channels`` (name -> kind), its kind, and problems; unknown names are dropped."""
     channel = (raw or "").strip().lower()
-    if not channel or channel in CHANNELS:
-        return channel, []
-    return "", [Problem("option", f"unknown channel {raw!r:.40}; use one of: {', '.join(CHANNELS)}")]
+    if not channel:
+        return "", "", []
+    if channel in channels:
+        return channel, channels[channel], []
+    return "", "", [Problem("option", f"unknown channel {raw!r:.40}; use one of: {', '.join(channels)}")]
+
+
+#: Names a configured lane may not take: the stage directive's other options and the lane presets.
+RESERVED_LANE_NAMES = frozenset({"id", "journey", "emotion", "title", "description", "touchpoints", *LANE_PRESETS})
+LANE_KEY = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+def configured_lanes(setting: object) -> tuple[dict[str, object], list[Problem]]:
+    """The text lanes ``cjm_lanes`` adds (key -> label as given), and problems with the setting."""
+    if not setting:
+        return {}, []
+    if not isinstance(setting, Mapping):
+        return {}, [Problem("option", f"cjm_lanes must be a dict of lane key to label, not {type(setting).__name__}")]
+    lanes: dict[str, object] = {}
+    problems: list[Problem] = []
+    for key, label in setting.items():
+        if not isinstance(key, str) or not LANE_KEY.match(key):
+            problems.append(
+                Problem("option", f"cjm_lanes: {key!r:.40} is not a lane key (lowercase letters, digits, '-')")
+            )
+        elif key in LANES or key in RESERVED_LANE_NAMES:
+            problems.append(Problem("option", f"cjm_lanes: {key!r} is already a lane or an option of a stage"))
+        elif not (
+            isinstance(label, str) or (isinstance(label, Mapping) and all(isinstance(v, str) for v in label.values()))
+        ):
+            problems.append(
+                Problem("option", f"cjm_lanes[{key!r}]: the label must be a string or a dict of language to string")
+            )
+        else:
+            lanes[key] = label
+    return lanes, problems
+
+
+def configured_channels(setting: object) -> tuple[dict[str, str], list[Problem]]:
+    """Channel name -> kind: ``online`` and ``offline``, plus what ``cjm_channels`` adds; and problems."""
+    channels = dict(DEFAULT_CHANNELS)
+    if not setting:
+        return channels, []
+    if not isinstance(setting, Mapping):
+        return channels, [
+            Problem("option", f"cjm_channels must be a dict of channel name to kind, not {type(setting).__name__}")
+        ]
+    problems = []
+    for name, kind in setting.items():
+        key = name.strip().lower() if isinstance(name, str) else ""
+        if not key or not ID_PATTERN.match(key):
+            problems.append(
+                Problem("option", f"cjm_channels: {name!r:.40} is not a channel name (letters, digits, '-', '_', '.')")
+            )
+        elif kind not in CHANNELS:
+            problems.append(
+                Problem("option", f"cjm_channels[{name!r}]: the kind must be one of: {', '.join(CHANNELS)}")
+            )
+        elif key in CHANNELS and kind != key:
+            problems.append(Problem("option", f"cjm_channels: {key!r} is always of kind {key!r}"))
+        else:
+            channels[key] = kind
+    return channels, problems
 
 
 def check_id(object_id: str) -> list[Problem]:
@@ -245,19 +314,23 @@ def split_list(raw: str | None) -> list[str]:
     return [part for part in re.split(r"[\s,]+", raw or "") if part]
 
 
-def parse_lanes(raw: str | Iterable[str] | None, default: Iterable[str]) -> tuple[list[str], list[Problem]]:
+def parse_lanes(
+    raw: str | Iterable[str] | None, default: Iterable[str], extra_lanes: Iterable[str] = ()
+) -> tuple[list[str], list[Problem]]:
+    """Lane keys in order, presets expanded; ``extra_lanes`` are the project's own (``cjm_lanes``)."""
     names = split_list(raw) if isinstance(raw, str) or raw is None else [str(n) for n in raw]
     if not names:
         names = list(default)
     names = [lane for name in names for lane in LANE_PRESETS.get(name.strip().lower(), (name,))]
+    lanes = (*LANES, *extra_lanes)
     known, problems = [], []
     for name in names:
         key = name.strip().lower()
-        if key in LANES:
+        if key in lanes:
             if key not in known:
                 known.append(key)
         else:
-            problems.append(Problem("option", f"unknown lane {name!r:.40}; known lanes: {', '.join(LANES)}"))
+            problems.append(Problem("option", f"unknown lane {name!r:.40}; known lanes: {', '.join(lanes)}"))
     return known, problems
 
 
@@ -532,6 +605,22 @@ def assemble(
     return AssembledJourney(journey, persona, assembled)
 
 
+def fragment(
+    assembled: AssembledJourney, stage_ids: Iterable[str] | None, lanes: Iterable[str] | None
+) -> tuple[AssembledJourney, list[str]]:
+    """The journey with only the given stages (in the order given) and lanes; None keeps all.
+
+    Returns the fragment and the stage ids that are not stages of the journey.
+    """
+    stages, unknown = assembled.stages, []
+    if stage_ids is not None:
+        by_id = {s.stage.id: s for s in assembled.stages}
+        unknown = [stage_id for stage_id in stage_ids if stage_id not in by_id]
+        stages = [by_id[stage_id] for stage_id in dict.fromkeys(stage_ids) if stage_id in by_id]
+    journey = assembled.journey if lanes is None else replace(assembled.journey, lanes=list(lanes))
+    return AssembledJourney(journey, assembled.persona, stages), unknown
+
+
 def export_journey(assembled: AssembledJourney) -> dict:
     """The journey as the JSON export shows it (contract order of keys)."""
     journey = assembled.journey
@@ -554,6 +643,7 @@ def export_journey(assembled: AssembledJourney) -> dict:
                         "title": t.title,
                         "docname": t.origin.docname,
                         "channel": t.channel,
+                        "channel_kind": t.channel_kind,
                         "emotion": t.emotion,
                         "barrier": t.barrier,
                         "solution": t.solution,

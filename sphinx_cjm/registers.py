@@ -7,7 +7,7 @@ HTML, LaTeX and text builders all render them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -19,11 +19,11 @@ from sphinx.util.docutils import SphinxDirective
 from . import model
 from .directives import xref
 from .domain import CJMDomain, cjm_domain, warn
-from .i18n import FIELD_LABELS, REGISTER_LABELS
+from .i18n import Labels, project_labels
+from .settings import project_channels
 
 SORT_ORDERS = ("stage", "emotion")
-#: Channel groups in the order shown; '' holds touchpoints without a channel.
-CHANNEL_GROUPS = ("online", "offline", "")
+#: The ``:channel:`` name of the group of touchpoints without a channel ('').
 NO_CHANNEL = "none"
 
 
@@ -135,10 +135,11 @@ class TouchpointIndexDirective(RegisterDirective):
 
     def run(self) -> list[nodes.Node]:
         channels = []
+        groups = channel_groups(project_channels(self.config))
         for name in model.split_list(self.options.get("channel", "").lower()):
             channel = "" if name == NO_CHANNEL else name
-            if channel not in CHANNEL_GROUPS:
-                self.warn(f"unknown channel {name!r:.40}; use online, offline or {NO_CHANNEL}")
+            if channel not in groups:
+                self.warn(f"unknown channel {name!r:.40}; use {', '.join(groups[:-1])} or {NO_CHANNEL}")
             elif channel not in channels:
                 channels.append(channel)
         sort = self.options.get("sort", "").strip().lower() or SORT_ORDERS[0]
@@ -182,19 +183,37 @@ def register_table(
     return table
 
 
-def build_touchpoint_index(entries: list[TouchpointEntry], channels: list[str], sort: str) -> list[nodes.Node]:
+def channel_groups(channels: dict[str, str]) -> list[str]:
+    """The groups of the touchpoint index, in the order shown: each channel name, then '' (no channel)."""
+    return [*channels, ""]
+
+
+def group_label(channel: str, kind: str, labels: Labels) -> str:
+    """ "Online", "Offline", "No channel"; a configured channel by its name, with its kind."""
+    if channel in model.CHANNELS or not channel:
+        return labels.register(f"group-{channel}")
+    name = labels.channel(channel)
+    return f"{name[:1].upper()}{name[1:]} ({labels.channel(kind)})"
+
+
+def build_touchpoint_index(
+    entries: list[TouchpointEntry], channels: list[str], sort: str, kinds: dict[str, str], labels: Labels
+) -> list[nodes.Node]:
     if sort == "emotion":  # the lowest first: the dips are where the work is
         entries = sorted(entries, key=lambda e: (e.touchpoint.emotion is None, e.touchpoint.emotion or 0, e.position))
     else:
         entries = sorted(entries, key=lambda e: e.position)
-    headers = [str(REGISTER_LABELS["touchpoint"]), *(str(FIELD_LABELS[f]) for f in ("journey", "stage", "emotion"))]
+    headers = [labels.register("touchpoint"), *(labels.field(f) for f in ("journey", "stage", "emotion"))]
     result: list[nodes.Node] = []
-    for channel in channels or CHANNEL_GROUPS:
+    for channel in channels or channel_groups(kinds):
         group = [e for e in entries if e.touchpoint.channel == channel]
         if not group:
             continue
-        label = str(REGISTER_LABELS[f"group-{channel}"])
-        result.append(nodes.rubric(label, label, classes=["cjm-channel-group", f"cjm-channel-{channel or NO_CHANNEL}"]))
+        label = group_label(channel, kinds.get(channel, ""), labels)
+        classes = ["cjm-channel-group", f"cjm-channel-{channel or NO_CHANNEL}"]
+        if channel not in model.CHANNELS and channel:
+            classes.append(f"cjm-channel-kind-{kinds[channel]}")
+        result.append(nodes.rubric(label, label, classes=classes))
         rows = []
         for entry in group:
             emotion = entry.touchpoint.emotion
@@ -211,7 +230,7 @@ def build_touchpoint_index(entries: list[TouchpointEntry], channels: list[str], 
     return result
 
 
-def barrier_rows(stage: model.AssembledStage, entries: list[BarrierEntry]) -> list[nodes.row]:
+def barrier_rows(stage: model.AssembledStage, entries: list[BarrierEntry], labels: Labels) -> list[nodes.row]:
     rows = []
     for n, entry in enumerate(entries):
         row = nodes.row()
@@ -221,7 +240,7 @@ def barrier_rows(stage: model.AssembledStage, entries: list[BarrierEntry]) -> li
         if entry.solution:
             row += nodes.entry("", text_paragraph(entry.solution))
         else:
-            mark = str(REGISTER_LABELS["no-solution"])
+            mark = labels.register("no-solution")
             row += nodes.entry("", nodes.paragraph("", "", nodes.strong(mark, mark, classes=["cjm-no-solution"])))
             row["classes"].append("cjm-unsolved")
         row += nodes.entry("", *([text_paragraph(entry.owner)] if entry.owner else []))
@@ -230,15 +249,19 @@ def barrier_rows(stage: model.AssembledStage, entries: list[BarrierEntry]) -> li
     return rows
 
 
-def build_barrier_list(journeys: list[model.AssembledJourney], owner: str) -> list[nodes.Node]:
-    headers = [str(FIELD_LABELS[f]) for f in ("stage", "barrier", "solution", "owner")]
-    headers.append(str(REGISTER_LABELS["touchpoint"]))
+def build_barrier_list(
+    journeys: list[model.AssembledJourney], owner: str, labels_of: Callable[[model.Journey], Labels]
+) -> list[nodes.Node]:
+    """Per journey, a rubric and a table, labelled in the journey's language."""
     result: list[nodes.Node] = []
     for assembled in journeys:
+        labels = labels_of(assembled.journey)
+        headers = [labels.field(f) for f in ("stage", "barrier", "solution", "owner")]
+        headers.append(labels.register("touchpoint"))
         rows = []
         for stage in assembled.stages:
             entries = [e for e in barrier_entries(stage) if not owner or same_owner(e.owner, owner)]
-            rows += barrier_rows(stage, entries) if entries else []
+            rows += barrier_rows(stage, entries, labels) if entries else []
         if rows:
             journey = assembled.journey
             result.append(
@@ -256,17 +279,29 @@ class ResolveRegisters(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         domain = cjm_domain(self.env)
+        kinds = project_channels(self.config)
         for node in list(self.document.findall(touchpoint_index)):
             journey_ids = self.chosen_journeys(domain, node)
-            content = build_touchpoint_index(touchpoint_entries(domain, journey_ids), node["channels"], node["sort"])
-            self.replace(node, "cjm-touchpoint-index", content, "no-touchpoints")
+            labels = self.shared_labels(domain, journey_ids)
+            entries = touchpoint_entries(domain, journey_ids)
+            content = build_touchpoint_index(entries, node["channels"], node["sort"], kinds, labels)
+            self.replace(node, "cjm-touchpoint-index", content, labels.register("no-touchpoints"))
         for listing in list(self.document.findall(barrier_list)):
             journey_ids = self.chosen_journeys(domain, listing)
             journeys = [
                 domain.assembled(j) for j in (domain.objects("journey") if journey_ids is None else journey_ids)
             ]
-            content = build_barrier_list([j for j in journeys if j], listing["owner"])
-            self.replace(listing, "cjm-barrier-list", content, "no-barriers")
+            content = build_barrier_list(
+                [j for j in journeys if j], listing["owner"], lambda j: project_labels(self.env, j.language)
+            )
+            labels = self.shared_labels(domain, journey_ids)
+            self.replace(listing, "cjm-barrier-list", content, labels.register("no-barriers"))
+
+    def shared_labels(self, domain: CJMDomain, journey_ids: list[str] | None) -> Labels:
+        """The language of the journeys a register names, when they share one; else the project's."""
+        journeys = [domain.get("journey", journey_id) for journey_id in journey_ids or []]
+        languages = {j.language for j in journeys if isinstance(j, model.Journey)}
+        return project_labels(self.env, languages.pop() if journey_ids and len(languages) == 1 else None)
 
     @staticmethod
     def chosen_journeys(domain: CJMDomain, node: nodes.Element) -> list[str] | None:
@@ -282,7 +317,7 @@ class ResolveRegisters(SphinxPostTransform):
         return known
 
     @staticmethod
-    def replace(node: nodes.Element, class_name: str, content: list[nodes.Node], empty_label: str) -> None:
+    def replace(node: nodes.Element, class_name: str, content: list[nodes.Node], empty_text: str) -> None:
         if not content:
-            content = [text_paragraph(str(REGISTER_LABELS[empty_label]))]
+            content = [text_paragraph(empty_text)]
         node.replace_self(nodes.container("", *content, classes=["cjm-register", class_name]))

@@ -17,7 +17,7 @@ from . import model
 from .blueprint import draw_line
 from .directives import items_body, xref
 from .domain import cjm_domain, warn
-from .i18n import FIELD_LABELS, lane_label
+from .i18n import Labels, project_labels
 from .kpis import conversion_cell_body, kpi_cell_body
 from .metrics import facts_source_lines
 from .nodes import journey_table, persona_journeys
@@ -27,7 +27,7 @@ def cell(*children: nodes.Node) -> nodes.entry:
     return nodes.entry("", *children)
 
 
-def lane_cell(stage: model.AssembledStage, lane: str, language: str | None) -> nodes.entry:
+def lane_cell(stage: model.AssembledStage, lane: str, labels: Labels) -> nodes.entry:
     if lane == "touchpoints":
         links = [nodes.paragraph("", "", xref("touchpoint", t.id, t.title)) for t in stage.touchpoints]
         if len(links) > 1:
@@ -39,14 +39,12 @@ def lane_cell(stage: model.AssembledStage, lane: str, language: str | None) -> n
         text = "" if stage.emotion is None else str(stage.emotion)
         return cell(nodes.paragraph(text, text)) if text else cell()
     if lane == "kpis":
-        return cell(*kpi_cell_body(stage, language))
+        return cell(*kpi_cell_body(stage, labels))
     items = stage.lane_items(lane)
     return cell(*items_body(items)) if items else cell()
 
 
-def build_table(
-    assembled: model.AssembledJourney, lane_labels: dict[str, str], language: str | None
-) -> nodes.container:
+def build_table(assembled: model.AssembledJourney, labels: Labels) -> nodes.container:
     stages = assembled.stages
     conversions = model.conversions(stages)
     table = nodes.table(classes=["cjm-journey-table"])
@@ -55,7 +53,7 @@ def build_table(
     group += nodes.colspec(colwidth=14, stub=1)
     for _stage in stages:
         group += nodes.colspec(colwidth=20)
-    stage_label = str(FIELD_LABELS["stage"])
+    stage_label = labels.field("stage")
     header = nodes.row("", cell(nodes.paragraph(stage_label, stage_label)))
     for stage in stages:
         header += cell(nodes.paragraph("", "", xref("stage", stage.stage.id, stage.stage.title)))
@@ -63,15 +61,15 @@ def build_table(
     body = nodes.tbody()
     lines = model.blueprint_lines(assembled.journey.lanes)
     for row_index, lane in enumerate(assembled.journey.lanes):
-        label = lane_label(lane, lane_labels)
+        label = labels.lane(lane)
         row = nodes.row("", cell(nodes.paragraph(label, label)), classes=[f"cjm-lane-{lane}"])
         if row_index in lines:
-            body += draw_line(row, lines[row_index], len(stages) + 1)
+            body += draw_line(row, lines[row_index], len(stages) + 1, labels)
         for stage, conversion in zip(stages, conversions, strict=True):
             if lane == "conversion":
-                row += cell(*conversion_cell_body(conversion, language))
+                row += cell(*conversion_cell_body(conversion, labels))
             else:
-                row += lane_cell(stage, lane, language)
+                row += lane_cell(stage, lane, labels)
         body += row
     group += body
     # The wrapper scrolls a wide table sideways while the lane column stays put (cjm.css).
@@ -91,11 +89,15 @@ class ResolveJourneyPlaceholders(SphinxPostTransform):
             if assembled is None:
                 warn(f"journey-table: unknown journey id {node['journey']!r}", "ref", node)
                 node.replace_self([])
-            elif not assembled.stages:
+                continue
+            assembled, unknown = model.fragment(assembled, node.get("stages"), node.get("lanes"))
+            for stage_id in unknown:
+                warn(f"journey-table: :stages: names {stage_id!r}, not a stage of {node['journey']!r}", "ref", node)
+            if not assembled.stages:
                 warn(f"journey {node['journey']!r} has no stages; its table is left out", "ref", node)
                 node.replace_self([])
             else:
-                table = build_table(assembled, self.config.cjm_lane_labels, self.config.language)
+                table = build_table(assembled, project_labels(self.env, assembled.journey.language))
                 node.replace_self([table, *facts_source_lines(assembled, domain)])
         for listing in list(self.document.findall(persona_journeys)):
             journeys = [j for j in domain.objects("journey").values() if j.persona == listing["persona"]]
@@ -106,7 +108,7 @@ class ResolveJourneyPlaceholders(SphinxPostTransform):
             for n, journey in enumerate(journeys):
                 links += [nodes.Text(", ")] if n else []
                 links += xref("journey", journey.id, journey.title)
-            label = str(FIELD_LABELS["journeys"])
+            label = project_labels(self.env).field("journeys")
             listing.replace_self(
                 nodes.field_list("", nodes.field("", nodes.field_name(label, label), nodes.field_body("", links)))
             )

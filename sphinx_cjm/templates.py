@@ -11,11 +11,13 @@ directive of its own is still a column of the map.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import model
-from .i18n import _
+
+#: Translates a built-in title into the language of the journey it is shown in.
+Translate = Callable[[str], str]
 
 TEMPLATE_PREFIX = "template:"
 
@@ -42,7 +44,7 @@ class TemplateStage:
 
 
 def template_stages(
-    name: str, user_templates: Mapping[str, Any]
+    name: str, user_templates: Mapping[str, Any], translate: Translate = str
 ) -> tuple[list[TemplateStage] | None, list[model.Problem]]:
     """The stages of template ``name`` (``cjm_stage_templates`` first, then built-ins); None if unknown.
 
@@ -72,13 +74,13 @@ def template_stages(
             stages.append(TemplateStage(slug, title))
         return stages, problems
     if name in BUILTIN_TEMPLATES:
-        return [TemplateStage(model.slugify(title), str(_(title))) for title in BUILTIN_TEMPLATES[name]], []
+        return [TemplateStage(model.slugify(title), translate(title)) for title in BUILTIN_TEMPLATES[name]], []
     known = sorted({*BUILTIN_TEMPLATES, *user_templates})
     return None, [model.Problem("option", f"unknown stage template {name!r:.40}; known templates: {', '.join(known)}")]
 
 
 def expand_stage_order(
-    journey: model.Journey, user_templates: Mapping[str, Any]
+    journey: model.Journey, user_templates: Mapping[str, Any], translate: Translate = str
 ) -> tuple[list[str], dict[str, str], list[model.Problem]]:
     """The journey's ``:stages:`` with each ``template:NAME`` replaced by its stage ids.
 
@@ -91,7 +93,7 @@ def expand_stage_order(
         if not item.startswith(TEMPLATE_PREFIX):
             order.append(item)
             continue
-        stages, found = template_stages(item[len(TEMPLATE_PREFIX) :], user_templates)
+        stages, found = template_stages(item[len(TEMPLATE_PREFIX) :], user_templates, translate)
         problems += found
         for stage in stages or []:
             stage_id = f"{journey.id}-{stage.slug}"
@@ -102,7 +104,10 @@ def expand_stage_order(
 
 
 def apply_templates(
-    journeys: dict[str, model.Journey], stages: dict[str, model.Stage], user_templates: Mapping[str, Any]
+    journeys: dict[str, model.Journey],
+    stages: dict[str, model.Stage],
+    user_templates: Mapping[str, Any],
+    translator_of: Callable[[model.Journey], Translate] = lambda journey: str,
 ) -> list[tuple[model.Journey, model.Problem]]:
     """Expand templated journeys in place: their stage order, and their templated stages.
 
@@ -114,7 +119,7 @@ def apply_templates(
     for journey_id, journey in list(journeys.items()):
         if not any(item.startswith(TEMPLATE_PREFIX) for item in journey.stage_order):
             continue
-        order, titles, found = expand_stage_order(journey, user_templates)
+        order, titles, found = expand_stage_order(journey, user_templates, translator_of(journey))
         problems += [(journey, problem) for problem in found]
         journeys[journey_id] = dataclasses.replace(journey, stage_order=order)
         for stage_id, title in titles.items():

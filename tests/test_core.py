@@ -116,6 +116,7 @@ def test_json_export(app):
             "title": "Substitution call",
             "docname": "touchpoints",
             "channel": "offline",
+            "channel_kind": "offline",
             "emotion": -2,
             "barrier": "The picker calls while the parent drives",
             "solution": "Let the customer pre-approve substitutions in the app",

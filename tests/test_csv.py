@@ -38,6 +38,7 @@ def test_english_and_russian_spreadsheets(app):
         "title": "Showroom",
         "docname": "index",
         "channel": "offline",
+        "channel_kind": "offline",
         "emotion": 1.5,
         "barrier": "Parking is full",
         "solution": "Reserve parking for visitors",

@@ -1,0 +1,39 @@
+"""The project's own lanes and channels (``cjm_lanes``, ``cjm_channels``), read from ``conf.py``.
+
+A configured lane is a text lane like the built-in ones: a stage option, a YAML key,
+a CSV row, a ``:lanes:`` name and a key of the export. Directive options are fixed
+per class, so once the configuration is read the ``stage`` directive is registered
+again as a subclass whose options include the project's lanes
+(:func:`sphinx_cjm.directives.register_configured_lanes`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.config import Config
+
+from . import files, model
+from .i18n import configured_lane_labels
+
+
+def project_lanes(config: Config) -> dict[str, Any]:
+    """The text lanes the project adds: key -> label as configured (bad entries left out)."""
+    return model.configured_lanes(config.cjm_lanes)[0]
+
+
+def project_channels(config: Config) -> dict[str, str]:
+    """Every channel name of the project -> its kind (``online``/``offline``)."""
+    return model.configured_channels(config.cjm_channels)[0]
+
+
+def file_settings(config: Config) -> files.Settings:
+    """How journey files are read in this project."""
+    return files.Settings(
+        scale=tuple(config.cjm_emotion_scale),
+        default_lanes=config.cjm_default_lanes,
+        max_bytes=config.cjm_file_max_bytes,
+        lane_labels=configured_lane_labels(config),
+        lanes=tuple(project_lanes(config)),
+        channels=project_channels(config),
+    )
