@@ -45,7 +45,7 @@ def test_configured_lanes_as_stage_options_in_yaml_and_in_the_export(app):
     # An unknown lane still warns, listing the configured lanes among the known ones.
     (unknown,) = [w for w in warning_lines(app) if "no-such-lane" in w]
     assert unknown.startswith(f"{app.srcdir / 'fragment.rst'}:11: WARNING: journey-table: unknown lane")
-    assert unknown.endswith("emotion, choice-factors, duration [cjm.option]")
+    assert unknown.endswith(", choice-factors, duration [cjm.option]")
 
 
 @pytest.mark.sphinx("html", testroot="lanes-language", freshenv=True)
@@ -93,7 +93,7 @@ def test_a_russian_journey_in_an_english_site(app):
         "KPI",
     ]
     assert 'data-label="Линия видимости"' in html
-    assert table_rows(table)["KPI"] == ["Визиты с заказом: план 40% / факт 27% (ниже плана)"]
+    assert table_rows(table)["KPI"] == ["Визиты с заказом: план 40% / факт 27% ✗ ниже плана"]
     assert 'aria-label="Кривая эмоций «Заказ через приложение» по этапам: Первый визит.' in html
     # Its registers too: the barrier list of that journey is in Russian.
     registers = html_of(app, "registers")
