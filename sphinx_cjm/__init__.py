@@ -31,6 +31,7 @@ from .figure import (
 from .files import DEFAULT_MAX_BYTES
 from .i18n import LOCALE_DIR, MESSAGE_CATALOG
 from .latex_styles import add_latex_styles
+from .journey_diff import JourneyDiffDirective, ResolveJourneyDiffs
 from .lint import check_project
 from .metrics import MetricDirective, ResolveMetricValues, load_metric_facts
 from .registers import BarrierListDirective, ResolveRegisters, TouchpointIndexDirective
@@ -50,6 +51,7 @@ DIRECTIVES = {
     "touchpoint-index": TouchpointIndexDirective,
     "barrier-list": BarrierListDirective,
     "metric": MetricDirective,
+    "journey-diff": JourneyDiffDirective,
 }
 
 
@@ -91,6 +93,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(ResolveCurvePlaceholders)
     app.add_post_transform(ResolveRegisters)
     app.add_post_transform(ResolveMetricValues)
+    app.add_post_transform(ResolveJourneyDiffs)
     app.add_node(blueprint_line_row, html=(skip_line_row, None))
     add_curve_node(app)
     app.add_message_catalog(MESSAGE_CATALOG, str(LOCALE_DIR))

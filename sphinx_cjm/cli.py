@@ -3,7 +3,9 @@
 - ``validate FILE...``: check YAML/CSV journeys; ``file:line`` messages, exit 1 on problems;
 - ``render FILE -o curve.svg|pdf|png``: the journey's emotion curve;
 - ``convert FILE -o out.yaml|out.rst|out.md``: CSV to YAML, YAML (or CSV) to directives;
-- ``schema``: print the JSON Schema of the YAML format.
+- ``schema``: print the JSON Schema of the YAML format;
+- ``diff OLD.json NEW.json [--format text|markdown|json]``: what changed between two
+  ``cjm.json`` exports (exit 0: nothing, 1: changes, 2: bad input).
 
 Exit status: 0 done, 1 problems in a file, 2 wrong usage.
 """
@@ -16,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from . import __version__, convert, files
+from . import __version__, convert, diff, files
 
 CURVE_FORMATS = ("svg", "pdf", "png")
 CONVERTERS: dict[str, Callable[[files.JourneyFile], str]] = {
@@ -97,6 +99,26 @@ def print_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+DIFF_FORMATS = ("text", "markdown", "json")
+
+
+def diff_exports(args: argparse.Namespace) -> int:
+    """0 when the exports hold the same maps, 1 when something changed, 2 when one cannot be read."""
+    try:
+        old, new = diff.load(args.old), diff.load(args.new)
+    except diff.BadExport as error:
+        print(f"sphinx-cjm diff: {error}", file=sys.stderr)
+        return 2
+    changes = diff.compare(old, new)
+    if args.format == "json":
+        sys.stdout.write(diff.to_json(changes))
+    elif args.format == "markdown":
+        sys.stdout.write(diff.to_markdown(changes, old, new))
+    else:
+        sys.stdout.write(diff.to_text(changes, old, new))
+    return 1 if changes else 0
+
+
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(
         prog="sphinx-cjm", description="Customer journey maps kept in YAML and CSV files."
@@ -135,6 +157,15 @@ def parser() -> argparse.ArgumentParser:
 
     command = commands.add_parser("schema", help="print the JSON Schema of the YAML format")
     command.set_defaults(run=print_schema)
+
+    command = commands.add_parser(
+        "diff",
+        help="what changed between two cjm.json exports (exit 0: nothing, 1: changes, 2: bad input)",
+    )
+    command.add_argument("old", metavar="OLD.json")
+    command.add_argument("new", metavar="NEW.json")
+    command.add_argument("--format", choices=DIFF_FORMATS, default="text", help="text (default), markdown or json")
+    command.set_defaults(run=diff_exports)
     return main_parser
 
 

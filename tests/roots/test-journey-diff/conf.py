@@ -1,0 +1,2 @@
+project = "Journey diff"
+extensions = ["sphinx_cjm"]
