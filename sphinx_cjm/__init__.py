@@ -30,8 +30,8 @@ from .figure import (
 )
 from .files import DEFAULT_MAX_BYTES
 from .i18n import LOCALE_DIR, MESSAGE_CATALOG
-from .latex_styles import add_latex_styles
 from .journey_diff import JourneyDiffDirective, ResolveJourneyDiffs
+from .latex_styles import add_latex_styles
 from .lint import check_project
 from .metrics import MetricDirective, ResolveMetricValues, load_metric_facts
 from .registers import BarrierListDirective, ResolveRegisters, TouchpointIndexDirective

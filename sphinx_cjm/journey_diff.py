@@ -18,10 +18,10 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from . import curve_data, diff, model
 from .directives import CJMDirective, xref
-from .domain import KINDS, CJMDomain, warn
+from .domain import KINDS, CJMDomain, cjm_domain, warn
 from .export import export_data
 from .figure import describe, emotion_curve, plotted_targets
-from .i18n import _
+from .i18n import Labels, _, project_labels
 from .kpis import format_number
 
 #: The words of the table of changes, translated (see :data:`sphinx_cjm.diff.WORDS`).
@@ -101,7 +101,9 @@ class ResolveJourneyDiffs(SphinxPostTransform):
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
-        domain: CJMDomain = self.env.get_domain("cjm")  # type: ignore[assignment]
+        domain = cjm_domain(self.env)
+        # The page's language: the words of the table and the legend.
+        labels = project_labels(self.env)
         for node in list(self.document.findall(journey_diff)):
             journey_id = node["journey"]
             if domain.get("journey", journey_id) is None:
@@ -111,22 +113,22 @@ class ResolveJourneyDiffs(SphinxPostTransform):
             new = journey_part(export_data(domain), journey_id)
             changes = diff.compare(node["old"], new, journey_id)
             block = nodes.container(classes=["cjm-journey-diff"])
-            block += self.curve(node, new, domain)
-            block += self.table(changes)
+            block += self.curve(node, new, domain, labels)
+            block += self.table(changes, labels)
             node.replace_self(block)
 
-    def curve(self, node: journey_diff, new: dict[str, Any], domain: CJMDomain) -> list[nodes.Node]:
+    def curve(self, node: journey_diff, new: dict[str, Any], domain: CJMDomain, labels: Labels) -> list[nodes.Node]:
         """One figure: the journey before (the old export) and after (now), named so in the legend."""
         sides = [
             (side, data["journeys"][0]) for side, data in (("before", node["old"]), ("after", new)) if data["journeys"]
         ]
-        journeys = [diff.assembled_from_export(journey, str(DIFF_WORDS[side])) for side, journey in sides]
+        journeys = [diff.assembled_from_export(journey, labels.gettext(DIFF_WORDS[side])) for side, journey in sides]
         if not any(j.stages for j in journeys):
             return []
         plotted = curve_data.plotted_data(journeys)
         current = domain.assembled(node["journey"])
         targets = plotted_targets([current]) if current else {}
-        alt = describe(plotted)
+        alt = describe(plotted, labels)
         figure = emotion_curve(
             "",
             nodes.paragraph(alt, alt),
@@ -135,17 +137,17 @@ class ResolveJourneyDiffs(SphinxPostTransform):
             alt=alt,
             title="",
             width="",
+            language="",
             classes=["cjm-emotion-curve"],
         )
         figure.source, figure.line = node.source, node.line
         return [figure]
 
-    def table(self, changes: list[diff.Change]) -> list[nodes.Node]:
+    def table(self, changes: list[diff.Change], labels: Labels) -> list[nodes.Node]:
         if not changes:
-            text = str(DIFF_WORDS["no-changes"])
-            return [nodes.paragraph(text, text)]
-        words = {key: str(value) for key, value in DIFF_WORDS.items()}
-        language = self.config.language
+            return [paragraph(labels.gettext(DIFF_WORDS["no-changes"]))]
+        words = {key: labels.gettext(value) for key, value in DIFF_WORDS.items()}
+        language = labels.language
         table = nodes.table(classes=["cjm-journey-diff-table"])
         group = nodes.tgroup(cols=4)
         table += group
