@@ -130,7 +130,14 @@ def _blocks(loaded: JourneyFile) -> list[tuple[int, str, str, dict[str, str], st
     if loaded.persona:
         persona = _without_empty({"id": loaded.persona.id, "segment": loaded.persona.segment})
         blocks.append((0, "persona", loaded.persona.title, persona, loaded.persona_description))
-    options = _without_empty({"id": journey.id, "persona": journey.persona, "lanes": ", ".join(journey.lanes)})
+    options = _without_empty(
+        {
+            "id": journey.id,
+            "persona": journey.persona,
+            "lanes": ", ".join(journey.lanes),
+            "stages": ", ".join(journey.stage_order),
+        }
+    )
     blocks.append((0, "journey", journey.title, options, loaded.description))
     for stage in loaded.stages:
         blocks.append((1, "stage", stage.stage.title, _stage_options(stage.stage), stage.description))
@@ -182,3 +189,41 @@ def to_myst(loaded: JourneyFile) -> str:
     while open_fences:
         out += [open_fences.pop()[1], ""]
     return "\n".join(out)
+
+
+# --- Mermaid -----------------------------------------------------------------------------------
+
+# Characters that end a title, section or task name in Mermaid's grammar, and look-alikes that do not.
+_MERMAID_STOPS = str.maketrans({":": "：", ";": "；", "#": "＃"})
+
+
+def _mermaid_text(text: str) -> str:
+    return " ".join(text.split()).translate(_MERMAID_STOPS)
+
+
+def to_mermaid(loaded: JourneyFile, scale: tuple[float, float] = model.DEFAULT_EMOTION_SCALE) -> tuple[str, list[str]]:
+    """The journey as a Mermaid ``journey`` diagram, and what it could not carry.
+
+    Stages are sections, touchpoints tasks whose score is the emotion placed on 1–5; the
+    actors are a touchpoint's ``Actors:`` note (as a Mermaid import writes it), else the
+    persona's title. A touchpoint without an emotion has no score and is left out.
+    """
+    journey = loaded.journey
+    assert journey is not None
+    persona = loaded.persona.title if loaded.persona else journey.persona
+    out = ["journey", f"    title {_mermaid_text(journey.title)}"]
+    left_out = []
+    for stage in loaded.stages:
+        out.append(f"    section {_mermaid_text(stage.stage.title)}")
+        for point in stage.touchpoints:
+            touchpoint = point.touchpoint
+            if touchpoint.emotion is None:
+                left_out.append(f"touchpoint {touchpoint.title!r} has no emotion, so no Mermaid score; it is left out")
+                continue
+            note = next(
+                (line for line in point.description.split("\n") if line.startswith(model.MERMAID_ACTORS_NOTE)), ""
+            )
+            actors = note.removeprefix(model.MERMAID_ACTORS_NOTE).strip() or persona
+            task = f"      {_mermaid_text(touchpoint.title)}: {model.score_of_emotion(touchpoint.emotion, scale)}"
+            out.append(f"{task}: {_mermaid_text(actors)}" if actors else task)
+    return "\n".join(out) + "\n", left_out

@@ -12,6 +12,7 @@ import difflib
 import gettext
 import io
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -25,7 +26,7 @@ from .i18n import CHANNEL_LABELS, LANE_LABELS, LOCALE_DIR, MESSAGE_CATALOG, msgi
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "journey.schema.json"
 DEFAULT_MAX_BYTES = 1024 * 1024
-FORMATS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}
+FORMATS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".mmd": "mermaid", ".mermaid": "mermaid"}
 #: Nodes a YAML file may expand to through aliases: a guard against "billion laughs".
 MAX_EXPANDED_NODES = 100_000
 #: Fields of a touchpoint item in a CSV cell, separated by ``|``.
@@ -132,19 +133,26 @@ def schema(settings: Settings | None = None) -> dict[str, Any]:
 
 
 def load(
-    path: str | Path, settings: Settings | None = None, overrides: Overrides | None = None, docname: str = ""
+    path: str | Path,
+    settings: Settings | None = None,
+    overrides: Overrides | None = None,
+    docname: str = "",
+    kind: str | None = None,
 ) -> JourneyFile:
-    """Read a YAML or CSV journey file into model records whose origin is ``docname`` and the file's lines."""
+    """Read a YAML, CSV or Mermaid journey file into model records whose origin is ``docname`` and the file's lines.
+
+    ``kind`` (``yaml``, ``csv``, ``mermaid``) overrides what the file's suffix says.
+    """
     path = Path(path)
     settings, overrides = settings or Settings(), overrides or Overrides()
     result = JourneyFile(path)
-    kind = FORMATS.get(path.suffix.lower())
+    kind = kind or FORMATS.get(path.suffix.lower())
     if kind is None:
-        result.problems.append(FileProblem("file", f"{path.name}: unknown file type; use .yaml, .yml or .csv"))
+        result.problems.append(FileProblem("file", f"{path.name}: unknown file type; use .yaml, .yml, .csv or .mmd"))
         return result
     text = _read_text(path, settings.max_bytes, result.problems)
     if text is not None:
-        reader = _YamlReader if kind == "yaml" else _CsvReader
+        reader: type[_Reader] = {"yaml": _YamlReader, "csv": _CsvReader, "mermaid": _MermaidReader}[kind]
         reader(result, text, settings, overrides, docname).read()
     result.problems.sort(key=lambda p: p.line)
     return result
@@ -196,6 +204,9 @@ class _Reader:
 
     def origin(self, line: int) -> model.Origin:
         return model.Origin(docname=self.docname, source=str(self.result.path), lineno=line)
+
+    def read(self) -> None:
+        raise NotImplementedError
 
     def problem(self, subtype: str, message: str, line: int) -> None:
         self.result.problems.append(FileProblem(subtype, message, line))
@@ -574,4 +585,108 @@ class _CsvReader(_Reader):
                     **{name: values.get(name, "") for name in ("barrier", "solution", "owner", "kpi")},
                 )
             )
+        )
+
+
+# --- Mermaid -----------------------------------------------------------------------------------
+
+_MERMAID_TASK = re.compile(r"^(?P<title>[^:]+):(?P<score>[^:]*)(?::(?P<actors>.*))?$")
+
+
+@dataclass
+class _MermaidTask:
+    title: str
+    score: str
+    actors: list[str]
+    line: int
+
+
+class _MermaidReader(_Reader):
+    """Mermaid's ``journey`` diagram: sections are stages, tasks touchpoints, scores 1–5 emotions on the scale.
+
+    The actors (the people after a task's score) become one persona named after them all;
+    a task done by only some of them says which in its description (``Actors: ...``).
+    """
+
+    def read(self) -> None:
+        statements = [(n, line.strip()) for n, line in enumerate(self.text.split("\n"), start=1)]
+        statements = [(n, text) for n, text in statements if text and not text.startswith("%%")]
+        if not statements or statements[0][1].split()[0].lower() != "journey":
+            self.problem("mermaid", "not a Mermaid journey diagram: its first statement is not 'journey'", 1)
+            return
+        header_line = statements[0][0]
+        title, notes = "", []
+        sections: list[tuple[str, int, list[_MermaidTask]]] = []
+        rest = iter(statements[1:])
+        for line, text in rest:
+            keyword, _space, value = text.partition(" ")
+            lowered = text.lower()
+            if keyword.lower() == "title":
+                title = " ".join(value.split())
+            elif keyword.lower() == "section":
+                sections.append((" ".join(value.split()), line, []))
+            elif lowered.startswith(("acctitle:", "accdescr:")):
+                notes.append(text.partition(":")[2].strip())
+            elif lowered.startswith("accdescr") and text.endswith("{"):
+                for _inner_line, inner in rest:
+                    if inner.startswith("}"):
+                        break
+                    notes.append(inner)
+            elif match := _MERMAID_TASK.match(text):
+                actors = [a.strip() for a in (match["actors"] or "").split(",") if a.strip()]
+                task = _MermaidTask(" ".join(match["title"].split()), match["score"].strip(), actors, line)
+                if not sections:
+                    self.problem("mermaid", f"task {task.title!r:.60} comes before any section; it opens one", line)
+                    sections.append(("", line, []))
+                sections[-1][2].append(task)
+            else:
+                self.problem("mermaid", f"statement {text!r:.60} is not a title, section or task; it is left out", line)
+        self.build(title, "\n\n".join(notes), sections, header_line)
+
+    def build(
+        self, title: str, description: str, sections: list[tuple[str, int, list[_MermaidTask]]], line: int
+    ) -> None:
+        actors = list(dict.fromkeys(actor for _t, _l, tasks in sections for task in tasks for actor in task.actors))
+        persona = None
+        if actors:
+            names = ", ".join(actors)
+            persona = model.Persona(id=model.derive_id(names, "", "persona", 1), title=names, origin=self.origin(line))
+            self.result.persona, self.result.persona_description = (
+                persona,
+                f"The actors of the Mermaid journey: {names}.",
+            )
+        journey = self.make_journey(title, "", persona.id if persona else "", [], line)
+        journey.lanes = journey.lanes or list(self.settings.default_lanes)
+        self.result.journey, self.result.description = journey, description
+        for position, (section_title, section_line, tasks) in enumerate(sections):
+            stage_title = section_title or journey.title
+            stage = FileStage(
+                model.Stage(
+                    id=model.derive_id(stage_title, journey.id, "stage", position + 1),
+                    title=stage_title,
+                    journey=journey.id,
+                    nested_index=position,
+                    origin=self.origin(section_line),
+                )
+            )
+            self.result.stages.append(stage)
+            for task in tasks:
+                self.add_touchpoint(stage, task, all_actors=actors)
+
+    def add_touchpoint(self, stage: FileStage, task: _MermaidTask, all_actors: list[str]) -> None:
+        score, problems = model.parse_emotion(task.score, model.MERMAID_SCORES)
+        for problem in problems:
+            self.problem(problem.subtype, f"task {task.title!r:.60}: Mermaid score: {problem.message}", task.line)
+        position = len(stage.touchpoints)
+        touchpoint = model.Touchpoint(
+            id=model.derive_id(task.title, stage.stage.id, "touchpoint", position + 1),
+            title=task.title,
+            stage=stage.stage.id,
+            emotion=None if score is None else model.emotion_of_score(score, self.settings.scale),
+            nested_index=position,
+            origin=self.origin(task.line),
+        )
+        only_some = task.actors and task.actors != all_actors
+        stage.touchpoints.append(
+            FileTouchpoint(touchpoint, f"{model.MERMAID_ACTORS_NOTE} {', '.join(task.actors)}" if only_some else "")
         )

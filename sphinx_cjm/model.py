@@ -230,6 +230,24 @@ def parse_emotion(raw: object, scale: tuple[float, float]) -> tuple[Number | Non
     return normalise_number(value), []
 
 
+#: Mermaid's journey diagrams score each task from 1 (worst) to 5 (best).
+MERMAID_SCORES = (1, 5)
+#: How a touchpoint read from Mermaid names its actors, when only some of the journey's do the task.
+MERMAID_ACTORS_NOTE = "Actors:"
+
+
+def emotion_of_score(score: float, scale: tuple[float, float]) -> Number:
+    """A Mermaid score placed on the emotion scale, linearly: 1 is its low end, 5 its high end."""
+    (first, last), (low, high) = MERMAID_SCORES, scale
+    return normalise_number(low + (score - first) * (high - low) / (last - first))
+
+
+def score_of_emotion(emotion: float, scale: tuple[float, float]) -> Number:
+    """The inverse of :func:`emotion_of_score`, to two decimals."""
+    (first, last), (low, high) = MERMAID_SCORES, scale
+    return normalise_number(round(first + (emotion - low) * (last - first) / (high - low), 2))
+
+
 def parse_channel(raw: str | None, channels: Mapping[str, str] = DEFAULT_CHANNELS) -> tuple[str, str, list[Problem]]:
     """A channel name of ``channels`` (name -> kind), its kind, and problems; unknown names are dropped."""
     channel = (raw or "").strip().lower()

@@ -70,7 +70,7 @@ def entry(request) -> str:
 
 def test_validate_ok(entry):
     result = run(entry, "validate", DOORS, WHOLESALE_CSV)
-    assert (result.returncode, result.stdout, result.stderr) == (0, "OK: 2 journey files valid\n", "")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "OK: 2 files valid\n", "")
 
 
 def test_validate_reports_file_and_line(entry):

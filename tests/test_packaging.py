@@ -38,12 +38,13 @@ def files_under(folder: str, pattern: str) -> set[str]:
     return {path.relative_to(PROJECT).as_posix() for path in (PROJECT / folder).glob(pattern)}
 
 
-def test_wheel_holds_static_files_catalogs_schema_and_marker(wheel: zipfile.ZipFile) -> None:
+def test_wheel_holds_static_files_catalogs_schema_samples_and_marker(wheel: zipfile.ZipFile) -> None:
     wheel_names = set(wheel.namelist())
     expected = {
         "static": files_under("sphinx_cjm/static", "*"),
         "catalogs": files_under("sphinx_cjm/locale", "*/LC_MESSAGES/*.mo"),
         "schema": files_under("sphinx_cjm/schema", "*.json"),
+        "samples of sphinx-cjm new": files_under("sphinx_cjm/samples", "*.yaml"),
     }
     for kind, names in expected.items():
         assert names, f"no {kind} in the source tree"
