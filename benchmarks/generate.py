@@ -7,11 +7,19 @@ editing one of its touchpoints must rewrite exactly ``case-000`` and ``overview`
 
 Forms:
 
-``cjm``    sphinx_cjm directives (table built by the extension);
-``plain``  hand-written reST: ``list-table`` per journey, one shared image for the
-           curve, labels and ``:ref:`` links (the floor: what Sphinx alone costs);
-``needs``  sphinx-needs: a need per persona, journey, stage and touchpoint and a
-           ``needtable`` per page (what teams use for this today).
+``lean``         the lean floor, "a table and a curve per journey": per page the journey's
+                 ``list-table`` with the same visible text as sphinx_cjm's table, and one
+                 shared image for the curve (what Sphinx alone costs for the map itself);
+``plain``        the present floor: hand-written reST of everything sphinx_cjm renders,
+                 ``list-table``, one shared image, labelled blocks and ``:ref:`` links for
+                 every stage and touchpoint;
+``plot``         the lean floor with matplotlib's own ``.. plot::`` drawing each journey's
+                 curve (what a site without sphinx_cjm pays for real curves);
+``cjm``          sphinx_cjm directives (table, curve and detail blocks built by the extension);
+``cjm-compact``  the same with ``:details: compact`` on every journey;
+``cjm-none``     the same with ``:details: none`` (no detail blocks, anchors kept);
+``needs``        sphinx-needs: a need per persona, journey, stage and touchpoint and a
+                 ``needtable`` per page (what teams use for this today).
 
 Run ``python benchmarks/generate.py FORM N DIR`` to write one site.
 """
@@ -19,6 +27,7 @@ Run ``python benchmarks/generate.py FORM N DIR`` to write one site.
 from __future__ import annotations
 
 import argparse
+import functools
 import gettext
 import shutil
 from dataclasses import dataclass
@@ -28,7 +37,9 @@ from sphinx_cjm import model
 from sphinx_cjm.i18n import LANE_LABELS as CATALOG_LABELS
 from sphinx_cjm.i18n import LOCALE_DIR, MESSAGE_CATALOG
 
-FORMS = ("cjm", "plain", "needs")
+FORMS = ("lean", "plain", "plot", "cjm", "cjm-compact", "cjm-none", "needs")
+#: The ``:details:`` option of each sphinx_cjm form.
+CJM_DETAILS = {"cjm": "", "cjm-compact": "compact", "cjm-none": "none"}
 STAGES_PER_JOURNEY = 7
 TOUCHPOINTS_PER_STAGE = 6
 #: The touchpoint edited by the incremental benchmark (case 0, stage 3, touchpoint 2).
@@ -253,11 +264,12 @@ def multiline_option(name: str, items: list[str], spaces: int) -> str:
 # --- the three forms ----------------------------------------------------------------------------
 
 
-def cjm_page(case: Case, next_case: int) -> str:
+def cjm_page(case: Case, next_case: int, details: str = "") -> str:
     n = case.key
     out = [heading(case.page_title)]
     out.append(f".. persona:: {case.persona[0]}\n   :id: p{n}\n   :segment: {case.persona[1]}\n\n   {case.intro}\n\n")
-    out.append(f".. journey:: {case.journey_title}\n   :id: j{n}\n   :persona: p{n}\n   :lanes: {', '.join(LANES)}\n\n")
+    out.append(f".. journey:: {case.journey_title}\n   :id: j{n}\n   :persona: p{n}\n   :lanes: {', '.join(LANES)}\n")
+    out.append(f"   :details: {details}\n\n" if details else "\n")
     out.append(f"   {case.intro} Next: :journey:`j{next_case:03d}`.\n\n")
     for stage in case.stages:
         body = f".. stage:: {stage.title}\n   :id: j{stage.key}\n"
@@ -279,14 +291,19 @@ def plain_items(items: list[str]) -> str:
     return items[0] if len(items) == 1 else "\n".join(f"* {item}" for item in items)
 
 
-def plain_table(case: Case) -> str:
+def plain_table(case: Case, links: bool = True) -> str:
+    """The journey's table as a ``list-table``; with ``links``, stage and touchpoint titles link to their blocks."""
+
+    def title(text: str, target: str) -> str:
+        return f":ref:`{text} <{target}>`" if links else text
+
     labels = LANE_LABELS[case.language]
-    rows = [["Этап" if case.language == "ru" else "Stage"] + [f":ref:`{s.title} <s{s.key}>`" for s in case.stages]]
+    rows = [["Этап" if case.language == "ru" else "Stage"] + [title(s.title, f"s{s.key}") for s in case.stages]]
     for lane in LANES:
         row = [labels[lane]]
         for stage in case.stages:
             if lane == "touchpoints":
-                row.append(plain_items([f":ref:`{tp.title} <t{tp.key}>`" for tp in stage.touchpoints]))
+                row.append(plain_items([title(tp.title, f"t{tp.key}") for tp in stage.touchpoints]))
             elif lane == "emotion":
                 row.append(str(stage.emotion))
             else:
@@ -313,7 +330,7 @@ def plain_page(case: Case, next_case: int) -> str:
     out.append(f".. _j{n}:\n\n.. rubric:: {case.journey_title}\n\n:Persona: :ref:`{case.persona[0]} <p{n}>`\n\n")
     out.append(f"{case.intro} Next: :ref:`j{next_case:03d}`.\n\n")
     out.append(plain_table(case))
-    out.append(".. image:: /curve.svg\n   :alt: Emotion curve\n\n")
+    out.append(SHARED_CURVE)
     labels = LANE_LABELS[case.language]
     for stage in case.stages:
         out.append(f".. _s{stage.key}:\n\n.. rubric:: {stage.title}\n\n")
@@ -331,6 +348,43 @@ def plain_page(case: Case, next_case: int) -> str:
     return "".join(out)
 
 
+def lean_page(case: Case, next_case: int) -> str:
+    """A table and a curve per journey: the journey's table, and one shared image."""
+    return heading(case.page_title) + f"{case.intro}\n\n" + plain_table(case, links=False) + SHARED_CURVE
+
+
+def plot_page(case: Case, next_case: int) -> str:
+    """The lean page with the journey's own curve drawn by matplotlib's ``.. plot::`` directive."""
+    points = [
+        (s + (t + 1) / (len(stage.touchpoints) + 1), tp.emotion, tp.title)
+        for s, stage in enumerate(case.stages)
+        for t, tp in enumerate(stage.touchpoints)
+    ]
+    code = f"""\
+import matplotlib.pyplot as plt
+
+points = {points!r}
+stages = {[stage.title for stage in case.stages]!r}
+fig, ax = plt.subplots(figsize=(7.7, 3.9))
+ax.plot([x for x, _, _ in points], [y for _, y, _ in points], marker="o")
+for x, y, label in points:
+    ax.annotate(label, (x, y), xytext=(0, 6), textcoords="offset points", ha="center", fontsize=7)
+ax.set_xticks([s + 0.5 for s in range(len(stages))], stages, fontsize=7)
+ax.set_xlim(0, len(stages))
+ax.set_ylim(-2.5, 2.5)
+ax.axhline(0, color="grey", linewidth=0.5)
+"""
+    table = plain_table(case, links=False)
+    return (
+        heading(case.page_title)
+        + f"{case.intro}\n\n"
+        + table
+        + ".. plot::\n   :alt: Emotion curve\n\n"
+        + indent(code, 3)
+        + "\n"
+    )
+
+
 def needs_id(key: str, prefix: str) -> str:
     return f"{prefix}_{key.replace('-', '_')}"
 
@@ -345,7 +399,7 @@ def needs_page(case: Case, next_case: int) -> str:
     out.append(f".. journey:: {case.journey_title}\n   :id: JRN_{n}\n   :links: PRS_{n}\n   :tags: {tag}\n\n")
     out.append(f"   {case.intro} Next: :need:`JRN_{next_case:03d}`.\n\n")
     out.append(needs_table(tag))
-    out.append(".. image:: /curve.svg\n   :alt: Emotion curve\n\n")
+    out.append(SHARED_CURVE)
     for stage in case.stages:
         out.append(
             f".. stage:: {stage.title}\n   :id: {needs_id(stage.key, 'STG')}\n   :links: JRN_{n}\n   :tags: {tag}\n"
@@ -368,11 +422,23 @@ def needs_table(tag: str) -> str:
     )
 
 
-PAGE_WRITERS = {"cjm": cjm_page, "plain": plain_page, "needs": needs_page}
+PAGE_WRITERS = {
+    "lean": lean_page,
+    "plain": plain_page,
+    "plot": plot_page,
+    **{form: functools.partial(cjm_page, details=details) for form, details in CJM_DETAILS.items()},
+    "needs": needs_page,
+}
 
 CONF = {
-    "cjm": 'extensions = ["sphinx_cjm"]\n',
+    **dict.fromkeys(CJM_DETAILS, 'extensions = ["sphinx_cjm"]\n'),
+    "lean": "extensions = []\n",
     "plain": "extensions = []\n",
+    # SVG like sphinx_cjm's curve (the default also writes PNG, high-resolution PNG and PDF).
+    "plot": (
+        'extensions = ["matplotlib.sphinxext.plot_directive"]\nplot_formats = ["svg"]\n'
+        "plot_html_show_formats = False\nplot_html_show_source_link = False\n"
+    ),
     "needs": (
         'extensions = ["sphinx_needs"]\n'
         "needs_types = [\n"
@@ -384,6 +450,7 @@ CONF = {
         + f"needs_fields = { {name: {'nullable': True} for name in [*TEXT_LANES, 'segment', 'channel', 'emotion', 'barrier', 'solution', 'owner', 'kpi']}!r}\n"
     ),
 }
+SHARED_CURVE = ".. image:: /curve.svg\n   :alt: Emotion curve\n\n"
 CURVE_SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="420" height="120" viewBox="0 0 420 120">'
     '<polyline fill="none" stroke="#1f77b4" stroke-width="2" points="0,60 60,30 120,90 180,20 240,70 300,50 360,40 420,60"/>'
@@ -392,13 +459,16 @@ CURVE_SVG = (
 
 
 def overview_page(form: str, revision: int = 0) -> str:
-    """The first journey's table again; in plain reST a hand-made copy of it."""
+    """The first journey's table again; in the hand-written forms a hand-made copy of it."""
     text = heading("Overview") + "The first journey, as shown to the board.\n\n"
-    if form == "cjm":
+    if form in CJM_DETAILS:
         return text + ".. journey-table:: j000\n"
     if form == "needs":
         return text + needs_table("jrn000")
-    return text + plain_table(make_case(0, revision))
+    return text + plain_table(make_case(0, revision), links=form == "plain")
+
+
+HAND_WRITTEN = ("lean", "plain", "plot")
 
 
 def write_site(form: str, n_pages: int, srcdir: Path) -> None:
@@ -424,12 +494,12 @@ def write_case(form: str, srcdir: Path, n: int, n_pages: int, revision: int = 0)
 def edit_touchpoint(form: str, srcdir: Path, n_pages: int, revision: int) -> list[str]:
     """Change the barrier of the EDITED touchpoint; returns the source files touched.
 
-    The plain form keeps a hand-made copy of the table in ``overview``, so its user
-    has to edit both files; the other forms edit the case page alone.
+    The hand-written forms keep a hand-made copy of the table in ``overview``, so their
+    user has to edit both files; the other forms edit the case page alone.
     """
     write_case(form, srcdir, EDITED[0], n_pages, revision)
     touched = [f"case-{EDITED[0]:03d}.rst"]
-    if form == "plain":
+    if form in HAND_WRITTEN:
         (srcdir / "overview.rst").write_text(overview_page(form, revision), encoding="utf-8")
         touched.append("overview.rst")
     return touched

@@ -16,6 +16,7 @@ from .directives import (
     PersonaDirective,
     StageDirective,
     TouchpointDirective,
+    check_details_config,
     register_configured_lanes,
 )
 from .domain import CJMDomain, cjm_domain, warn_missing_reference
@@ -77,11 +78,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("cjm_export_json", "cjm.json", "html", types=(str, type(None)))
     app.add_config_value("cjm_file_max_bytes", DEFAULT_MAX_BYTES, "env", types=(int,))
     app.add_config_value("cjm_lint", [], "env", types=(list, tuple, set, dict))
+    app.add_config_value("cjm_details", "full", "env", types=(str,))
     app.add_config_value("cjm_curve_format", None, "env", types=(str, dict, type(None)))
     app.add_config_value("cjm_curve_palette", None, "env", types=(dict, list, tuple, type(None)))
     app.add_config_value("cjm_curve_size", None, "env", types=(tuple, list, type(None)))
     app.add_config_value("cjm_metric_facts", [], "env", types=(list, tuple, str))
     app.add_config_value("cjm_metric_facts_max_age", None, "env", types=(int, type(None)))
+    # Where drawn figures are kept across builds (None: beside the doctrees; False: not kept).
+    app.add_config_value("cjm_figure_cache", None, "", types=(str, bool, type(None)))
 
     app.add_domain(CJMDomain)
     for name, directive in DIRECTIVES.items():
@@ -103,6 +107,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Facts first: the pages to rewrite are those whose shown facts changed too.
     app.connect("env-get-updated", load_metric_facts, priority=400)
     app.connect("config-inited", register_configured_lanes)
+    app.connect("config-inited", check_details_config)
     app.connect("env-get-updated", pages_to_rewrite)
     app.connect("env-check-consistency", check_project)
     app.connect("config-inited", add_latex_styles)

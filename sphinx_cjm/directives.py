@@ -8,7 +8,7 @@ object's own description where it stands. Tables are left as placeholders
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, cast
 
 from docutils import nodes
@@ -29,6 +29,14 @@ JOURNEY_CONTEXT = "cjm:journey"
 STAGE_CONTEXT = "cjm:stage"
 #: The ``:language:`` of the journey being read, for the labels of what is nested in it.
 LANGUAGE_CONTEXT = "cjm:language"
+#: How the stages and touchpoints inside a journey render their descriptions (its ``:details:``).
+DETAILS_CONTEXT = "cjm:details"
+#: ``full``: a titled block with a field list; ``compact``: one paragraph, the same words in
+#: a fifth of the nodes; ``none``: only the anchor (and nested objects), so links still land.
+DETAILS = ("full", "compact", "none")
+
+#: A description's field: its label and its items, each a text or an inline node (a link).
+Field = tuple[str, Sequence["str | nodes.Node"]]
 
 
 def xref(kind: str, target: str, text: str = "", *, warn_dangling: bool = True) -> pending_xref:
@@ -62,10 +70,70 @@ def is_stage(node: nodes.Node) -> bool:
     return isinstance(node, nodes.Element) and "cjm-stage" in node["classes"]
 
 
-def items_body(items: list[str]) -> list[nodes.Element]:
+def item_paragraph(item: str | nodes.Node) -> nodes.paragraph:
+    return nodes.paragraph(item, item) if isinstance(item, str) else nodes.paragraph("", "", item)
+
+
+def items_body(items: Sequence[str | nodes.Node]) -> list[nodes.Element]:
     if len(items) == 1:
-        return [nodes.paragraph(items[0], items[0])]
-    return [nodes.bullet_list("", *(nodes.list_item("", nodes.paragraph(i, i)) for i in items))]
+        return [item_paragraph(items[0])]
+    return [nodes.bullet_list("", *(nodes.list_item("", item_paragraph(i)) for i in items))]
+
+
+def detail_block(
+    kind: str, object_id: str, title: str | nodes.Node, fields: list[Field], details: str = "full"
+) -> nodes.container:
+    """An object's description: anchor, title and fields, as ``details`` (one of :data:`DETAILS`) says.
+
+    The anchor is a target rather than the container's id: LaTeX labels targets only.
+    """
+    classes = ["cjm", f"cjm-{kind}"] + ([] if details == "full" else [f"cjm-details-{details}"])
+    box = nodes.container(classes=classes)
+    box += nodes.target("", "", ids=[object_id])
+    if details == "none":
+        return box
+    heading = [nodes.Text(title)] if isinstance(title, str) else [title]
+    if details == "compact":
+        # One paragraph: the title in bold, then "Label: item; item." for each field, in as few text nodes as can be.
+        line = nodes.paragraph("", "", nodes.strong("", "", *heading), classes=[f"cjm-{kind}-title"])
+        text = ""
+        for label, items in fields:
+            text += f" {label}: "
+            for n, item in enumerate(items):
+                text += "; " if n else ""
+                if isinstance(item, str):
+                    text += item
+                else:
+                    line += [nodes.Text(text), item]
+                    text = ""
+            text += "."
+        line += nodes.Text(text)
+        box += line
+        return box
+    box += nodes.rubric(title if isinstance(title, str) else "", "", *heading, classes=[f"cjm-{kind}-title"])
+    if fields:
+        box += nodes.field_list("", *(field(label, *items_body(items)) for label, items in fields))
+    return box
+
+
+def kept_without_details(body: list[nodes.Node]) -> list[nodes.Node]:
+    """What a description rendered with ``:details: none`` keeps of its body: nested objects and anchors."""
+    return [
+        node
+        for node in body
+        if isinstance(node, nodes.target) or (isinstance(node, nodes.container) and "cjm" in node["classes"])
+    ]
+
+
+def check_details_config(app: Sphinx, config: Config) -> None:
+    """An unknown ``cjm_details`` warns ``cjm.option`` and renders in full."""
+    if config.cjm_details not in DETAILS:
+        warn(
+            f"cjm_details: {config.cjm_details!r} is not one of {', '.join(DETAILS)}; details render in full",
+            "option",
+            None,
+        )
+        config.cjm_details = "full"
 
 
 class CJMDirective(SphinxDirective):
@@ -131,13 +199,16 @@ class CJMDirective(SphinxDirective):
         counters[(context_key, parent_id)] = position + 1
         return position
 
-    def container(self, object_id: str, title: str) -> nodes.container:
-        box = nodes.container(classes=["cjm", f"cjm-{self.kind}"])
+    def container(
+        self, object_id: str, title: str | nodes.Node, fields: list[Field] | None = None, details: str = "full"
+    ) -> nodes.container:
+        box = detail_block(self.kind, object_id, title, fields or [], details)
         self.set_source_info(box)
-        # The anchor is a target rather than the container's id: LaTeX labels targets only.
-        box += nodes.target("", "", ids=[object_id])
-        box += nodes.rubric(title, title, classes=[f"cjm-{self.kind}-title"])
         return box
+
+    def details(self) -> str:
+        """How this description renders: its journey's ``:details:``, else ``cjm_details``."""
+        return self.env.ref_context.get(DETAILS_CONTEXT) or self.config.cjm_details
 
 
 class PersonaDirective(CJMDirective):
@@ -157,11 +228,8 @@ class PersonaDirective(CJMDirective):
             origin=self.origin(),
         )
         self.domain.add("persona", persona)
-        box = self.container(persona.id, title)
-        if persona.segment:
-            box += nodes.field_list(
-                "", field(self.labels().field("segment"), nodes.paragraph(persona.segment, persona.segment))
-            )
+        fields: list[Field] = [(self.labels().field("segment"), [persona.segment])] if persona.segment else []
+        box = self.container(persona.id, title, fields)
         box += self.parse_body()
         box += persona_journeys(persona=persona.id)
         self.domain.note_use(self.env.docname, "persona-journeys", persona.id)
@@ -186,9 +254,11 @@ class JourneyDirective(CJMDirective):
         "no-curve": directives.flag,
         "language": directives.unchanged,
         "lint": directives.unchanged,
+        "details": directives.unchanged,
     }
 
     def run(self) -> list[nodes.Node]:
+        details = self.details_option()
         loaded = journey_file.load(self) if "file" in self.options else None
         if loaded is None and not self.arguments:
             if "file" not in self.options:  # a :file: that could not be read has said why
@@ -198,24 +268,21 @@ class JourneyDirective(CJMDirective):
         journey.language = self.language()
         journey.lint = self.lint_switches()
         self.domain.add("journey", journey)
-        box = self.container(journey.id, journey.title)
         labels = project_labels(self.env, journey.language)
+        fields: list[Field] = []
         if journey.persona:
-            box += nodes.field_list(
-                "",
-                field(
-                    labels.field("persona"),
-                    nodes.paragraph("", "", xref("persona", journey.persona, warn_dangling=False)),
-                ),
-            )
-        body = self.parse_body({JOURNEY_CONTEXT: journey.id, LANGUAGE_CONTEXT: journey.language})
+            fields.append((labels.field("persona"), [xref("persona", journey.persona, warn_dangling=False)]))
+        box = self.container(journey.id, journey.title, fields)
+        body = self.parse_body(
+            {JOURNEY_CONTEXT: journey.id, LANGUAGE_CONTEXT: journey.language, DETAILS_CONTEXT: details}
+        )
         box += journey_file.intro_nodes(loaded) if loaded else []
         box += [n for n in body if not is_stage(n)]
         if "no-table" not in self.options:
             box += self.table_placeholder(journey.id)
         if "no-curve" not in self.options:
             box += self.curve_placeholder([journey.id])
-        box += journey_file.detail_nodes(self, loaded) if loaded else []
+        box += journey_file.detail_nodes(self, loaded, details) if loaded else []
         box += [n for n in body if is_stage(n)]
         return [box]
 
@@ -244,6 +311,14 @@ class JourneyDirective(CJMDirective):
         )
         self.warn(problems)
         return lanes
+
+    def details_option(self) -> str:
+        """``:details:``, or ``cjm_details`` when it is left out or names no rendering (``cjm.option``)."""
+        value = self.options.get("details", "").strip()
+        if value and value not in DETAILS:
+            self.warn([model.Problem("option", f"unknown :details: {value!r}; use one of {', '.join(DETAILS)}")])
+            value = ""
+        return value or self.config.cjm_details
 
     def journey_from_options(self) -> model.Journey:
         title = self.arguments[0].strip()
@@ -339,28 +414,24 @@ class StageDirective(CJMDirective):
                     )
                 ]
             )
-        box = self.container(stage.id, title)
-        if not title:
-            rubric = box.next_node(nodes.rubric)
-            assert rubric is not None, "container() gives every object a title rubric"
-            rubric.append(xref("stage", stage.id, warn_dangling=False))
-            self.domain.note_use(self.env.docname, "stage", stage.id)
         labels = self.labels()
-        fields = nodes.field_list()
+        fields: list[Field] = []
         if not self.env.ref_context.get(JOURNEY_CONTEXT) and journey_id:
-            fields += field(
-                labels.field("journey"), nodes.paragraph("", "", xref("journey", journey_id, warn_dangling=False))
-            )
+            fields.append((labels.field("journey"), [xref("journey", journey_id, warn_dangling=False)]))
             self.domain.note_use(self.env.docname, "journey-title", journey_id)
-        for lane, items in stage.lanes.items():
-            fields += field(labels.lane(lane), *items_body(items))
+        fields += [(labels.lane(lane), list(items)) for lane, items in stage.lanes.items()]
         if stage.emotion is not None:
-            fields += field(labels.field("emotion"), nodes.paragraph(str(stage.emotion), str(stage.emotion)))
+            fields.append((labels.field("emotion"), [str(stage.emotion)]))
         if stage.reach is not None:
-            fields += field(labels.field("reach"), nodes.paragraph(str(stage.reach), str(stage.reach)))
-        if fields.children:
-            box += fields
-        box += self.parse_body({STAGE_CONTEXT: stage.id})
+            fields.append((labels.field("reach"), [str(stage.reach)]))
+        details = self.details()
+        heading: str | nodes.Node = title
+        if not title:
+            heading = xref("stage", stage.id, warn_dangling=False)
+            self.domain.note_use(self.env.docname, "stage", stage.id)
+        box = self.container(stage.id, heading, fields, details)
+        body = self.parse_body({STAGE_CONTEXT: stage.id})
+        box += kept_without_details(body) if details == "none" else body
         return [box]
 
 
@@ -411,26 +482,22 @@ class TouchpointDirective(CJMDirective):
                     )
                 ]
             )
-        box = self.container(touchpoint.id, title)
         labels = self.labels()
-        fields = nodes.field_list()
+        fields: list[Field] = []
         if not self.env.ref_context.get(STAGE_CONTEXT) and stage_id:
-            fields += field(
-                labels.field("stage"), nodes.paragraph("", "", xref("stage", stage_id, warn_dangling=False))
-            )
+            fields.append((labels.field("stage"), [xref("stage", stage_id, warn_dangling=False)]))
             self.domain.note_use(self.env.docname, "stage", stage_id)
         if touchpoint.channel:
-            text = labels.channel(touchpoint.channel)
-            fields += field(labels.field("channel"), nodes.paragraph(text, text))
+            fields.append((labels.field("channel"), [labels.channel(touchpoint.channel)]))
         if touchpoint.emotion is not None:
-            fields += field(labels.field("emotion"), nodes.paragraph(str(touchpoint.emotion), str(touchpoint.emotion)))
-        for name in self.text_fields:
-            value = getattr(touchpoint, name)
-            if value:
-                fields += field(labels.field(name), nodes.paragraph(value, value))
-        if fields.children:
-            box += fields
-        box += self.parse_body()
+            fields.append((labels.field("emotion"), [str(touchpoint.emotion)]))
+        fields += [
+            (labels.field(name), [getattr(touchpoint, name)]) for name in self.text_fields if getattr(touchpoint, name)
+        ]
+        details = self.details()
+        box = self.container(touchpoint.id, title, fields, details)
+        body = self.parse_body()
+        box += kept_without_details(body) if details == "none" else body
         return [box]
 
 

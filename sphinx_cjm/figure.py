@@ -5,13 +5,14 @@ The ``journey`` and ``emotion-curve`` directives leave a placeholder; a post-tra
 node of plain data and names its file by a digest of everything that shapes it; each
 builder's translator draws the file in its visit method (so parallel writes spread
 the drawing) into the output image directory, and skips drawing when that file
-exists. Matplotlib is imported only to draw: a rebuild that draws nothing never loads it.
+exists, or copies it from the figure cache (:mod:`sphinx_cjm.figure_cache`) when a
+build drew it before. Matplotlib is imported only to draw: a rebuild that draws
+nothing never loads it.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import posixpath
 import re
 import weakref
@@ -33,7 +34,7 @@ from sphinx.writers.html5 import HTML5Translator
 from sphinx.writers.latex import LaTeXTranslator
 from sphinx.writers.texinfo import TexinfoTranslator
 
-from . import curve_data, model
+from . import curve_data, figure_cache, model
 from .directives import JourneyDirective
 from .domain import CJMDomain, cjm_domain, warn
 from .i18n import Labels, project_labels
@@ -248,25 +249,23 @@ def name_file(builder: Builder, node: emotion_curve) -> str:
         "messages": messages(project_labels(builder.env, node.get("language"))),
     }
     node["format"], node["options"] = fmt, options
-    node["file"] = f"cjm-curve-{curve_data.fingerprint(node['plotted'], fmt, **options)[:32]}.{fmt}"
+    node["fingerprint"] = curve_data.fingerprint(node["plotted"], fmt, **options)
+    node["file"] = f"cjm-curve-{node['fingerprint'][:32]}.{fmt}"
     return node["file"]
 
 
-def draw(node: emotion_curve, directory: Path) -> str:
-    """The node's file in ``directory``, drawn only if no file of that name is there yet."""
-    name = node["file"]
-    target = directory / name
-    if not target.is_file():
+def draw(node: emotion_curve, directory: Path, builder: Builder) -> str:
+    """The node's file in ``directory``: left alone if there, else copied from the figure cache or drawn."""
+
+    def draw_curve() -> bytes:
         from . import curve  # matplotlib is slow to import: only drawing needs it
 
         data = curve.draw_plotted(node["plotted"], node["format"], **node["options"])
-        directory.mkdir(parents=True, exist_ok=True)
-        # Parallel writers may draw the same figure at once: each writes its own temp file.
-        temp = directory / f".{name}.{os.getpid()}.tmp"
-        temp.write_bytes(data)
-        os.replace(temp, target)
-        logger.verbose("cjm: drew emotion curve %s", name)
-    return name
+        logger.verbose("cjm: drew emotion curve %s", node["file"])
+        return data
+
+    figure_cache.figure_file(builder, directory, node["file"], node["fingerprint"], draw_curve)
+    return node["file"]
 
 
 def link_from_images(builder: StandaloneHTMLBuilder, docname: str, object_id: str) -> str:
@@ -282,7 +281,7 @@ def css_length(width: str) -> str:
 def html_visit(self: HTML5Translator, node: emotion_curve) -> None:
     builder = self.builder
     fmt = node["format"]
-    name = draw(node, Path(builder.outdir, builder.imagedir))
+    name = draw(node, Path(builder.outdir, builder.imagedir), builder)
     source = self.attval(posixpath.join(builder.imgpath, name))
     alt = self.attval(node["alt"])
     width, height = curve_data.figure_size(node["plotted"], builder.config.cjm_curve_size)
@@ -306,7 +305,7 @@ def html_visit(self: HTML5Translator, node: emotion_curve) -> None:
 
 
 def latex_visit(self: LaTeXTranslator, node: emotion_curve) -> None:
-    name = draw(node, Path(self.builder.outdir, self.builder.imagedir))
+    name = draw(node, Path(self.builder.outdir, self.builder.imagedir), self.builder)
     width = self.latex_image_length(node["width"]) if node["width"] else None
     options = f"width={width}" if width else ""
     self.body.append(f"\n\n\\begin{{center}}\n\\sphinxincludegraphics[{options}]{{{name}}}\n\\end{{center}}\n\n")
@@ -315,7 +314,7 @@ def latex_visit(self: LaTeXTranslator, node: emotion_curve) -> None:
 
 def texinfo_visit(self: TexinfoTranslator, node: emotion_curve) -> None:
     figures = f"{str(self.elements['filename'])[:-5]}-figures"  # where texinfo keeps images
-    name = draw(node, Path(self.builder.outdir, figures))
+    name = draw(node, Path(self.builder.outdir, figures), self.builder)
     alt = self.escape_arg(node["alt"])
     self.body.append(f"\n@image{{{figures}/{name[:-4]},,,{alt},png}}\n")
     raise nodes.SkipNode

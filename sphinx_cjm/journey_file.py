@@ -72,66 +72,66 @@ def paragraphs(text: str) -> list[nodes.paragraph]:
     return [nodes.paragraph(p.strip(), p.strip()) for p in text.split("\n\n") if p.strip()]
 
 
-def box(kind: str, record: model.Stage | model.Touchpoint | model.Persona) -> nodes.container:
-    """The object's description box, like a directive's, located at the file's line."""
-    container = nodes.container(classes=["cjm", f"cjm-{kind}"], ids=[record.id])
-    container.source, container.line = record.origin.source, record.origin.lineno
-    container += nodes.rubric(record.title, record.title, classes=[f"cjm-{kind}-title"])
-    return container
-
-
-def text_field(labels: Labels, name: str, value: object) -> nodes.field:
-    return directives.field(labels.field(name), nodes.paragraph(str(value), str(value)))
-
-
 def intro_nodes(loaded: files.JourneyFile) -> list[nodes.Node]:
     """The journey's description from the file, shown before its table."""
     return list(paragraphs(loaded.description))
 
 
-def detail_nodes(directive: JourneyDirective, loaded: files.JourneyFile) -> list[nodes.Node]:
-    """The file's persona, stages and touchpoints with their descriptions, after the table."""
+def detail_nodes(directive: JourneyDirective, loaded: files.JourneyFile, details: str) -> list[nodes.Node]:
+    """The file's persona, stages and touchpoints with their descriptions, after the table.
+
+    ``details`` is the journey's ``:details:`` (:data:`sphinx_cjm.directives.DETAILS`); the persona card is always full.
+    """
     result: list[nodes.Node] = []
     labels = project_labels(directive.env, loaded.journey.language if loaded.journey else "")
     if loaded.persona:
-        card = box("persona", loaded.persona)
-        if loaded.persona.segment:
-            card += nodes.field_list("", text_field(labels, "segment", loaded.persona.segment))
+        segment: list[directives.Field] = (
+            [(labels.field("segment"), [loaded.persona.segment])] if loaded.persona.segment else []
+        )
+        card = located(
+            directives.detail_block("persona", loaded.persona.id, loaded.persona.title, segment), loaded.persona
+        )
         card += paragraphs(loaded.persona_description)
         result.append(card)
     for stage in loaded.stages:
-        result.append(stage_box(stage, labels))
+        result.append(stage_box(stage, labels, details))
     return result
 
 
-def stage_box(loaded: files.FileStage, labels: Labels) -> nodes.container:
-    stage = loaded.stage
-    container = box("stage", stage)
-    fields = nodes.field_list()
-    for lane, items in stage.lanes.items():
-        fields += directives.field(labels.lane(lane), *directives.items_body(items))
-    if stage.emotion is not None:
-        fields += text_field(labels, "emotion", stage.emotion)
-    if fields.children:
-        container += fields
-    container += paragraphs(loaded.description)
-    for point in loaded.touchpoints:
-        container += touchpoint_box(point, labels)
+def located(container: nodes.container, record: model.Stage | model.Touchpoint | model.Persona) -> nodes.container:
+    """The description box located at the file's line, so problems in it point there."""
+    container.source, container.line = record.origin.source, record.origin.lineno
     return container
 
 
-def touchpoint_box(loaded: files.FileTouchpoint, labels: Labels) -> nodes.container:
+def stage_box(loaded: files.FileStage, labels: Labels, details: str) -> nodes.container:
+    stage = loaded.stage
+    fields: list[directives.Field] = [(labels.lane(lane), list(items)) for lane, items in stage.lanes.items()]
+    if stage.emotion is not None:
+        fields.append((labels.field("emotion"), [str(stage.emotion)]))
+    container = located(directives.detail_block("stage", stage.id, stage.title, fields, details), stage)
+    if details != "none":
+        container += paragraphs(loaded.description)
+    for point in loaded.touchpoints:
+        container += touchpoint_box(point, labels, details)
+    return container
+
+
+def touchpoint_box(loaded: files.FileTouchpoint, labels: Labels, details: str) -> nodes.container:
     touchpoint = loaded.touchpoint
-    container = box("touchpoint", touchpoint)
-    fields = nodes.field_list()
+    fields: list[directives.Field] = []
     if touchpoint.channel:
-        fields += text_field(labels, "channel", labels.channel(touchpoint.channel))
+        fields.append((labels.field("channel"), [labels.channel(touchpoint.channel)]))
     if touchpoint.emotion is not None:
-        fields += text_field(labels, "emotion", touchpoint.emotion)
-    for name in ("barrier", "solution", "owner", "kpi"):
-        if getattr(touchpoint, name):
-            fields += text_field(labels, name, getattr(touchpoint, name))
-    if fields.children:
-        container += fields
-    container += paragraphs(loaded.description)
+        fields.append((labels.field("emotion"), [str(touchpoint.emotion)]))
+    fields += [
+        (labels.field(name), [getattr(touchpoint, name)])
+        for name in ("barrier", "solution", "owner", "kpi")
+        if getattr(touchpoint, name)
+    ]
+    container = located(
+        directives.detail_block("touchpoint", touchpoint.id, touchpoint.title, fields, details), touchpoint
+    )
+    if details != "none":
+        container += paragraphs(loaded.description)
     return container

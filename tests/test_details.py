@@ -1,0 +1,119 @@
+"""``:details:`` (and ``cjm_details``): stage and touchpoint descriptions in full, compact, or not at all."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from docutils import nodes
+from htmlparse import Page
+
+TOUCHPOINT_BLOCK = re.compile(r'<div class="cjm cjm-touchpoint[^"]*">(.*?)</div>', re.S)
+
+
+def copied_root(rootdir: Path, tmp_path: Path, root: str, page: str, old: str, new: str) -> Path:
+    """A private copy of a test root with one edit to one page."""
+    source = tmp_path / root
+    shutil.copytree(rootdir / f"test-{root}", source)
+    path = source / page
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return source
+
+
+def with_details(rootdir: Path, tmp_path: Path, details: str, root: str = "basic") -> Path:
+    if root == "basic-md":
+        return copied_root(rootdir, tmp_path, root, "map.md", ":id: weekly\n", f":id: weekly\n:details: {details}\n")
+    return copied_root(rootdir, tmp_path, root, "map.rst", ":id: weekly\n", f":id: weekly\n   :details: {details}\n")
+
+
+def shown_words(markup: str) -> list[str]:
+    """The words a reader sees, without the punctuation that separates fields."""
+    return [w for w in (w.strip(":.;") for w in re.sub(r"<[^>]+>", " ", markup).split()) if w]
+
+
+def build(make_app, source: Path, builddir: Path, **kwargs):
+    """A built app, cleaned up (so the next build in the same test starts afresh) but still readable."""
+    app = make_app("html", srcdir=source, builddir=builddir, **kwargs)
+    app.build()
+    app.cleanup()
+    return app
+
+
+def described_nodes(app) -> int:
+    """Doctree nodes of the stage descriptions (with their touchpoints') of ``map``."""
+    doctree = app.env.get_doctree("map")
+    stages = [n for n in doctree.findall(nodes.container) if "cjm-stage" in n["classes"]]
+    return sum(len(list(stage.findall())) for stage in stages)
+
+
+def test_compact_shows_the_same_words_in_far_fewer_nodes(make_app, rootdir, tmp_path):
+    full = build(make_app, copied_root(rootdir, tmp_path / "f", "basic", "map.rst", "", ""), tmp_path / "full")
+    compact = build(make_app, with_details(rootdir, tmp_path, "compact"), tmp_path / "compact")
+    assert compact._warning.getvalue() == ""
+    full_html = (full.outdir / "map.html").read_text(encoding="utf-8")
+    compact_html = (compact.outdir / "map.html").read_text(encoding="utf-8")
+
+    # Every touchpoint's words, in the same order; one paragraph, no field list.
+    full_blocks = TOUCHPOINT_BLOCK.findall(full_html)
+    compact_blocks = TOUCHPOINT_BLOCK.findall(compact_html)
+    assert len(full_blocks) == len(compact_blocks) >= 2
+    for before, after in zip(full_blocks, compact_blocks, strict=True):
+        assert shown_words(after) == shown_words(before)
+        assert "field-list" not in after
+    assert (
+        '<p class="cjm-touchpoint-title" id="weekly-blog-ad"><strong>Blog advertisement</strong> Channel: online. Emotion: 1. '
+        "Barrier: Looks like every other delivery ad." in compact_html
+    )
+    assert "<p>A sponsored post with a promo code.</p>" in compact_html  # the directive's own text stays
+
+    assert described_nodes(compact) * 2 < described_nodes(full)
+
+
+@pytest.mark.parametrize("root", ["basic", "basic-md"])
+def test_none_keeps_only_the_anchors_and_table_links_land(make_app, rootdir, tmp_path, root):
+    app = build(make_app, with_details(rootdir, tmp_path, "none", root), tmp_path / "out")
+    assert app._warning.getvalue() == ""
+    text = (app.outdir / "map.html").read_text(encoding="utf-8")
+    page = Page(text)
+    for object_id in ("weekly-install", "weekly-first", "weekly-blog-ad", "weekly-store"):
+        assert object_id in page.ids
+    assert page.link_text("Blog advertisement") == "#weekly-blog-ad"
+    assert "cjm-touchpoint-title" not in text and "cjm-stage-title" not in text
+    assert "A sponsored post with a promo code." not in text
+    # The barrier is still in the table, once: no description repeats it.
+    assert text.count("Looks like every other delivery ad") == 1
+    # Stages written on another page keep their full description (they follow cjm_details).
+    assert "cjm-stage-title" in (app.outdir / "stages.html").read_text(encoding="utf-8")
+
+
+def test_project_default_and_a_journey_of_a_file(make_app, rootdir, tmp_path):
+    source = copied_root(
+        rootdir, tmp_path, "yaml", "index.rst", ":file: doors.yaml\n", ":file: doors.yaml\n   :details: full\n"
+    )
+    app = build(make_app, source, tmp_path / "out", confoverrides={"cjm_details": "none"})
+    assert app._warning.getvalue() == ""
+    # The journey asked for full details: its file-born stages and touchpoints are described, under anchors.
+    page = Page.read(app.outdir / "index.html")
+    assert "doors-landing-page" in page.ids
+    assert "cjm-touchpoint-title" in (app.outdir / "index.html").read_text(encoding="utf-8")
+
+    compact = copied_root(rootdir, tmp_path / "c", "yaml", "index.rst", "", "")
+    app = build(make_app, compact, tmp_path / "compact", confoverrides={"cjm_details": "compact"})
+    html = (app.outdir / "index.html").read_text(encoding="utf-8")
+    assert "doors-landing-page" in Page(html).ids
+    assert re.search(
+        r'<p class="cjm-touchpoint-title" id="doors-landing-page"><strong>Landing page with calculator</strong>', html
+    )
+    assert "field-list" not in "".join(TOUCHPOINT_BLOCK.findall(html))
+
+
+def test_unknown_details_warn_and_render_in_full(make_app, rootdir, tmp_path):
+    app = build(make_app, with_details(rootdir, tmp_path, "tiny"), tmp_path / "out", confoverrides={"cjm_details": "x"})
+    warnings = app._warning.getvalue()
+    assert re.search(r"WARNING: cjm_details: 'x' is not one of full, compact, none.* \[cjm\.option\]", warnings)
+    assert re.search(r"map\.rst:\d+: WARNING: journey: unknown :details: 'tiny'.* \[cjm\.option\]", warnings)
+    assert "cjm-touchpoint-title" in (app.outdir / "map.html").read_text(encoding="utf-8")

@@ -1,0 +1,84 @@
+"""What keeps rebuilds cheap, checked by behaviour (never by timing: benchmarks/ measures time).
+
+- The figure cache: a drawn figure is kept by its fingerprint beside the doctrees and
+  copied byte for byte into a wiped output directory instead of being drawn again.
+- Rebuilds that need no new raster figure never import matplotlib.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from test_curve import build_in_new_process
+
+
+def curve_files(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.glob("cjm-curve-*"))}
+
+
+def cached_files(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.glob("*")) if not p.name.startswith(".")}
+
+
+def copy_root(rootdir: Path, tmp_path: Path, conf: str = "") -> Path:
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / "test-curve", srcdir)
+    if conf:
+        with (srcdir / "conf.py").open("a", encoding="utf-8") as handle:
+            handle.write(conf)
+    return srcdir
+
+
+def test_a_cached_figure_is_copied_byte_for_byte_into_a_clean_output(rootdir, tmp_path):
+    srcdir = copy_root(rootdir, tmp_path)
+    assert build_in_new_process(srcdir, tmp_path) == "0 True"
+    drawn = curve_files(tmp_path / "html" / "_images")
+    assert len(drawn) >= 4  # the journeys and the overlays of the root
+    # Beside the doctrees (outside the output), one file per figure, named by its whole fingerprint.
+    cache = tmp_path / "cjm-figures"
+    kept = cached_files(cache)
+    assert sorted(kept.values()) == sorted(drawn.values())
+    assert all(name[10:42] in {n[:32] for n in kept} for name in drawn)
+
+    # `make clean`, or a CI run with the cache restored: the doctrees and the output are gone, the cache is not.
+    shutil.rmtree(tmp_path / "html")
+    shutil.rmtree(tmp_path / "doctrees")
+    assert build_in_new_process(srcdir, tmp_path) == "0 False"  # copied, not drawn: matplotlib never loaded
+    assert curve_files(tmp_path / "html" / "_images") == drawn
+    assert cached_files(cache) == kept
+
+
+def test_without_the_cache_a_clean_build_draws_again(rootdir, tmp_path):
+    srcdir = copy_root(rootdir, tmp_path, "cjm_figure_cache = False\n")
+    assert build_in_new_process(srcdir, tmp_path) == "0 True"
+    drawn = curve_files(tmp_path / "html" / "_images")
+    shutil.rmtree(tmp_path / "html")
+    assert build_in_new_process(srcdir, tmp_path) == "0 True"
+    assert curve_files(tmp_path / "html" / "_images") == drawn  # deterministic all the same
+    assert not (tmp_path / "cjm-figures").exists()
+
+
+def test_the_cache_folder_is_configurable(rootdir, tmp_path):
+    srcdir = copy_root(rootdir, tmp_path, 'cjm_figure_cache = "../figure-cache"\n')
+    assert build_in_new_process(srcdir, tmp_path) == "0 True"
+    assert sorted(cached_files(tmp_path / "figure-cache").values()) == sorted(
+        curve_files(tmp_path / "html" / "_images").values()
+    )
+    assert not (tmp_path / "cjm-figures").exists()
+
+
+def test_no_op_and_one_touchpoint_edit_never_import_matplotlib(rootdir, tmp_path):
+    srcdir = copy_root(rootdir, tmp_path)
+    assert build_in_new_process(srcdir, tmp_path) == "0 True"
+    page = tmp_path / "html" / "map.html"
+    written = page.stat().st_mtime_ns
+
+    assert build_in_new_process(srcdir, tmp_path) == "0 False"
+    assert page.stat().st_mtime_ns == written  # a no-op indeed
+
+    # One touchpoint edited (its barrier, as the benchmark does): the page is rewritten, no figure is drawn.
+    source = srcdir / "map.rst"
+    source.write_text(source.read_text(encoding="utf-8").replace("eight minutes", "nine minutes"), encoding="utf-8")
+    assert build_in_new_process(srcdir, tmp_path) == "0 False"
+    assert "nine minutes" in page.read_text(encoding="utf-8")
