@@ -30,6 +30,7 @@ from .figure import (
     remove_unused_curves,
 )
 from .files import DEFAULT_MAX_BYTES
+from .funnel import FunnelDirective, ResolveFunnels, add_funnel_node, name_funnel_files
 from .i18n import LOCALE_DIR, MESSAGE_CATALOG
 from .journey_diff import JourneyDiffDirective, ResolveJourneyDiffs
 from .latex_styles import add_latex_styles
@@ -53,6 +54,7 @@ DIRECTIVES = {
     "barrier-list": BarrierListDirective,
     "metric": MetricDirective,
     "journey-diff": JourneyDiffDirective,
+    "funnel": FunnelDirective,
 }
 
 
@@ -98,7 +100,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(ResolveRegisters)
     app.add_post_transform(ResolveMetricValues)
     app.add_post_transform(ResolveJourneyDiffs)
+    app.add_post_transform(ResolveFunnels)
     app.add_node(blueprint_line_row, html=(skip_line_row, None))
+    add_funnel_node(app)
     add_curve_node(app)
     app.add_message_catalog(MESSAGE_CATALOG, str(LOCALE_DIR))
 
@@ -113,6 +117,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", add_latex_styles)
     app.connect("warn-missing-reference", warn_missing_reference)
     app.connect("doctree-resolved", name_curve_files)
+    app.connect("doctree-resolved", name_funnel_files)  # after the curves': it adds to their record
     app.connect("build-finished", write_export)
     app.connect("build-finished", remove_unused_curves)
     return {

@@ -340,7 +340,8 @@ def add_curve_node(app: Sphinx) -> None:
     )
 
 
-CURVE_FILE = re.compile(r"cjm-curve-[0-9a-f]{32}\.(?:svg|pdf|png)")
+#: Curve files, and the funnels' (:mod:`sphinx_cjm.funnel`), which are noted beside them.
+CURVE_FILE = re.compile(r"cjm-(?:curve|funnel)-[0-9a-f]{32}\.(?:svg|pdf|png)")
 #: The curve files each document written in this build uses, by builder (filled in the main process).
 FILES_WRITTEN: weakref.WeakKeyDictionary[Builder, dict[str, list[str]]] = weakref.WeakKeyDictionary()
 
@@ -368,7 +369,7 @@ def remove_unused_curves(app: Sphinx, exception: Exception | None) -> None:
     used_by = {docname: files for docname, files in used_by.items() if docname in app.env.all_docs}
     used_by.update(written)
     used = {name for files in used_by.values() for name in files}
-    for path in outdir.rglob("cjm-curve-*"):
+    for path in outdir.rglob("cjm-*"):
         if CURVE_FILE.fullmatch(path.name) and path.name not in used:
             path.unlink()
     record.parent.mkdir(parents=True, exist_ok=True)
@@ -434,7 +435,7 @@ def palette_colours(palette: Any) -> list[Any] | None:
     return list(palette) if isinstance(palette, list | tuple) and palette else None
 
 
-def usable_palette(config: Config, node: emotion_curve) -> Any:
+def usable_palette(config: Config, node: nodes.Element) -> Any:
     """``cjm_curve_palette`` if matplotlib knows its colours; else, once per build, a ``cjm.option`` warning and None.
 
     Checked when a page with a curve is written rather than with the other settings,

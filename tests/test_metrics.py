@@ -347,3 +347,59 @@ def test_measures():
     assert model.judge(plan, 30, "lower") == "met" and model.judge(plan, 30, "higher") == "below"
     assert model.judge(plan, 45, "lower") == "below" and model.judge(plan, 45, "higher") == "met"
     assert model.judge(plan, 45, "") == model.judge(plan, 30, "") == "below"
+
+
+@pytest.mark.parametrize("root", ["metrics", "metrics-md"])
+def test_funnel_links_its_bars_to_the_stages(make_app, rootdir, tmp_path, root):
+    app = make_app("html", srcdir=rootdir / f"test-{root}", builddir=tmp_path / root, freshenv=True)
+    app.build()
+    html = (app.outdir / "map.html").read_text(encoding="utf-8")
+    figure = re.search(
+        r'<figure class="cjm-funnel">\s*<object data="_images/(cjm-funnel-[0-9a-f]{32}\.svg)"[^>]*'
+        r'aria-label="([^"]*)"',
+        html,
+    )
+    assert figure, "no funnel figure"
+    assert figure[2] == (
+        "Conversion funnel of “Clinic visits”: First visit: 1,000; "
+        "Repeat visit: 450 (45% of the previous stage, 45% of the first stage); "
+        "Loyal patient: 90 (20% of the previous stage, 9% of the first stage)."
+    )
+    svg = (app.outdir / "_images" / figure[1]).read_text(encoding="utf-8")
+    # Each bar (and its title and numbers) links to its stage, opening in the page itself.
+    for stage in ("visits-first", "visits-repeat", "visits-loyal"):
+        assert f'<a xlink:href="../map.html#{stage}" target="_top">' in svg
+    # Text stays text.
+    assert ">Repeat visit<" in svg and ">450 · 45%<" in svg
+
+
+@pytest.mark.sphinx("latex", testroot="metrics")
+def test_funnel_is_a_pdf_in_latex(app):
+    app.build()
+    tex = (app.outdir / "metrics.tex").read_text(encoding="utf-8")
+    funnel = re.search(r"\\sphinxincludegraphics\[\]\{(cjm-funnel-[0-9a-f]{32}\.pdf)\}", tex)
+    assert funnel and (app.outdir / funnel[1]).read_bytes().startswith(b"%PDF")
+
+
+def test_funnel_problems_warn(make_app, tmp_path):
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "conf.py").write_text('extensions = ["sphinx_cjm"]\n', encoding="utf-8")
+    (source / "index.rst").write_text(
+        "Map\n===\n\n.. journey:: J\n   :id: j\n   :no-curve:\n\n   .. stage:: S\n      :id: j-s\n\n"
+        ".. funnel:: j\n\n.. cjm:funnel:: nowhere\n\nThe page goes on.\n",
+        encoding="utf-8",
+    )
+    app = make_app("html", srcdir=source, builddir=tmp_path / "b")
+    app.build()
+    warnings = warnings_of(app)
+    index = str(source / "index.rst")
+    assert any(
+        w.startswith(f"{index}:11:") and "no stage of journey 'j' has a :reach:" in w and w.endswith("[cjm.ref]")
+        for w in warnings
+    ), warnings
+    assert any(
+        w.startswith(f"{index}:13:") and "unknown journey id 'nowhere'" in w and w.endswith("[cjm.ref]")
+        for w in warnings
+    ), warnings
+    assert "The page goes on." in (app.outdir / "index.html").read_text(encoding="utf-8")
