@@ -14,7 +14,6 @@ import functools
 import hashlib
 import importlib.metadata
 import json
-import os
 import posixpath
 from pathlib import Path
 from typing import Any, ClassVar
@@ -29,7 +28,7 @@ from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 from sphinx.writers.latex import LaTeXTranslator
 
-from . import model
+from . import figure_cache, model
 from .directives import CJMDirective
 from .domain import cjm_domain, warn
 from .figure import (
@@ -187,36 +186,34 @@ def name_file(builder: Builder, node: funnel_figure) -> str:
         "code": code_digest(),
     }
     digest = hashlib.sha256(json.dumps(key, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    node["format"], node["options"], node["file"] = fmt, options, f"cjm-funnel-{digest[:32]}.{fmt}"
+    node["format"], node["options"], node["fingerprint"] = fmt, options, f"funnel-{digest}"
+    node["file"] = f"cjm-funnel-{digest[:32]}.{fmt}"
     return node["file"]
 
 
-def draw(node: funnel_figure, directory: Path) -> str:
-    """The node's file in ``directory``, drawn only if no file of that name is there yet."""
-    name = node["file"]
-    target = directory / name
-    if not target.is_file():
+def draw(builder: Builder, node: funnel_figure, directory: Path) -> str:
+    """The node's file in ``directory``: left alone if there, else from the figure cache or drawn."""
+
+    def draw_funnel() -> bytes:
         from .funnel_draw import draw_funnel  # matplotlib is slow to import: only drawing needs it
 
         options = node["options"]
-        data = draw_funnel(
+        logger.verbose("cjm: drawing funnel %s", node["file"])
+        return draw_funnel(
             node["bars"],
             node["format"],
             size=tuple(options["size"]),
             links=options["links"],
             palette=options["palette"],
         )
-        directory.mkdir(parents=True, exist_ok=True)
-        temp = directory / f".{name}.{os.getpid()}.tmp"  # parallel writers may draw the same file at once
-        temp.write_bytes(data)
-        os.replace(temp, target)
-        logger.verbose("cjm: drew funnel %s", name)
-    return name
+
+    figure_cache.figure_file(builder, directory, node["file"], node["fingerprint"], draw_funnel)
+    return node["file"]
 
 
 def html_visit(self: HTML5Translator, node: funnel_figure) -> None:
     builder = self.builder
-    name = draw(node, Path(builder.outdir, builder.imagedir))
+    name = draw(builder, node, Path(builder.outdir, builder.imagedir))
     source = self.attval(posixpath.join(builder.imgpath, name))
     alt = self.attval(node["alt"])
     width, height = figure_size(len(node["bars"]))
@@ -240,7 +237,7 @@ def html_visit(self: HTML5Translator, node: funnel_figure) -> None:
 
 
 def latex_visit(self: LaTeXTranslator, node: funnel_figure) -> None:
-    name = draw(node, Path(self.builder.outdir, self.builder.imagedir))
+    name = draw(self.builder, node, Path(self.builder.outdir, self.builder.imagedir))
     width = self.latex_image_length(node["width"]) if node["width"] else None
     options = f"width={width}" if width else ""
     self.body.append(f"\n\n\\begin{{center}}\n\\sphinxincludegraphics[{options}]{{{name}}}\n\\end{{center}}\n\n")
