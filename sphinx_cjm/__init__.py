@@ -31,11 +31,21 @@ from .figure import (
 )
 from .files import DEFAULT_MAX_BYTES
 from .funnel import FunnelDirective, ResolveFunnels, add_funnel_node, name_funnel_files
-from .i18n import LOCALE_DIR, MESSAGE_CATALOG
+from .i18n import LOCALE_DIR, MESSAGE_CATALOG, RECOMMENDATION_TYPES
 from .journey_diff import JourneyDiffDirective, ResolveJourneyDiffs
 from .latex_styles import add_latex_styles
 from .lint import check_project
+from .matrix_figure import PriorityMatrixDirective, ResolvePriorityMatrices, add_matrix_node, name_matrix_files
 from .metrics import MetricDirective, ResolveMetricValues, load_metric_facts
+from .recommendations import (
+    EvidenceDirective,
+    EvidenceListDirective,
+    RecommendationDirective,
+    RecommendationRegisterDirective,
+    ResolveRecommendationRegisters,
+    remove_csv_of_removed_pages,
+    write_register_csv,
+)
 from .registers import BarrierListDirective, ResolveRegisters, TouchpointIndexDirective
 from .table import ResolveJourneyPlaceholders
 
@@ -55,6 +65,11 @@ DIRECTIVES = {
     "metric": MetricDirective,
     "journey-diff": JourneyDiffDirective,
     "funnel": FunnelDirective,
+    "recommendation": RecommendationDirective,
+    "evidence": EvidenceDirective,
+    "recommendation-register": RecommendationRegisterDirective,
+    "evidence-list": EvidenceListDirective,
+    "priority-matrix": PriorityMatrixDirective,
 }
 
 
@@ -88,6 +103,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("cjm_metric_facts_max_age", None, "env", types=(int, type(None)))
     # Where drawn figures are kept across builds (None: beside the doctrees; False: not kept).
     app.add_config_value("cjm_figure_cache", None, "", types=(str, bool, type(None)))
+    app.add_config_value("cjm_recommendation_types", dict(RECOMMENDATION_TYPES), "env", types=(dict, list, tuple))
 
     app.add_domain(CJMDomain)
     for name, directive in DIRECTIVES.items():
@@ -101,9 +117,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(ResolveMetricValues)
     app.add_post_transform(ResolveJourneyDiffs)
     app.add_post_transform(ResolveFunnels)
+    app.add_post_transform(ResolveRecommendationRegisters)
+    app.add_post_transform(ResolvePriorityMatrices)
     app.add_node(blueprint_line_row, html=(skip_line_row, None))
     add_funnel_node(app)
     add_curve_node(app)
+    add_matrix_node(app)
     app.add_message_catalog(MESSAGE_CATALOG, str(LOCALE_DIR))
 
     app.connect("builder-inited", add_static_path)
@@ -118,8 +137,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("warn-missing-reference", warn_missing_reference)
     app.connect("doctree-resolved", name_curve_files)
     app.connect("doctree-resolved", name_funnel_files)  # after the curves': it adds to their record
+    app.connect("doctree-resolved", name_matrix_files)
+    app.connect("doctree-resolved", write_register_csv)
     app.connect("build-finished", write_export)
     app.connect("build-finished", remove_unused_curves)
+    app.connect("build-finished", remove_csv_of_removed_pages)
     return {
         "version": __version__,
         "env_version": 1,

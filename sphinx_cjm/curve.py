@@ -184,6 +184,8 @@ def draw_into(
     legend_entries = [plain(j["title"]) for j in plotted] if overlay else []
     if any(p["pain"] for j in plotted for s in j["stages"] for p in s["points"]):
         legend_entries.append(plain(words["pain"]))
+    if not all(p.get("supported", True) for j in plotted for s in j["stages"] for p in s["points"]):
+        legend_entries.append(plain(words["unsupported"]))
     legend_columns, legend_labels = legend_layout(legend_entries, figure_width)
     legend_rows = [legend_labels[i : i + legend_columns] for i in range(0, len(legend_labels), legend_columns)]
     legend_lines = sum(max(map(lines, row)) for row in legend_rows)
@@ -260,7 +262,7 @@ def draw_into(
         )
 
     handles: list[Line2D] = []
-    any_points = any_pain = False
+    any_points = any_pain = any_unsupported = False
     for n, journey in enumerate(plotted):
         colour = colours["lines"][n % len(colours["lines"])]
         points = curve_points(journey)
@@ -275,13 +277,17 @@ def draw_into(
             outline = [(smooth_x[0], baseline), *zip(smooth_x, smooth_y, strict=True), (smooth_x[-1], baseline)]
             for half, tint in ((positive_half, colours["positive"]), (negative_half, colours["negative"])):
                 area.add(Polygon(outline, closed=True, color=tint, alpha=0.22, lw=0, zorder=2)).set_clip_path(half)
-        touchpoints = [p for p in points if not p["is_stage"]]
+        touchpoints = [p for p in points if not p["is_stage"] and p["supported"]]
+        # A touchpoint no evidence supports: hollow, so guesses do not pass for research.
+        unsupported = [p for p in points if not p["is_stage"] and not p["supported"]]
+        any_unsupported = any_unsupported or bool(unsupported)
         # A stage's own emotion, where no touchpoint of it is plotted: hollow, to tell it apart.
         stage_points = [p for p in points if p["is_stage"]]
         pains = [p for p in points if p["pain"]]
         if pains:
             any_pain = True
         area.markers(touchpoints, links, "o", 42, facecolors=colour, edgecolors=colour, linewidths=1.0, zorder=5)
+        area.markers(unsupported, links, "o", 42, facecolors="none", edgecolors=colour, linewidths=1.8, zorder=5)
         area.markers(stage_points, links, "D", 46, facecolors="none", edgecolors=colour, linewidths=1.8, zorder=5)
         area.markers(pains, links, "o", 190, facecolors="none", edgecolors=colours["pain"], linewidths=1.8, zorder=6)
         if not overlay:
@@ -311,6 +317,20 @@ def draw_into(
                 markeredgecolor=colours["pain"],
                 markeredgewidth=1.8,
                 label=plain(words["pain"]),
+            )
+        )
+    if any_unsupported:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                ls="none",
+                marker="o",
+                markersize=5,
+                markerfacecolor="none",
+                markeredgecolor=colours["lines"][0],
+                markeredgewidth=1.8,
+                label=plain(words["unsupported"]),
             )
         )
     shown = handles if overlay else handles[1:]

@@ -34,6 +34,7 @@ DEFAULT_MESSAGES: dict[str, str] = {
     "emotion": "Emotion",
     "empty": "No emotion scores yet",
     "pain": "Pain point (barrier)",
+    "unsupported": "No research evidence",
 }
 #: The modules whose code shapes a figure's bytes.
 DRAWING_CODE = ("curve.py", "curve_data.py")
@@ -65,7 +66,14 @@ def plotted_data(journeys: Sequence[model.AssembledJourney]) -> list[dict[str, A
                     "title": s.stage.title,
                     "emotion": s.emotion,
                     "points": [
-                        {"id": t.id, "title": t.title, "emotion": t.emotion, "pain": bool(t.barrier)}
+                        {
+                            "id": t.id,
+                            "title": t.title,
+                            "emotion": t.emotion,
+                            "pain": bool(t.barrier),
+                            # Only a journey with evidence tells research from guesses.
+                            "supported": not j.has_evidence or s.is_supported(t),
+                        }
                         for t in s.touchpoints
                         if t.emotion is not None
                     ],
@@ -96,6 +104,7 @@ def curve_points(journey: Mapping[str, Any]) -> list[dict[str, Any]]:
                     "title": stage["title"],
                     "emotion": stage["emotion"],
                     "pain": False,
+                    "supported": True,
                     "x": column + 0.5,
                     "y": stage["emotion"],
                     "stage": stage["title"],

@@ -22,7 +22,7 @@ from sphinx.util.docutils import SphinxDirective
 from . import journey_file, model
 from .domain import CJMDomain, cjm_domain, warn
 from .i18n import Labels, has_catalog, project_labels, project_locale_dirs
-from .nodes import emotion_curve_placeholder, journey_table, persona_journeys
+from .nodes import emotion_curve_placeholder, evidence_links, journey_table, persona_journeys
 from .settings import project_channels, project_lanes
 
 JOURNEY_CONTEXT = "cjm:journey"
@@ -37,6 +37,8 @@ DETAILS = ("full", "compact", "none")
 
 #: A description's field: its label and its items, each a text or an inline node (a link).
 Field = tuple[str, Sequence["str | nodes.Node"]]
+#: The innermost stage or touchpoint: what a recommendation or evidence nested in it is about.
+PARENT_CONTEXT = "cjm:parent"
 
 
 def xref(kind: str, target: str, text: str = "", *, warn_dangling: bool = True) -> pending_xref:
@@ -198,6 +200,13 @@ class CJMDirective(SphinxDirective):
         position = counters.get((context_key, parent_id), 0)
         counters[(context_key, parent_id)] = position + 1
         return position
+
+    def evidence_placeholder(self, object_id: str) -> evidence_links:
+        """Where the description lists the evidence supporting the object, which may be written anywhere."""
+        node = evidence_links(target=object_id)
+        self.set_source_info(node)
+        self.domain.note_use(self.env.docname, "supported-by", object_id)
+        return node
 
     def container(
         self, object_id: str, title: str | nodes.Node, fields: list[Field] | None = None, details: str = "full"
@@ -430,7 +439,8 @@ class StageDirective(CJMDirective):
             heading = xref("stage", stage.id, warn_dangling=False)
             self.domain.note_use(self.env.docname, "stage", stage.id)
         box = self.container(stage.id, heading, fields, details)
-        body = self.parse_body({STAGE_CONTEXT: stage.id})
+        box += [self.evidence_placeholder(stage.id)] if details != "none" else []
+        body = self.parse_body({STAGE_CONTEXT: stage.id, PARENT_CONTEXT: stage.id})
         box += kept_without_details(body) if details == "none" else body
         return [box]
 
@@ -496,7 +506,8 @@ class TouchpointDirective(CJMDirective):
         ]
         details = self.details()
         box = self.container(touchpoint.id, title, fields, details)
-        body = self.parse_body()
+        box += [self.evidence_placeholder(touchpoint.id)] if details != "none" else []
+        body = self.parse_body({PARENT_CONTEXT: touchpoint.id})
         box += kept_without_details(body) if details == "none" else body
         return [box]
 

@@ -35,10 +35,22 @@ KINDS = {
     "stage": "stages",
     "touchpoint": "touchpoints",
     "metric": "metrics",
+    "recommendation": "recommendations",
+    "evidence": "evidence",
 }
-Record = model.Persona | model.Journey | model.Stage | model.Touchpoint | model.Metric
+Record = (
+    model.Persona
+    | model.Journey
+    | model.Stage
+    | model.Touchpoint
+    | model.Metric
+    | model.Recommendation
+    | model.Evidence
+)
 #: Kinds whose links show only the title, while the object's own content may change.
 TITLE_ONLY_USES = ("journey", "metric")
+#: Kinds linking to touchpoints and stages, with the field naming them.
+TARGET_FIELDS = {"recommendation": "addresses", "evidence": "supports"}
 
 
 def warn(message: str, subtype: str, location: Any) -> None:
@@ -159,6 +171,10 @@ class CJMDomain(Domain):
     @overload
     def objects(self, kind: Literal["metric"]) -> dict[str, model.Metric]: ...
     @overload
+    def objects(self, kind: Literal["recommendation"]) -> dict[str, model.Recommendation]: ...
+    @overload
+    def objects(self, kind: Literal["evidence"]) -> dict[str, model.Evidence]: ...
+    @overload
     def objects(self, kind: str) -> dict[str, Record]: ...
     def objects(self, kind: str) -> dict[str, Any]:
         """Each id of ``kind`` to its winning record, sorted by id."""
@@ -176,8 +192,17 @@ class CJMDomain(Domain):
     @overload
     def get(self, kind: Literal["metric"], object_id: str) -> model.Metric | None: ...
     @overload
+    def get(self, kind: Literal["recommendation"], object_id: str) -> model.Recommendation | None: ...
+    @overload
+    def get(self, kind: Literal["evidence"], object_id: str) -> model.Evidence | None: ...
+    @overload
+    def get(self, kind: Literal["target"], object_id: str) -> model.Stage | model.Touchpoint | None: ...
+    @overload
     def get(self, kind: str, object_id: str) -> Record | None: ...
     def get(self, kind: str, object_id: str) -> Record | None:
+        """The object of ``kind`` with that id; kind ``target`` finds a touchpoint or stage."""
+        if kind == "target":
+            return self.target(object_id)
         return self.objects(kind).get(object_id)
 
     def _build_index(self) -> dict[str, Any]:
@@ -202,6 +227,14 @@ class CJMDomain(Domain):
             for metric in index["metric"].values():
                 metrics_of.setdefault(metric.stage, []).append(facts.with_fact(metric, self.data["facts"]))
             index["stages_of"], index["touchpoints_of"], index["metrics_of"] = stages_of, touchpoints_of, metrics_of
+            for kind, target_field in TARGET_FIELDS.items():
+                written = sorted(index[kind].values(), key=lambda r: (r.origin.docname, r.origin.lineno, r.id))
+                index[f"written_{kind}"] = written
+                of_target: dict[str, list[Any]] = {}
+                for record in written:
+                    for target in dict.fromkeys(getattr(record, target_field)):
+                        of_target.setdefault(target, []).append(record)
+                index[f"{kind}_of"] = of_target
             index["assembled"] = {}
             self._index = index
         return self._index
@@ -227,7 +260,15 @@ class CJMDomain(Domain):
             touchpoints = [t for s in stages for t in index["touchpoints_of"].get(s.id, [])]
             metrics = [m for s in stages for m in index["metrics_of"].get(s.id, [])]
             persona = index["persona"].get(journey.persona)
-            index["assembled"][journey_id] = model.assemble(journey, persona, stages, touchpoints, metrics)
+            index["assembled"][journey_id] = model.assemble(
+                journey,
+                persona,
+                stages,
+                touchpoints,
+                metrics,
+                index["written_recommendation"],
+                index["written_evidence"],
+            )
         return index["assembled"][journey_id]
 
     def metric(self, metric_id: str) -> model.Metric | None:
@@ -242,6 +283,18 @@ class CJMDomain(Domain):
             self._index = None
             self._modified = True
 
+    def written(self, kind: str) -> list[Any]:
+        """Every recommendation or evidence, by document and line."""
+        return self._build_index()[f"written_{kind}"]
+
+    def linked_to(self, kind: str, object_id: str) -> list[Any]:
+        """The recommendations addressing, or the evidence supporting, a touchpoint or stage."""
+        return self._build_index()[f"{kind}_of"].get(object_id, [])
+
+    def target(self, object_id: str) -> model.Stage | model.Touchpoint | None:
+        """The touchpoint or stage a recommendation addresses or evidence supports."""
+        return self.get("touchpoint", object_id) or self.get("stage", object_id)
+
     def journey_of(self, record: Record) -> str:
         """The id of the journey a stage, touchpoint or metric belongs to ('' if unknown)."""
         if isinstance(record, model.Touchpoint | model.Metric):
@@ -249,6 +302,10 @@ class CJMDomain(Domain):
             return stage.journey if stage else ""
         if isinstance(record, model.Stage):
             return record.journey
+        if isinstance(record, model.Recommendation | model.Evidence):
+            targets = record.addresses if isinstance(record, model.Recommendation) else record.supports
+            found = (self.target(t) for t in targets)
+            return next((self.journey_of(t) for t in found if t is not None), "")
         return record.id if isinstance(record, model.Journey) else ""
 
     # --- what pages show, for incremental builds -------------------------------------------
@@ -262,14 +319,21 @@ class CJMDomain(Domain):
             if assembled:
                 persona = assembled.persona
                 sources = facts.sources_of(assembled, self.data["facts"])
-                content = [model.export_journey(assembled), persona and model.export_persona(persona), sources]
+                content = [
+                    model.export_journey(assembled),
+                    persona and model.export_persona(persona),
+                    sources,
+                    self.solution_links(assembled),
+                ]
         elif kind == "metric":  # its description shows plan, fact and verdict
             metric = self.metric(object_id)
             content = metric and [model.export_metric(metric), metric.origin.docname, metric.fact_date]
-        elif kind == "registers":  # touchpoint-index and barrier-list show every journey and touchpoint, no metric
+        elif (
+            kind == "registers"
+        ):  # the registers show every journey, touchpoint, recommendation and evidence, no metric
             content = [
                 [
-                    {**model.export_journey(a), "metrics": None}
+                    [{**model.export_journey(a), "metrics": None}, self.solution_links(a)]
                     for j in self.objects("journey")
                     if (a := self.assembled(j))
                 ],
@@ -277,7 +341,10 @@ class CJMDomain(Domain):
                     [t.id, t.title, t.origin.docname, t.stage, t.channel, t.emotion]
                     for t in self.objects("touchpoint").values()
                 ],
+                [self.export(r) for kind in TARGET_FIELDS for r in self.written(kind)],
             ]
+        elif kind == "supported-by":  # the evidence a touchpoint's or stage's description lists
+            content = [[r.id, r.title, r.origin.docname] for r in self.linked_to("evidence", object_id)]
         elif kind == "persona-journeys":
             content = [
                 [j.id, j.title, j.origin.docname] for j in self.objects("journey").values() if j.persona == object_id
@@ -286,6 +353,17 @@ class CJMDomain(Domain):
             record = self.get(kind.removesuffix("-title"), object_id)
             content = record and [record.title, record.origin.docname]
         return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+
+    @staticmethod
+    def solution_links(assembled: model.AssembledJourney) -> list[list[str]]:
+        """The recommendations a journey's solutions lane lists."""
+        return [[r.id, r.title, r.origin.docname] for s in assembled.stages for r in s.all_recommendations()]
+
+    def export(self, record: model.Recommendation | model.Evidence) -> dict[str, Any]:
+        """A recommendation or evidence as ``cjm.json`` lists it."""
+        if isinstance(record, model.Recommendation):
+            return model.export_recommendation(record, self.journey_of(record))
+        return model.export_evidence(record)
 
     def pages_to_rewrite(self) -> set[str]:
         """Pages whose shown content changed since the last build; remembers the new state."""
@@ -335,6 +413,15 @@ class CJMDomain(Domain):
         for metric in self.objects("metric").values():
             if self.get("stage", metric.stage) is None:
                 warn(f"metric {metric.id!r}: unknown stage {metric.stage!r}", "ref", record_location(metric))
+        for kind, target_field in TARGET_FIELDS.items():
+            for record in self.objects(kind).values():
+                for target in getattr(record, target_field):
+                    if self.target(target) is None:
+                        warn(
+                            f"{kind} {record.id!r}: :{target_field}: names {target!r}, not a touchpoint or stage",
+                            "ref",
+                            record_location(record),
+                        )
 
     # --- cross-references ------------------------------------------------------------------
 

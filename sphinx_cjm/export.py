@@ -21,6 +21,8 @@ def export_data(domain: CJMDomain) -> dict:
         "version": EXPORT_VERSION,
         "personas": [model.export_persona(p) for p in domain.objects("persona").values()],
         "journeys": [model.export_journey(j) for j in journeys if j is not None],
+        "recommendations": [domain.export(r) for r in domain.objects("recommendation").values()],
+        "evidence": [domain.export(e) for e in domain.objects("evidence").values()],
     }
 
 

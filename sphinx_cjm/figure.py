@@ -217,6 +217,7 @@ def messages(labels: Labels) -> dict[str, str]:
         "emotion": labels.field("emotion"),
         "empty": labels.gettext("No emotion scores yet"),
         "pain": labels.gettext("Pain point (barrier)"),
+        "unsupported": labels.register("unsupported"),
     }
 
 
@@ -340,8 +341,9 @@ def add_curve_node(app: Sphinx) -> None:
     )
 
 
-#: Curve files, and the funnels' (:mod:`sphinx_cjm.funnel`), which are noted beside them.
-CURVE_FILE = re.compile(r"cjm-(?:curve|funnel)-[0-9a-f]{32}\.(?:svg|pdf|png)")
+#: Figure files: curves, and the funnels' (:mod:`sphinx_cjm.funnel`) and priority matrices'
+#: (:mod:`sphinx_cjm.matrix_figure`), which are noted beside them.
+CURVE_FILE = re.compile(r"cjm-(?:curve|funnel|matrix)-[0-9a-f]{32}\.(?:svg|pdf|png)")
 #: The curve files each document written in this build uses, by builder (filled in the main process).
 FILES_WRITTEN: weakref.WeakKeyDictionary[Builder, dict[str, list[str]]] = weakref.WeakKeyDictionary()
 

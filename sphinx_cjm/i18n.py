@@ -69,6 +69,47 @@ FIELD_LABELS = {
     "better": _("Better"),
     "status": _("Status"),
     "reach": _("Reach"),
+    "recommendation": _("Recommendation"),
+    "addresses": _("Addresses"),
+    "type": _("Type"),
+    "priority": _("Priority"),
+    "impact": _("Impact"),
+    "effort": _("Effort"),
+    "due": _("Due"),
+    "budget": _("Budget"),
+    "evidence": _("Evidence"),
+    "quote": _("Quote"),
+    "kind": _("Kind"),
+    "source": _("Source"),
+    "supports": _("Supports"),
+}
+
+#: The default ``cjm_recommendation_types``: digital changes and changes to business processes.
+RECOMMENDATION_TYPES = {"digital": "Digital", "process": "Business process"}
+#: Built-in type labels, so the catalog translates them (the config holds the English text).
+_TYPE_MESSAGES = (_("Digital"), _("Business process"))
+PRIORITY_LABELS = {"high": _("high"), "medium": _("medium"), "low": _("low")}
+STATUS_LABELS = {
+    "proposed": _("proposed"),
+    "planned": _("planned"),
+    "in-progress": _("in progress"),
+    "done": _("done"),
+    "rejected": _("rejected"),
+}
+EVIDENCE_KIND_LABELS = {
+    "quote": _("quote"),
+    "interview": _("interview"),
+    "survey": _("survey"),
+    "analytics": _("analytics"),
+    "observation": _("observation"),
+    "review": _("review"),
+}
+#: The impact × effort matrix's quadrants, by (high impact, high effort).
+QUADRANT_LABELS = {
+    (True, False): _("Quick wins"),
+    (True, True): _("Big bets"),
+    (False, False): _("Fill-ins"),
+    (False, True): _("Money pits"),
 }
 
 CHANNEL_LABELS = {"online": _("online"), "offline": _("offline")}
@@ -96,6 +137,12 @@ REGISTER_LABELS = {
     "of-previous": _("%s of the previous stage"),
     "of-first": _("%s of the first stage"),
     "facts-source": _("Facts from %(file)s, as of %(date)s"),
+    "no-recommendations": _("No recommendations match."),
+    "no-evidence": _("No evidence matches."),
+    "download-csv": _("Download the register as CSV"),
+    "no-group": _("Not set"),
+    "unsupported": _("No research evidence"),
+    "matrix-alt": _("Priority matrix of %(count)d recommendations, impact against effort."),
 }
 
 #: A label given in configuration: one text for every language, or ``{language: text}``.
@@ -224,6 +271,15 @@ class Labels:
 
     def register(self, name: str) -> str:
         return self.gettext(REGISTER_LABELS[name])
+
+
+def recommendation_type_label(key: str, types: Mapping[str, object], labels: Labels) -> str:
+    """A type's label from ``cjm_recommendation_types``: a text (looked up in the catalogs) or one per language."""
+    configured = types.get(key) if isinstance(types, Mapping) else None
+    text = pick_label(configured, labels.language) if isinstance(configured, str | Mapping) else None
+    if not text:
+        return key
+    return labels.gettext(text) if isinstance(configured, str) else text
 
 
 def labels_for(

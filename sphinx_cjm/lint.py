@@ -50,7 +50,7 @@ def stage_without_touchpoints(domain: CJMDomain) -> Iterator[Finding]:
 def barrier_without_solution(domain: CJMDomain) -> Iterator[Finding]:
     for journey, stage in stages(domain):
         for entry in barrier_entries(stage):
-            if entry.barrier and not entry.solution:
+            if entry.barrier and not entry.solved:
                 where = entry.touchpoint or stage.stage
                 yield (
                     f"journey {journey.journey.id!r}, stage {stage.stage.id!r}: barrier {entry.barrier!r:.80} has no solution",
@@ -85,6 +85,27 @@ def journey_without_persona(domain: CJMDomain) -> Iterator[Finding]:
             yield f"journey {journey.id!r} has no persona", record_location(journey), journey.id
 
 
+def emotion_without_evidence(domain: CJMDomain) -> Iterator[Finding]:
+    """In a journey with any evidence, each plotted touchpoint that no evidence supports (nor its stage)."""
+    for journey, stage in stages(domain):
+        if not journey.has_evidence:
+            continue
+        for point in stage.touchpoints:
+            if point.emotion is not None and not stage.is_supported(point):
+                yield (
+                    f"journey {journey.journey.id!r}: the emotion of touchpoint {point.id!r} rests on no evidence",
+                    record_location(point),
+                    journey.journey.id,
+                )
+
+
+def recommendation_without_owner(domain: CJMDomain) -> Iterator[Finding]:
+    for recommendation in domain.written("recommendation"):
+        if not recommendation.owner:
+            journey = domain.journey_of(recommendation)
+            yield f"recommendation {recommendation.id!r} has no owner", record_location(recommendation), journey
+
+
 #: Switch name -> check, in the order their warnings are given.
 LINT_CHECKS: dict[str, Callable[[CJMDomain], Iterator[Finding]]] = {
     "stage-without-touchpoints": stage_without_touchpoints,
@@ -92,6 +113,8 @@ LINT_CHECKS: dict[str, Callable[[CJMDomain], Iterator[Finding]]] = {
     "touchpoint-without-emotion": touchpoint_without_emotion,
     "stage-without-kpi": stage_without_kpi,
     "journey-without-persona": journey_without_persona,
+    "emotion-without-evidence": emotion_without_evidence,
+    "recommendation-without-owner": recommendation_without_owner,
 }
 
 

@@ -7,11 +7,13 @@ Sphinx layer can point a warning at the right line, but nothing here imports Sph
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 #: Lanes that hold free-text items, one per line (stage options of the same name).
 TEXT_LANES: tuple[str, ...] = (
@@ -85,7 +87,16 @@ DEFAULT_LANES: tuple[str, ...] = (
     "solutions",
 )
 
+#: Recommendation vocabularies (``cjm_recommendation_types`` holds the types).
+PRIORITIES: tuple[str, ...] = ("high", "medium", "low")
+STATUSES: tuple[str, ...] = ("proposed", "planned", "in-progress", "done", "rejected")
+DEFAULT_STATUS = "proposed"
+#: Impact and effort are scored on this closed scale.
+SCORE_RANGE: tuple[int, int] = (1, 5)
+EVIDENCE_KINDS: tuple[str, ...] = ("quote", "interview", "survey", "analytics", "observation", "review")
+
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_.-]+$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 Number = int | float
 
 
@@ -180,12 +191,73 @@ class Metric:
 
 
 @dataclass
+class Recommendation:
+    """A change the map recommends, addressing touchpoints or stages (their barriers count as solved)."""
+
+    id: str
+    title: str
+    #: Ids of the touchpoints and stages it addresses.
+    addresses: list[str] = field(default_factory=list)
+    type: str = ""
+    priority: str = ""
+    impact: int | None = None
+    effort: int | None = None
+    owner: str = ""
+    status: str = DEFAULT_STATUS
+    #: An ISO date, ``YYYY-MM-DD``.
+    due: str = ""
+    budget: str = ""
+    origin: Origin = field(default_factory=Origin)
+
+    @property
+    def score(self) -> float | None:
+        """Impact per unit of effort: the higher, the sooner it pays."""
+        if self.impact is None or self.effort is None:
+            return None
+        return self.impact / self.effort
+
+
+@dataclass
+class Evidence:
+    """Research behind the map: a quote, an interview, analytics... supporting touchpoints or stages."""
+
+    id: str
+    title: str
+    kind: str = ""
+    source: str = ""
+    #: Ids of the touchpoints and stages it supports.
+    supports: list[str] = field(default_factory=list)
+    origin: Origin = field(default_factory=Origin)
+
+
+@dataclass
 class AssembledStage:
     stage: Stage
     touchpoints: list[Touchpoint]
     #: The stage's own emotion, or the mean of its touchpoints' emotions.
     emotion: Number | None
     metrics: list[Metric] = field(default_factory=list)
+    #: Recommendations and evidence by the id of the stage or touchpoint they address or support.
+    recommendations: dict[str, list[Recommendation]] = field(default_factory=dict)
+    evidence: dict[str, list[Evidence]] = field(default_factory=dict)
+
+    def recommendations_of(self, object_id: str) -> list[Recommendation]:
+        return self.recommendations.get(object_id, [])
+
+    def evidence_of(self, object_id: str) -> list[Evidence]:
+        return self.evidence.get(object_id, [])
+
+    def all_recommendations(self) -> list[Recommendation]:
+        """Those addressing the stage or any of its touchpoints, each once, the stage's first."""
+        found: dict[str, Recommendation] = {}
+        for object_id in [self.stage.id, *(t.id for t in self.touchpoints)]:
+            for recommendation in self.recommendations_of(object_id):
+                found.setdefault(recommendation.id, recommendation)
+        return list(found.values())
+
+    def is_supported(self, touchpoint: Touchpoint) -> bool:
+        """Whether evidence supports the touchpoint or its stage."""
+        return bool(self.evidence_of(touchpoint.id) or self.evidence_of(self.stage.id))
 
     def lane_items(self, lane: str) -> list[str]:
         """The stage's items for a text lane, plus the matching field of its touchpoints."""
@@ -201,6 +273,10 @@ class AssembledJourney:
     journey: Journey
     persona: Persona | None
     stages: list[AssembledStage]
+
+    @property
+    def has_evidence(self) -> bool:
+        return any(stage.evidence for stage in self.stages)
 
 
 # --- parsing and validation of single values -------------------------------------------------
@@ -330,6 +406,44 @@ def split_items(raw: str | None) -> list[str]:
 def split_list(raw: str | None) -> list[str]:
     """A comma- or whitespace-separated list (lanes, stage ids)."""
     return [part for part in re.split(r"[\s,]+", raw or "") if part]
+
+
+def parse_choice(raw: object, allowed: Iterable[str], what: str) -> tuple[str, list[Problem]]:
+    """One of ``allowed`` (case and surrounding space ignored); anything else is dropped with a problem."""
+    text = str(raw).strip() if raw is not None else ""
+    value = text.lower()
+    allowed = list(allowed)
+    if not value or value in allowed:
+        return value, []
+    return "", [Problem("option", f"unknown {what} {text!r:.40}; use one of: {', '.join(allowed)}")]
+
+
+def parse_score(raw: object, what: str) -> tuple[int | None, list[Problem]]:
+    """A whole number on :data:`SCORE_RANGE` (impact, effort); anything else is dropped with a problem."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, []
+    low, high = SCORE_RANGE
+    text = str(raw).strip()
+    if isinstance(raw, bool) or not re.fullmatch(r"[+]?\d+", text) or not low <= int(text) <= high:
+        return None, [
+            Problem("option", f"{what} {text!r:.40} is not a whole number from {low} to {high}; it is ignored")
+        ]
+    return int(text), []
+
+
+def parse_date(raw: object) -> tuple[str, list[Problem]]:
+    """An ISO date (``2027-03-01``) as text; YAML's own dates are accepted too."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return "", []
+    if isinstance(raw, datetime.date) and not isinstance(raw, datetime.datetime):
+        return raw.isoformat(), []
+    text = str(raw).strip()
+    if ISO_DATE.match(text):
+        try:
+            return datetime.date.fromisoformat(text).isoformat(), []
+        except ValueError:
+            pass
+    return "", [Problem("option", f"due date {text!r:.40} is not an ISO date such as 2027-03-01; it is ignored")]
 
 
 def parse_lanes(
@@ -597,12 +711,15 @@ def assemble(
     stages: Iterable[Stage],
     touchpoints: Iterable[Touchpoint],
     metrics: Iterable[Metric] = (),
+    recommendations: Iterable[Recommendation] = (),
+    evidence: Iterable[Evidence] = (),
 ) -> AssembledJourney:
     """Order a journey's stages and touchpoints and compute what is derived from them.
 
     Stage order: ``journey.stage_order`` first, then nested stages in order, then the
-    others by document name and line. ``stages``, ``touchpoints`` and ``metrics`` may
-    hold objects of other journeys; they are filtered here.
+    others by document name and line. ``stages``, ``touchpoints``, ``metrics``,
+    ``recommendations`` and ``evidence`` may hold objects of other journeys; they are
+    filtered here, and the last two keep the order given.
     """
     own_stages = sorted((s for s in stages if s.journey == journey.id), key=_written_order)
     rank = {stage_id: n for n, stage_id in enumerate(journey.stage_order)}
@@ -619,7 +736,17 @@ def assemble(
     for stage in own_stages:
         points = sorted(by_stage[stage.id], key=_written_order)
         emotion = stage.emotion if stage.emotion is not None else mean_emotion(points)
-        assembled.append(AssembledStage(stage, points, emotion, sorted(metrics_of[stage.id], key=_written_order)))
+        own_ids = {stage.id, *(t.id for t in points)}
+        assembled.append(
+            AssembledStage(
+                stage,
+                points,
+                emotion,
+                sorted(metrics_of[stage.id], key=_written_order),
+                recommendations=_by_target(recommendations, "addresses", own_ids),
+                evidence=_by_target(evidence, "supports", own_ids),
+            )
+        )
     return AssembledJourney(journey, persona, assembled)
 
 
@@ -637,6 +764,16 @@ def fragment(
         stages = [by_id[stage_id] for stage_id in dict.fromkeys(stage_ids) if stage_id in by_id]
     journey = assembled.journey if lanes is None else replace(assembled.journey, lanes=list(lanes))
     return AssembledJourney(journey, assembled.persona, stages), unknown
+
+
+def _by_target(records: Iterable[Any], targets: str, wanted: set[str]) -> dict[str, list[Any]]:
+    """Target id -> the records naming it in their ``targets`` field, for the ids in ``wanted``."""
+    found: dict[str, list[Any]] = {}
+    for record in records:
+        for target in dict.fromkeys(getattr(record, targets)):
+            if target in wanted:
+                found.setdefault(target, []).append(record)
+    return found
 
 
 def export_journey(assembled: AssembledJourney) -> dict:
@@ -667,6 +804,7 @@ def export_journey(assembled: AssembledJourney) -> dict:
                         "solution": t.solution,
                         "owner": t.owner,
                         "kpi": t.kpi,
+                        "evidence": [e.id for e in s.evidence_of(t.id)],
                     }
                     for t in s.touchpoints
                 ],
@@ -675,10 +813,43 @@ def export_journey(assembled: AssembledJourney) -> dict:
                     for k in stage_kpi_values(s.stage)
                 ],
                 "reach": s.stage.reach,
+                "evidence": [e.id for e in s.evidence_of(s.stage.id)],
             }
             for s in assembled.stages
         ],
         "metrics": [export_metric(m) for s in assembled.stages for m in s.metrics],
+    }
+
+
+def export_recommendation(recommendation: Recommendation, journey: str) -> dict:
+    """A recommendation as the JSON export shows it (contract order of keys)."""
+    r = recommendation
+    return {
+        "id": r.id,
+        "title": r.title,
+        "docname": r.origin.docname,
+        "journey": journey,
+        "addresses": list(r.addresses),
+        "type": r.type,
+        "priority": r.priority,
+        "impact": r.impact,
+        "effort": r.effort,
+        "owner": r.owner,
+        "status": r.status,
+        "due": r.due,
+        "budget": r.budget,
+    }
+
+
+def export_evidence(evidence: Evidence) -> dict:
+    e = evidence
+    return {
+        "id": e.id,
+        "title": e.title,
+        "docname": e.origin.docname,
+        "kind": e.kind,
+        "source": e.source,
+        "supports": list(e.supports),
     }
 
 

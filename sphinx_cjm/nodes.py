@@ -15,3 +15,7 @@ class persona_journeys(nodes.General, nodes.Element):
 
 class emotion_curve_placeholder(nodes.General, nodes.Element):
     """Where an emotion curve goes; ``journeys`` holds the ids, ``title``, ``width``, ``alt`` the options."""
+
+
+class evidence_links(nodes.General, nodes.Element):
+    """Where a touchpoint's or stage's description lists the evidence supporting it; ``target`` holds its id."""

@@ -54,6 +54,12 @@ class BarrierEntry:
     owner: str
     #: The touchpoint the barrier was written on; None for a stage's ``:barriers:`` item.
     touchpoint: model.Touchpoint | None
+    #: Recommendations addressing that touchpoint (or the stage, for its own barriers).
+    recommendations: tuple[model.Recommendation, ...] = ()
+
+    @property
+    def solved(self) -> bool:
+        return bool(self.solution or self.recommendations)
 
 
 def barrier_entries(stage: model.AssembledStage) -> list[BarrierEntry]:
@@ -63,16 +69,21 @@ def barrier_entries(stage: model.AssembledStage) -> list[BarrierEntry]:
     position (the second solution answers the second barrier); a single owner owns
     every fix of the stage. A solution beyond the last barrier is listed on its own.
     Then each touchpoint with a barrier or a solution, with its ``:owner:``.
+    Recommendations addressing the stage solve each of its own barriers; those
+    addressing a touchpoint solve its barrier.
     """
     lanes = stage.stage.lanes
     barriers, solutions, owners = (lanes.get(lane, []) for lane in ("barriers", "solutions", "owners"))
+    stage_recommendations = tuple(stage.recommendations_of(stage.stage.id))
     entries = []
     for n in range(max(len(barriers), len(solutions))):
         owner = owners[n] if n < len(owners) else (owners[0] if len(owners) == 1 else "")
-        entries.append(BarrierEntry(_at(barriers, n), _at(solutions, n), owner, None))
+        recommendations = stage_recommendations if n < len(barriers) else ()
+        entries.append(BarrierEntry(_at(barriers, n), _at(solutions, n), owner, None, recommendations))
     for point in stage.touchpoints:
         if point.barrier or point.solution:
-            entries.append(BarrierEntry(point.barrier, point.solution, point.owner, point))
+            recommendations = tuple(stage.recommendations_of(point.id))
+            entries.append(BarrierEntry(point.barrier, point.solution, point.owner, point, recommendations))
     return entries
 
 
@@ -166,6 +177,11 @@ def text_paragraph(text: str) -> nodes.paragraph:
     return nodes.paragraph(text, text)
 
 
+def recommendation_link(recommendation: model.Recommendation) -> nodes.paragraph:
+    link = xref("recommendation", recommendation.id, recommendation.title)
+    return nodes.paragraph("", "", link, classes=["cjm-recommendation-link"])
+
+
 def link(kind: str, record: model.Journey | model.Stage | model.Touchpoint | None) -> list[nodes.Node]:
     return [nodes.paragraph("", "", xref(kind, record.id, record.title))] if record else []
 
@@ -237,8 +253,10 @@ def barrier_rows(stage: model.AssembledStage, entries: list[BarrierEntry], label
         if n == 0:  # the stage cell spans the stage's rows: the register is grouped by stage
             row += nodes.entry("", *link("stage", stage.stage), morerows=len(entries) - 1)
         row += nodes.entry("", *([text_paragraph(entry.barrier)] if entry.barrier else []))
-        if entry.solution:
-            row += nodes.entry("", text_paragraph(entry.solution))
+        if entry.solved:
+            solutions = [text_paragraph(entry.solution)] if entry.solution else []
+            solutions += [recommendation_link(r) for r in entry.recommendations]
+            row += nodes.entry("", *solutions)
         else:
             mark = labels.register("no-solution")
             row += nodes.entry("", nodes.paragraph("", "", nodes.strong(mark, mark, classes=["cjm-no-solution"])))

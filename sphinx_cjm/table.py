@@ -21,6 +21,7 @@ from .i18n import Labels, project_labels
 from .kpis import conversion_cell_body, kpi_cell_body
 from .metrics import facts_source_lines
 from .nodes import journey_table, persona_journeys
+from .registers import recommendation_link
 
 
 def cell(*children: nodes.Node) -> nodes.entry:
@@ -41,6 +42,11 @@ def lane_cell(stage: model.AssembledStage, lane: str, labels: Labels) -> nodes.e
     if lane == "kpis":
         return cell(*kpi_cell_body(stage, labels))
     items = stage.lane_items(lane)
+    if lane == "solutions" and stage.all_recommendations():
+        # Recommendations addressing the stage or its touchpoints, as links to their descriptions.
+        paragraphs = [nodes.paragraph(item, item) for item in items]
+        paragraphs += [recommendation_link(r) for r in stage.all_recommendations()]
+        return cell(nodes.bullet_list("", *(nodes.list_item("", p) for p in paragraphs)))
     return cell(*items_body(items)) if items else cell()
 
 

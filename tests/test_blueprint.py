@@ -146,7 +146,17 @@ def test_kpi_values_in_the_export_and_malformed_values_warn(app):
     assert repeat["kpi_values"] == []
     # Every existing field stays as it was: the lane keeps the items as written.
     assert first["lanes"]["kpis"][0] == "Visits with a first order: 40% / 27%"
-    assert list(first) == ["id", "title", "docname", "emotion", "lanes", "touchpoints", "kpi_values", "reach"]
+    assert list(first) == [
+        "id",
+        "title",
+        "docname",
+        "emotion",
+        "lanes",
+        "touchpoints",
+        "kpi_values",
+        "reach",
+        "evidence",
+    ]
     warnings = [re.sub(r"\x1b\[[0-9;]*m", "", w) for w in app._warning.getvalue().splitlines() if "WARNING" in w]
     assert len(warnings) == 1, warnings
     assert re.search(

@@ -101,8 +101,11 @@ def test_json_export(app):
         "weekly-repeat",
     ]
     install, first, delivery, _repeat = journey["stages"]
-    # The contract's fields in its order, then kpi_values (plan/fact KPIs, tests/test_blueprint.py).
-    assert list(install) == ["id", "title", "docname", "emotion", "lanes", "touchpoints", "kpi_values", "reach"]
+    # The contract's fields in its order, then kpi_values (plan/fact KPIs, tests/test_blueprint.py), reach, and
+    # the ids of the evidence supporting the stage (tests/test_recommendations.py).
+    assert list(install) == [
+        "id", "title", "docname", "emotion", "lanes", "touchpoints", "kpi_values", "reach", "evidence",
+    ]  # fmt: skip
     assert install["emotion"] == 0.5 and first["emotion"] == -0.5
     assert install["lanes"] == {
         "actions": ["Sees an ad in a parenting blog", "Installs the app"],
@@ -122,6 +125,7 @@ def test_json_export(app):
             "solution": "Let the customer pre-approve substitutions in the app",
             "owner": "Head of operations",
             "kpi": "Share of orders with a substitution call",
+            "evidence": [],
         }
     ]
     assert install["touchpoints"][1]["barrier"] == ""

@@ -44,6 +44,7 @@ def test_english_and_russian_spreadsheets(app):
         "solution": "Reserve parking for visitors",
         "owner": "Store manager",
         "kpi": "Visits per day",
+        "evidence": [],
     }
     assert (
         exported["stages"][0]["touchpoints"][1]["channel"] == "online"

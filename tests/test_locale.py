@@ -7,7 +7,17 @@ from pathlib import Path
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from sphinx_cjm.i18n import CHANNEL_LABELS, FIELD_LABELS, LANE_LABELS, LOCALE_DIR
+from sphinx_cjm.i18n import (
+    CHANNEL_LABELS,
+    EVIDENCE_KIND_LABELS,
+    FIELD_LABELS,
+    LANE_LABELS,
+    LOCALE_DIR,
+    PRIORITY_LABELS,
+    QUADRANT_LABELS,
+    REGISTER_LABELS,
+    STATUS_LABELS,
+)
 
 
 def catalogs() -> list[Path]:
@@ -26,7 +36,18 @@ def test_every_catalog_is_compiled_and_up_to_date():
 
 def test_every_label_is_translated():
     labels = {
-        label.__getstate__()[2] for table in (LANE_LABELS, FIELD_LABELS, CHANNEL_LABELS) for label in table.values()
+        label.__getstate__()[2]
+        for table in (
+            LANE_LABELS,
+            FIELD_LABELS,
+            CHANNEL_LABELS,
+            REGISTER_LABELS,
+            PRIORITY_LABELS,
+            STATUS_LABELS,
+            EVIDENCE_KIND_LABELS,
+            QUADRANT_LABELS,
+        )
+        for label in table.values()
     }
     for po_path in catalogs():
         with po_path.open("rb") as po_file:

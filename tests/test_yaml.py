@@ -156,6 +156,7 @@ def test_every_field_reaches_table_export_and_anchors(app):
                 "solution": "",
                 "owner": "",
                 "kpi": "",
+                "evidence": [],
             }
         ],
     }
@@ -170,6 +171,7 @@ def test_every_field_reaches_table_export_and_anchors(app):
         "solution": "Show the full price",
         "owner": "Web team",
         "kpi": "Calculator completion",
+        "evidence": [],
     }
     assert aftercare["id"] == "doors-aftercare" and aftercare["docname"] == "other"
     data = json.loads((Path(app.outdir) / "cjm.json").read_text(encoding="utf-8"))
