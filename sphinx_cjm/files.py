@@ -59,6 +59,8 @@ class Settings:
     lanes: tuple[str, ...] = ()
     #: Every channel name -> its kind (``cjm_channels``).
     channels: Mapping[str, str] = field(default_factory=lambda: dict(model.DEFAULT_CHANNELS))
+    #: The keys of ``cjm_recommendation_types``.
+    recommendation_types: tuple[str, ...] = model.DEFAULT_RECOMMENDATION_TYPES
 
     @property
     def text_lanes(self) -> tuple[str, ...]:
@@ -77,9 +79,18 @@ class Overrides:
 
 
 @dataclass
+class FileLinked:
+    """A recommendation or evidence written in a stage or touchpoint of the file, with its text."""
+
+    record: model.Recommendation | model.Evidence
+    description: str = ""
+
+
+@dataclass
 class FileTouchpoint:
     touchpoint: model.Touchpoint
     description: str = ""
+    linked: list[FileLinked] = field(default_factory=list)
 
 
 @dataclass
@@ -87,6 +98,7 @@ class FileStage:
     stage: model.Stage
     description: str = ""
     touchpoints: list[FileTouchpoint] = field(default_factory=list)
+    linked: list[FileLinked] = field(default_factory=list)
 
 
 @dataclass
@@ -108,10 +120,22 @@ class JourneyFile:
     def all_touchpoints(self) -> list[model.Touchpoint]:
         return [t.touchpoint for s in self.stages for t in s.touchpoints]
 
+    def all_linked(self) -> list[FileLinked]:
+        """Recommendations and evidence, in the order written."""
+        return [item for s in self.stages for item in [*s.linked, *(i for t in s.touchpoints for i in t.linked)]]
+
     def assembled(self) -> model.AssembledJourney | None:
         if self.journey is None:
             return None
-        return model.assemble(self.journey, self.persona, self.all_stages(), self.all_touchpoints())
+        records = [item.record for item in self.all_linked()]
+        return model.assemble(
+            self.journey,
+            self.persona,
+            self.all_stages(),
+            self.all_touchpoints(),
+            recommendations=[r for r in records if isinstance(r, model.Recommendation)],
+            evidence=[r for r in records if isinstance(r, model.Evidence)],
+        )
 
 
 @cache
@@ -407,7 +431,7 @@ class _YamlReader(_Reader):
             nested_index=position,
             origin=self.origin(self.line(path)),
         )
-        result = FileStage(stage, _stripped(raw.get("description")))
+        result = FileStage(stage, _stripped(raw.get("description")), linked=self.build_linked(raw, stage.id, path))
         touchpoints = raw.get("touchpoints")
         for n, point in enumerate(touchpoints if isinstance(touchpoints, list) else []):
             if isinstance(point, dict) and _one_line(point.get("title")):
@@ -432,7 +456,72 @@ class _YamlReader(_Reader):
             nested_index=position,
             origin=self.origin(self.line(path)),
         )
-        return FileTouchpoint(touchpoint, _stripped(raw.get("description")))
+        return FileTouchpoint(
+            touchpoint, _stripped(raw.get("description")), linked=self.build_linked(raw, touchpoint.id, path)
+        )
+
+    def build_linked(self, raw: dict, parent_id: str, path: NodePath) -> list[FileLinked]:
+        """The ``recommendations`` and ``evidence`` written in a stage or touchpoint: they are about it."""
+        found = []
+        for key, build in (("recommendations", self.build_recommendation), ("evidence", self.build_evidence)):
+            items = raw.get(key)
+            for n, item in enumerate(items if isinstance(items, list) else []):
+                # A stage's ``evidence`` may also hold the physical-evidence lane's text items.
+                if isinstance(item, dict) and _one_line(item.get("title")):
+                    found.append(build(item, parent_id, n, (*path, key, n)))
+        return found
+
+    def targets(self, raw: dict, key: str, parent_id: str, path: NodePath) -> list[str]:
+        given = raw.get(key)
+        extra = [_stripped(t) for t in given if isinstance(t, str)] if isinstance(given, list) else []
+        return list(dict.fromkeys([parent_id, *filter(None, extra)]))
+
+    def build_recommendation(self, raw: dict, parent_id: str, position: int, path: NodePath) -> FileLinked:
+        title = _one_line(raw["title"])
+        values = {}
+        for name, parse in (("impact", model.parse_score), ("effort", model.parse_score)):
+            values[name], problems = parse(raw.get(name), name)
+            self.report((*path, name), problems)
+        due, problems = model.parse_date(raw.get("due"))
+        self.report((*path, "due"), problems)
+        choices = {}
+        for name, allowed in (
+            ("type", self.settings.recommendation_types),
+            ("priority", model.PRIORITIES),
+            ("status", model.RECOMMENDATION_STATUSES),
+        ):
+            choices[name], problems = model.parse_choice(raw.get(name), allowed, name)
+            self.report((*path, name), problems)
+        budget = raw.get("budget")
+        recommendation = model.Recommendation(
+            id=_stripped(raw.get("id")) or model.derive_id(title, parent_id, "recommendation", position + 1),
+            title=title,
+            addresses=self.targets(raw, "addresses", parent_id, path),
+            type=choices["type"],
+            priority=choices["priority"],
+            impact=values["impact"],
+            effort=values["effort"],
+            owner=_one_line(raw.get("owner")),
+            status=choices["status"] or model.DEFAULT_STATUS,
+            due=due,
+            budget=_one_line(str(budget)) if isinstance(budget, str | int | float) else "",
+            origin=self.origin(self.line(path)),
+        )
+        return FileLinked(recommendation, _stripped(raw.get("description")))
+
+    def build_evidence(self, raw: dict, parent_id: str, position: int, path: NodePath) -> FileLinked:
+        title = _one_line(raw["title"])
+        kind, problems = model.parse_choice(raw.get("kind"), model.EVIDENCE_KINDS, "evidence kind")
+        self.report((*path, "kind"), problems)
+        evidence = model.Evidence(
+            id=_stripped(raw.get("id")) or model.derive_id(title, parent_id, "evidence", position + 1),
+            title=title,
+            kind=kind,
+            source=_one_line(raw.get("source")),
+            supports=self.targets(raw, "supports", parent_id, path),
+            origin=self.origin(self.line(path)),
+        )
+        return FileLinked(evidence, _stripped(raw.get("description")))
 
 
 # --- CSV ---------------------------------------------------------------------------------------

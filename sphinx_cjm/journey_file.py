@@ -60,6 +60,8 @@ def load(directive: JourneyDirective) -> files.JourneyFile | None:
         domain.add("stage", stage.stage)
         for point in stage.touchpoints:
             domain.add("touchpoint", point.touchpoint)
+    for item in loaded.all_linked():
+        domain.add("recommendation" if isinstance(item.record, model.Recommendation) else "evidence", item.record)
     # Stages nested in the directive's body come after the file's.
     directives.document_counters(env, "cjm:nested")[(directives.JOURNEY_CONTEXT, loaded.journey.id)] = len(
         loaded.stages
@@ -94,30 +96,37 @@ def detail_nodes(directive: JourneyDirective, loaded: files.JourneyFile, details
         card += paragraphs(loaded.persona_description)
         result.append(card)
     for stage in loaded.stages:
-        result.append(stage_box(stage, labels, details))
+        result.append(stage_box(directive, stage, labels, details))
     return result
 
 
-def located(container: nodes.container, record: model.Stage | model.Touchpoint | model.Persona) -> nodes.container:
+def located(
+    container: nodes.container,
+    record: model.Stage | model.Touchpoint | model.Persona | model.Recommendation | model.Evidence,
+) -> nodes.container:
     """The description box located at the file's line, so problems in it point there."""
     container.source, container.line = record.origin.source, record.origin.lineno
     return container
 
 
-def stage_box(loaded: files.FileStage, labels: Labels, details: str) -> nodes.container:
+def stage_box(directive: JourneyDirective, loaded: files.FileStage, labels: Labels, details: str) -> nodes.container:
     stage = loaded.stage
     fields: list[directives.Field] = [(labels.lane(lane), list(items)) for lane, items in stage.lanes.items()]
     if stage.emotion is not None:
         fields.append((labels.field("emotion"), [str(stage.emotion)]))
     container = located(directives.detail_block("stage", stage.id, stage.title, fields, details), stage)
     if details != "none":
+        container += directive.evidence_placeholder(stage.id)
         container += paragraphs(loaded.description)
+    container += linked_boxes(directive, loaded.linked, labels)
     for point in loaded.touchpoints:
-        container += touchpoint_box(point, labels, details)
+        container += touchpoint_box(directive, point, labels, details)
     return container
 
 
-def touchpoint_box(loaded: files.FileTouchpoint, labels: Labels, details: str) -> nodes.container:
+def touchpoint_box(
+    directive: JourneyDirective, loaded: files.FileTouchpoint, labels: Labels, details: str
+) -> nodes.container:
     touchpoint = loaded.touchpoint
     fields: list[directives.Field] = []
     if touchpoint.channel:
@@ -133,5 +142,25 @@ def touchpoint_box(loaded: files.FileTouchpoint, labels: Labels, details: str) -
         directives.detail_block("touchpoint", touchpoint.id, touchpoint.title, fields, details), touchpoint
     )
     if details != "none":
+        container += directive.evidence_placeholder(touchpoint.id)
         container += paragraphs(loaded.description)
+    container += linked_boxes(directive, loaded.linked, labels)
     return container
+
+
+def linked_boxes(directive: JourneyDirective, items: list[files.FileLinked], labels: Labels) -> list[nodes.Node]:
+    """The descriptions of the recommendations and evidence written in a stage or touchpoint of the file."""
+    from .recommendations import evidence_fields, recommendation_fields, recommendation_types
+
+    result: list[nodes.Node] = []
+    for item in items:
+        record = item.record
+        if isinstance(record, model.Recommendation):
+            fields = recommendation_fields(record, recommendation_types(directive.config), labels)
+            container = directives.detail_block("recommendation", record.id, record.title, fields)
+        else:
+            container = directives.detail_block("evidence", record.id, record.title, evidence_fields(record, labels))
+        container = located(container, record)
+        container += paragraphs(item.description)
+        result.append(container)
+    return result

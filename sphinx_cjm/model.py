@@ -88,8 +88,9 @@ DEFAULT_LANES: tuple[str, ...] = (
 )
 
 #: Recommendation vocabularies (``cjm_recommendation_types`` holds the types).
+DEFAULT_RECOMMENDATION_TYPES: tuple[str, ...] = ("digital", "process")
 PRIORITIES: tuple[str, ...] = ("high", "medium", "low")
-STATUSES: tuple[str, ...] = ("proposed", "planned", "in-progress", "done", "rejected")
+RECOMMENDATION_STATUSES: tuple[str, ...] = ("proposed", "planned", "in-progress", "done", "rejected")
 DEFAULT_STATUS = "proposed"
 #: Impact and effort are scored on this closed scale.
 SCORE_RANGE: tuple[int, int] = (1, 5)

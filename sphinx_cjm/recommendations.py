@@ -22,7 +22,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 
 from . import model
-from .directives import PARENT_CONTEXT, CJMDirective, field, xref
+from .directives import PARENT_CONTEXT, CJMDirective, Field, field, xref
 from .domain import CJMDomain, cjm_domain
 from .i18n import EVIDENCE_KIND_LABELS, PRIORITY_LABELS, STATUS_LABELS, Labels, recommendation_type_label
 from .nodes import evidence_links
@@ -90,14 +90,11 @@ class LinkingDirective(CJMDirective):
         self.warn(problems)
         return value or default
 
-    def target_links(self, targets: list[str]) -> nodes.paragraph:
-        """Links to the touchpoints or stages, each with its title."""
-        paragraph = nodes.paragraph()
-        for n, target in enumerate(targets):
-            paragraph += [nodes.Text(", ")] if n else []
-            paragraph += xref("target", target, warn_dangling=False)
+    def target_links(self, label: str, targets: list[str]) -> list[Field]:
+        """A field of links to the touchpoints or stages, each with its title (none without targets)."""
+        for target in targets:
             self.domain.note_use(self.env.docname, "target", target)
-        return paragraph
+        return [(label, [xref("target", target, warn_dangling=False) for target in targets])] if targets else []
 
 
 class RecommendationDirective(LinkingDirective):
@@ -127,23 +124,20 @@ class RecommendationDirective(LinkingDirective):
             impact=impact,
             effort=effort,
             owner=" ".join(self.options.get("owner", "").split()),
-            status=self.choice("status", model.STATUSES, "status", model.DEFAULT_STATUS),
+            status=self.choice("status", model.RECOMMENDATION_STATUSES, "status", model.DEFAULT_STATUS),
             due=due,
             budget=" ".join(self.options.get("budget", "").split()),
             origin=self.origin(),
         )
         self.store(recommendation, targets)
         labels = self.labels()
-        box = self.container(recommendation.id, title)
-        fields = nodes.field_list("", *recommendation_fields(recommendation, types, labels))
-        if targets:
-            fields.insert(0, field(labels.field("addresses"), self.target_links(targets)))
-        box += fields
+        fields = self.target_links(labels.field("addresses"), targets)
+        box = self.container(recommendation.id, title, fields + recommendation_fields(recommendation, types, labels))
         box += self.parse_body()
         return [box]
 
 
-def recommendation_fields(r: model.Recommendation, types: dict[str, object], labels: Labels) -> list[nodes.field]:
+def recommendation_fields(r: model.Recommendation, types: dict[str, object], labels: Labels) -> list[Field]:
     """Type, priority, impact, effort, owner, status, due and budget, those that are set."""
     values = {
         "type": recommendation_type_label(r.type, types, labels) if r.type else "",
@@ -155,7 +149,7 @@ def recommendation_fields(r: model.Recommendation, types: dict[str, object], lab
         "due": r.due,
         "budget": r.budget,
     }
-    return [field(labels.field(name), text_paragraph(value)) for name, value in values.items() if value]
+    return [(labels.field(name), [value]) for name, value in values.items() if value]
 
 
 class EvidenceDirective(LinkingDirective):
@@ -180,18 +174,19 @@ class EvidenceDirective(LinkingDirective):
         )
         self.store(evidence, targets)
         labels = self.labels()
-        box = self.container(evidence.id, title)
-        fields = nodes.field_list()
-        if evidence.kind:
-            fields += field(labels.field("kind"), text_paragraph(labels.gettext(EVIDENCE_KIND_LABELS[evidence.kind])))
-        if evidence.source:
-            fields += field(labels.field("source"), text_paragraph(evidence.source))
-        if targets:
-            fields += field(labels.field("supports"), self.target_links(targets))
-        if fields.children:
-            box += fields
+        fields = evidence_fields(evidence, labels) + self.target_links(labels.field("supports"), targets)
+        box = self.container(evidence.id, title, fields)
         box += self.parse_body()
         return [box]
+
+
+def evidence_fields(evidence: model.Evidence, labels: Labels) -> list[Field]:
+    """Kind and source, those that are set."""
+    values = {
+        "kind": labels.gettext(EVIDENCE_KIND_LABELS[evidence.kind]) if evidence.kind else "",
+        "source": evidence.source,
+    }
+    return [(labels.field(name), [value]) for name, value in values.items() if value]
 
 
 # --- the registers ---------------------------------------------------------------------------
@@ -234,7 +229,7 @@ class RecommendationRegisterDirective(FilteredRegisterDirective):
 
     def run(self) -> list[nodes.Node]:
         types = self.known("type", recommendation_types(self.config))
-        statuses = self.known("status", model.STATUSES)
+        statuses = self.known("status", model.RECOMMENDATION_STATUSES)
         group_by = self.one_of("group-by", GROUPS, "")
         sort = self.one_of("sort", SORTS, SORTS[0])
         owner = " ".join(self.options.get("owner", "").split())
@@ -308,7 +303,7 @@ class Register:
             keyed.setdefault(self.group_key(record, group_by), []).append(record)
         order = {
             "type": list(self.types),
-            "status": list(model.STATUSES),
+            "status": list(model.RECOMMENDATION_STATUSES),
             "priority": list(model.PRIORITIES),
             "journey": list(self.domain.objects("journey")),
         }.get(group_by) or sorted(keyed, key=str.casefold)

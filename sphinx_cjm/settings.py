@@ -36,4 +36,5 @@ def file_settings(config: Config) -> files.Settings:
         lane_labels=configured_lane_labels(config),
         lanes=tuple(project_lanes(config)),
         channels=project_channels(config),
+        recommendation_types=tuple(config.cjm_recommendation_types),
     )

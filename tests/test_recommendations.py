@@ -369,3 +369,36 @@ def test_matrix_points_sharing_a_score_are_spread_apart():
         assert abs(x - 2) < 0.5 and abs(y - 4) < 0.5  # still read as its own score
         for other in placed[n + 1 : 7]:
             assert ((x - other[0]) ** 2 + (y - other[1]) ** 2) ** 0.5 >= 2 * _POINT_RADIUS
+
+
+@pytest.mark.sphinx("html", testroot="recommendations-yaml", freshenv=True)
+def test_recommendations_and_evidence_in_a_yaml_file(app):
+    app.build()
+    source = app.srcdir / "doors.yaml"
+    warnings = warning_lines(app)
+    # Each bad value at its own line of the file, typed; the rest of the file still builds.
+    assert [w.partition(": WARNING: ")[0] for w in warnings] == [f"{source}:40", f"{source}:41", f"{source}:44"]
+    assert "'urgent' is not one of: high, medium, low [cjm.yaml]" in warnings[0]
+    assert "impact: 9 is greater than the maximum of 5 [cjm.yaml]" in warnings[1]
+    assert "due date 'next week' is not an ISO date" in warnings[2] and warnings[2].endswith("[cjm.option]")
+    data = json.loads((app.outdir / "cjm.json").read_text(encoding="utf-8"))
+    compare, price = data["recommendations"]
+    assert compare["addresses"] == ["doors-search"] and compare["due"] == "2027-03-01" and compare["budget"] == "50000"
+    assert price["addresses"] == ["doors-landing"] and price["impact"] is None and price["effort"] == 2
+    assert [(e["id"], e["supports"]) for e in data["evidence"]] == [
+        ("doors-ev-quote", ["doors-landing"]),
+        ("doors-search-half-of-the-buyers-compare-three-shops", ["doors-search"]),
+    ]
+    (stage,) = data["journeys"][0]["stages"]
+    # Text items of a stage's evidence stay the physical-evidence lane; objects are research evidence.
+    assert stage["lanes"]["evidence"] == ["Printed catalogue at the showroom"]
+    assert stage["evidence"] == ["doors-search-half-of-the-buyers-compare-three-shops"]
+    html = (app.outdir / "index.html").read_text(encoding="utf-8")
+    page = Page(html)
+    assert {"doors-rec-compare", "doors-rec-price", "doors-ev-quote"} <= page.ids
+    assert list(table_rows(page.tables[0]))[2] == "Solutions"
+    assert page.cell_links[0][3] == [[], ["#doors-rec-compare", "#doors-rec-price"]]
+    # No barrier of the file is left without a solution: the lint is quiet.
+    assert not [w for w in warnings if "barrier-without-solution" in w]
+    landing = html[html.index('id="doors-landing"') : html.index('id="doors-rec-price"')]
+    assert re.search(r'cjm-evidence-links.*href="#doors-ev-quote"', landing, re.S)
