@@ -13,7 +13,7 @@ import gettext
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from . import model
-from .i18n import CHANNEL_LABELS, LANE_LABELS, LOCALE_DIR, MESSAGE_CATALOG, msgid
+from .i18n import CHANNEL_LABELS, LANE_LABELS, LINKED_ROW_LABELS, LOCALE_DIR, MESSAGE_CATALOG, msgid
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "journey.schema.json"
 DEFAULT_MAX_BYTES = 1024 * 1024
@@ -35,6 +35,13 @@ CSV_DELIMITERS = ",;\t"
 
 #: Where a value sits in the YAML document: keys and list indices from the root.
 NodePath = tuple[str | int, ...]
+#: Takes the problems of one field of a record read from a file.
+ReportField = Callable[[str, list[model.Problem]], None]
+#: Fields of a recommendation and of evidence in a CSV cell, separated by ``|`` (they are about the column's stage).
+CSV_LINKED_FIELDS = {
+    "recommendations": ("title", "type", "priority", "impact", "effort", "owner", "status", "due", "budget"),
+    "research": ("title", "kind", "source"),
+}
 
 
 @dataclass(frozen=True)
@@ -234,6 +241,64 @@ class _Reader:
 
     def problem(self, subtype: str, message: str, line: int) -> None:
         self.result.problems.append(FileProblem(subtype, message, line))
+
+    def targets(self, raw: Mapping[str, Any], key: str, parent_id: str) -> list[str]:
+        given = raw.get(key)
+        extra = [_stripped(t) for t in given if isinstance(t, str)] if isinstance(given, list) else []
+        return list(dict.fromkeys([parent_id, *filter(None, extra)]))
+
+    def make_recommendation(
+        self, raw: Mapping[str, Any], parent_id: str, position: int, line: int, report: ReportField
+    ) -> FileLinked:
+        """A recommendation addressing ``parent_id``; ``report`` takes the problems of each field."""
+        title = _one_line(raw["title"])
+        scores = {}
+        for name in ("impact", "effort"):
+            scores[name], problems = model.parse_score(raw.get(name), name)
+            report(name, problems)
+        due, problems = model.parse_date(raw.get("due"))
+        report("due", problems)
+        choices = {}
+        for name, allowed in (
+            ("type", self.settings.recommendation_types),
+            ("priority", model.PRIORITIES),
+            ("status", model.RECOMMENDATION_STATUSES),
+        ):
+            choices[name], problems = model.parse_choice(raw.get(name), allowed, name)
+            report(name, problems)
+        budget = raw.get("budget")
+        recommendation = model.Recommendation(
+            id=_stripped(raw.get("id")) or model.derive_id(title, parent_id, "recommendation", position + 1),
+            title=title,
+            addresses=self.targets(raw, "addresses", parent_id),
+            type=choices["type"],
+            priority=choices["priority"],
+            impact=scores["impact"],
+            effort=scores["effort"],
+            owner=_one_line(raw.get("owner")),
+            status=choices["status"] or model.DEFAULT_STATUS,
+            due=due,
+            budget=_one_line(str(budget)) if isinstance(budget, str | int | float) else "",
+            origin=self.origin(line),
+        )
+        return FileLinked(recommendation, _stripped(raw.get("description")))
+
+    def make_evidence(
+        self, raw: Mapping[str, Any], parent_id: str, position: int, line: int, report: ReportField
+    ) -> FileLinked:
+        """Evidence supporting ``parent_id``; ``report`` takes the problems of each field."""
+        title = _one_line(raw["title"])
+        kind, problems = model.parse_choice(raw.get("kind"), model.EVIDENCE_KINDS, "evidence kind")
+        report("kind", problems)
+        evidence = model.Evidence(
+            id=_stripped(raw.get("id")) or model.derive_id(title, parent_id, "evidence", position + 1),
+            title=title,
+            kind=kind,
+            source=_one_line(raw.get("source")),
+            supports=self.targets(raw, "supports", parent_id),
+            origin=self.origin(line),
+        )
+        return FileLinked(evidence, _stripped(raw.get("description")))
 
     def make_journey(self, title: str, file_id: str, persona: str, lanes: list[str], line: int) -> model.Journey:
         title = self.overrides.title or title or self.result.path.stem
@@ -463,65 +528,18 @@ class _YamlReader(_Reader):
     def build_linked(self, raw: dict, parent_id: str, path: NodePath) -> list[FileLinked]:
         """The ``recommendations`` and ``evidence`` written in a stage or touchpoint: they are about it."""
         found = []
-        for key, build in (("recommendations", self.build_recommendation), ("evidence", self.build_evidence)):
+        for key, build in (("recommendations", self.make_recommendation), ("evidence", self.make_evidence)):
             items = raw.get(key)
             for n, item in enumerate(items if isinstance(items, list) else []):
                 # A stage's ``evidence`` may also hold the physical-evidence lane's text items.
                 if isinstance(item, dict) and _one_line(item.get("title")):
-                    found.append(build(item, parent_id, n, (*path, key, n)))
+                    where = (*path, key, n)
+
+                    def report(name: str, problems: list[model.Problem], where: NodePath = where) -> None:
+                        self.report((*where, name), problems)
+
+                    found.append(build(item, parent_id, n, self.line(where), report))
         return found
-
-    def targets(self, raw: dict, key: str, parent_id: str, path: NodePath) -> list[str]:
-        given = raw.get(key)
-        extra = [_stripped(t) for t in given if isinstance(t, str)] if isinstance(given, list) else []
-        return list(dict.fromkeys([parent_id, *filter(None, extra)]))
-
-    def build_recommendation(self, raw: dict, parent_id: str, position: int, path: NodePath) -> FileLinked:
-        title = _one_line(raw["title"])
-        values = {}
-        for name, parse in (("impact", model.parse_score), ("effort", model.parse_score)):
-            values[name], problems = parse(raw.get(name), name)
-            self.report((*path, name), problems)
-        due, problems = model.parse_date(raw.get("due"))
-        self.report((*path, "due"), problems)
-        choices = {}
-        for name, allowed in (
-            ("type", self.settings.recommendation_types),
-            ("priority", model.PRIORITIES),
-            ("status", model.RECOMMENDATION_STATUSES),
-        ):
-            choices[name], problems = model.parse_choice(raw.get(name), allowed, name)
-            self.report((*path, name), problems)
-        budget = raw.get("budget")
-        recommendation = model.Recommendation(
-            id=_stripped(raw.get("id")) or model.derive_id(title, parent_id, "recommendation", position + 1),
-            title=title,
-            addresses=self.targets(raw, "addresses", parent_id, path),
-            type=choices["type"],
-            priority=choices["priority"],
-            impact=values["impact"],
-            effort=values["effort"],
-            owner=_one_line(raw.get("owner")),
-            status=choices["status"] or model.DEFAULT_STATUS,
-            due=due,
-            budget=_one_line(str(budget)) if isinstance(budget, str | int | float) else "",
-            origin=self.origin(self.line(path)),
-        )
-        return FileLinked(recommendation, _stripped(raw.get("description")))
-
-    def build_evidence(self, raw: dict, parent_id: str, position: int, path: NodePath) -> FileLinked:
-        title = _one_line(raw["title"])
-        kind, problems = model.parse_choice(raw.get("kind"), model.EVIDENCE_KINDS, "evidence kind")
-        self.report((*path, "kind"), problems)
-        evidence = model.Evidence(
-            id=_stripped(raw.get("id")) or model.derive_id(title, parent_id, "evidence", position + 1),
-            title=title,
-            kind=kind,
-            source=_one_line(raw.get("source")),
-            supports=self.targets(raw, "supports", parent_id, path),
-            origin=self.origin(self.line(path)),
-        )
-        return FileLinked(evidence, _stripped(raw.get("description")))
 
 
 # --- CSV ---------------------------------------------------------------------------------------
@@ -586,6 +604,7 @@ class _CsvReader(_Reader):
         self.lane_spellings = _spellings(
             LANE_LABELS, {**dict.fromkeys(self.settings.lanes, ()), **self.settings.lane_labels}
         )
+        self.linked_spellings = _spellings(LINKED_ROW_LABELS)
         lanes = [lane for line, cells in body if (lane := self.read_row(line, cells))]
         if self.overrides.lanes is None:
             journey.lanes = list(dict.fromkeys(lanes)) or list(self.settings.default_lanes)
@@ -608,6 +627,10 @@ class _CsvReader(_Reader):
         """Put one lane row into the stages; returns the lane's key ('' when the row is left out)."""
         label = cells[0].strip().rstrip(":").strip()
         lane = self.lane_spellings.get(label.casefold())
+        linked = self.linked_spellings.get(label.casefold())
+        if linked is not None:
+            self.read_linked_row(linked, line, cells)
+            return ""
         if lane is None:
             known = ", ".join((*model.LANES, *self.settings.lanes))
             self.problem("csv", f"unknown lane {label!r:.60} in the first column; known lanes: {known}", line)
@@ -622,6 +645,36 @@ class _CsvReader(_Reader):
                     self.problem("csv", f"{label}: column {column + 1} has no stage; its text is left out", cell_line)
             cell_line += cell.count("\n")
         return lane
+
+    def read_linked_row(self, key: str, line: int, cells: list[str]) -> None:
+        """A row of recommendations or research evidence: one per line of a cell, about the column's stage."""
+        names = CSV_LINKED_FIELDS[key]
+        build = self.make_recommendation if key == "recommendations" else self.make_evidence
+        cell_line = line + cells[0].count("\n")
+        for column, cell in enumerate(cells[1:], start=1):
+            stage = self.columns.get(column)
+            for offset, item in enumerate(cell.split("\n")):
+                item_line = cell_line + offset
+                parts = [part.strip() for part in item.split("|")]
+                if not item.strip() or stage is None:
+                    continue
+                if len(parts) > len(names):
+                    self.problem(
+                        "csv", f"{parts[0]!r:.60} has more than {len(names)} fields ({' | '.join(names)})", item_line
+                    )
+                values = dict(zip(names, parts, strict=False))  # extra fields were reported above
+                if not values["title"]:
+                    self.problem("csv", f"a {key} item has no title; it is left out", item_line)
+                    continue
+
+                def report(
+                    name: str, problems: list[model.Problem], at: int = item_line, title: str = values["title"]
+                ) -> None:
+                    for problem in problems:
+                        self.problem(problem.subtype, f"{title!r:.60}: {problem.message}", at)
+
+                stage.linked.append(build(values, stage.stage.id, len(stage.linked), item_line, report))
+            cell_line += cell.count("\n")
 
     def read_cell(self, stage: FileStage, lane: str, cell: str, line: int) -> None:
         if lane == "emotion":

@@ -114,6 +114,9 @@ QUADRANT_LABELS = {
 
 CHANNEL_LABELS = {"online": _("online"), "offline": _("offline")}
 
+#: Rows of a CSV journey that hold recommendations and research evidence rather than a lane's items.
+LINKED_ROW_LABELS = {"recommendations": _("Recommendations"), "research": _("Research evidence")}
+
 #: Registers (touchpoint-index, barrier-list), blueprint lines and KPI values.
 REGISTER_LABELS = {
     "touchpoint": _("Touchpoint"),

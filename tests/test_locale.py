@@ -12,6 +12,7 @@ from sphinx_cjm.i18n import (
     EVIDENCE_KIND_LABELS,
     FIELD_LABELS,
     LANE_LABELS,
+    LINKED_ROW_LABELS,
     LOCALE_DIR,
     PRIORITY_LABELS,
     QUADRANT_LABELS,
@@ -46,6 +47,7 @@ def test_every_label_is_translated():
             STATUS_LABELS,
             EVIDENCE_KIND_LABELS,
             QUADRANT_LABELS,
+            LINKED_ROW_LABELS,
         )
         for label in table.values()
     }

@@ -375,21 +375,21 @@ def test_matrix_points_sharing_a_score_are_spread_apart():
 def test_recommendations_and_evidence_in_a_yaml_file(app):
     app.build()
     source = app.srcdir / "doors.yaml"
-    warnings = warning_lines(app)
+    warnings = [w for w in warning_lines(app) if str(source) in w]
     # Each bad value at its own line of the file, typed; the rest of the file still builds.
     assert [w.partition(": WARNING: ")[0] for w in warnings] == [f"{source}:40", f"{source}:41", f"{source}:44"]
     assert "'urgent' is not one of: high, medium, low [cjm.yaml]" in warnings[0]
     assert "impact: 9 is greater than the maximum of 5 [cjm.yaml]" in warnings[1]
     assert "due date 'next week' is not an ISO date" in warnings[2] and warnings[2].endswith("[cjm.option]")
     data = json.loads((app.outdir / "cjm.json").read_text(encoding="utf-8"))
-    compare, price = data["recommendations"]
+    compare, price = (r for r in data["recommendations"] if r["id"].startswith("doors-"))
     assert compare["addresses"] == ["doors-search"] and compare["due"] == "2027-03-01" and compare["budget"] == "50000"
     assert price["addresses"] == ["doors-landing"] and price["impact"] is None and price["effort"] == 2
-    assert [(e["id"], e["supports"]) for e in data["evidence"]] == [
+    assert [(e["id"], e["supports"]) for e in data["evidence"] if e["id"].startswith("doors-")] == [
         ("doors-ev-quote", ["doors-landing"]),
         ("doors-search-half-of-the-buyers-compare-three-shops", ["doors-search"]),
     ]
-    (stage,) = data["journeys"][0]["stages"]
+    (stage,) = next(j for j in data["journeys"] if j["id"] == "doors")["stages"]
     # Text items of a stage's evidence stay the physical-evidence lane; objects are research evidence.
     assert stage["lanes"]["evidence"] == ["Printed catalogue at the showroom"]
     assert stage["evidence"] == ["doors-search-half-of-the-buyers-compare-three-shops"]
@@ -399,6 +399,35 @@ def test_recommendations_and_evidence_in_a_yaml_file(app):
     assert list(table_rows(page.tables[0]))[2] == "Solutions"
     assert page.cell_links[0][3] == [[], ["#doors-rec-compare", "#doors-rec-price"]]
     # No barrier of the file is left without a solution: the lint is quiet.
-    assert not [w for w in warnings if "barrier-without-solution" in w]
+    assert not [w for w in warning_lines(app) if "barrier-without-solution" in w]
     landing = html[html.index('id="doors-landing"') : html.index('id="doors-rec-price"')]
     assert re.search(r'cjm-evidence-links.*href="#doors-ev-quote"', landing, re.S)
+
+
+@pytest.mark.sphinx("html", testroot="recommendations-yaml", freshenv=True)
+def test_recommendations_and_evidence_rows_in_a_csv_file(app):
+    app.build()
+    source = app.srcdir / "shop.csv"
+    warnings = [w for w in warning_lines(app) if str(source) in w]
+    # The second line of the quoted cell that starts on line 3.
+    assert warnings == [
+        f"{source}:4: WARNING: journey file: 'Retarget visitors': impact '9' is not a whole number from 1 to 5; "
+        "it is ignored [cjm.option]",
+        f"{source}:4: WARNING: journey file: 'Retarget visitors': unknown priority 'urgent'; "
+        "use one of: high, medium, low [cjm.option]",
+    ]
+    data = json.loads((app.outdir / "cjm.json").read_text(encoding="utf-8"))
+    banner = next(r for r in data["recommendations"] if r["title"] == "Banner with the sofa in a real flat")
+    assert banner["addresses"] == ["buying-a-sofa-search"] and banner["journey"] == "buying-a-sofa"
+    assert (banner["type"], banner["priority"], banner["impact"], banner["effort"]) == ("digital", "high", 4, 2)
+    assert (banner["owner"], banner["status"], banner["due"], banner["budget"]) == (
+        "Marketing", "planned", "2027-03-01", "40 000 ₽",
+    )  # fmt: skip
+    quote = next(
+        e for e in data["evidence"] if e["kind"] == "quote" and e["supports"] == ["buying-a-sofa-showroom-visit"]
+    )
+    assert quote["title"] == '"The showroom sold it to me"' and quote["source"] == "Interview 5"
+    page = Page.read(app.outdir / "shop.html")
+    assert banner["id"] in page.ids and quote["id"] in page.ids
+    # The rows are not lanes of the table.
+    assert list(table_rows(page.tables[0])) == ["Touchpoints"]
