@@ -431,3 +431,15 @@ def test_recommendations_and_evidence_rows_in_a_csv_file(app):
     assert banner["id"] in page.ids and quote["id"] in page.ids
     # The rows are not lanes of the table.
     assert list(table_rows(page.tables[0])) == ["Touchpoints"]
+
+
+@pytest.mark.sphinx("latex", testroot="recommendations")
+def test_registers_and_matrix_in_latex(app):
+    app.build()
+    tex = (app.outdir / "recommendations.tex").read_text(encoding="utf-8")
+    # The register is a real table; the matrix a PDF drawn beside it; the CSV link is HTML's only.
+    assert "Rep places the first order together with the owner" in tex and r"\begin{tabulary}" in tex
+    (matrix,) = set(re.findall(r"\\sphinxincludegraphics\[width=\\linewidth\]\{(cjm-matrix-[0-9a-f]{32}\.pdf)\}", tex))
+    assert (app.outdir / matrix).read_bytes().startswith(b"%PDF")
+    assert "Download the register as CSV" not in tex
+    assert r"\label{\detokenize{plan:rec-first-order}}" in tex
