@@ -21,7 +21,10 @@ extensions = [
     "cjm_gallery",
 ]
 myst_enable_extensions = ["colon_fence"]
-exclude_patterns = ["_build", "recipes/*.yml"]
+# _snippets: sources shown (and included) by other pages, not pages of their own.
+exclude_patterns = ["_build", "recipes/*.yml", "_snippets"]
+# The Python API's functions and classes are not chapters of the site's table of contents.
+toc_object_entries = False
 
 html_theme = "furo"
 html_title = f"sphinx_cjm {release}"

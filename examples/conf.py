@@ -1,11 +1,14 @@
 # Case-study site of a CX agency, built by `make demo`.
 project = "Кейсы: карты пути клиента"
 author = "CX-агентство «Точка контакта»"
+copyright = f"2026, {author}"
+release = version = "2026.1"
 language = "ru"
 extensions = ["myst_parser", "sphinx_cjm"]
 myst_enable_extensions = ["colon_fence"]
 exclude_patterns = ["_build"]
 html_title = "Карты пути клиента: кейсы"
+html_theme = "furo"  # light and dark modes, a search box and footer in the site's language
 
 # PDF (`make -C examples/_build/latex` after `sphinx-build -b latex`): XeLaTeX for Cyrillic,
 # DejaVu for the glyphs FreeSerif lacks (₽).
