@@ -238,3 +238,58 @@ def test_sphinx_autobuild_rebuilds_an_edited_touchpoint(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(timeout=10)
+
+
+def test_home_page_opens_with_a_map_and_keeps_the_api_out_of_its_contents(docs_html: Path) -> None:
+    page = (docs_html / "index.html").read_text(encoding="utf-8")
+    body = page[page.index('<article role="main"') :]
+    assert (
+        body.index('class="cjm-journey-table')
+        < body.index('class="cjm-emotion-curve')
+        < body.index("MyST Markdown (map.md)")
+    )
+    assert "reStructuredText (map.rst)" in body and "MyST Markdown (map.md)" in body
+    # The Python API is one entry of the table of contents, not its functions one by one.
+    assert "sphinx_cjm.model.assemble" not in page.partition('<article role="main"')[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "source"),
+    [
+        ("index.rst", (DOCS / "_snippets" / "home-map.rst").read_text(encoding="utf-8")),
+        ("index.md", (DOCS / "_snippets" / "home-map.md").read_text(encoding="utf-8")),
+    ],
+)
+def test_the_home_page_source_builds_alone_with_W_in_both_markups(tmp_path: Path, name: str, source: str) -> None:
+    """What a reader copies from the home page builds as it is, and both markups give the same table."""
+    (tmp_path / "conf.py").write_text('extensions = ["myst_parser", "sphinx_cjm"]\n', encoding="utf-8")
+    (tmp_path / name).write_text(f"Map\n===\n\n{source}" if name.endswith(".rst") else f"# Map\n\n{source}")
+    result = sphinx_build("-b", "html", str(tmp_path), str(tmp_path / "_build"))
+    assert (result.returncode, result.stderr) == (0, "")
+    html = (tmp_path / "_build" / "index.html").read_text(encoding="utf-8")
+    table = html[html.index('class="cjm-journey-table') :]
+    table = table[: table.index("</table>")]
+    for text in (
+        "First contact",
+        "First order",
+        "Habit",
+        "Checkout in the app",
+        "Pay on delivery for the first order",
+    ):
+        assert text in table, text
+
+
+def test_quickstart_myst_snippet_builds_alone_with_W(tmp_path: Path) -> None:
+    """The Quick start's MyST example defines everything it uses."""
+    text = (DOCS / "quickstart.rst").read_text(encoding="utf-8")
+    block = text[text.index(".. code-block:: markdown") :].split("\n\n", 1)[1]
+    lines = []
+    for line in block.splitlines():
+        if line and not line.startswith("   "):
+            break
+        lines.append(line[3:])
+    (tmp_path / "conf.py").write_text('extensions = ["myst_parser", "sphinx_cjm"]\n', encoding="utf-8")
+    (tmp_path / "index.md").write_text("# Map\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    result = sphinx_build("-b", "html", str(tmp_path), str(tmp_path / "_build"))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert 'class="cjm-journey-table' in (tmp_path / "_build" / "index.html").read_text(encoding="utf-8")
