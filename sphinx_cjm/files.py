@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from . import model
-from .i18n import CHANNEL_LABELS, LANE_LABELS, LINKED_ROW_LABELS, LOCALE_DIR, MESSAGE_CATALOG, msgid
+from .i18n import CHANNEL_LABELS, FIELD_LABELS, LANE_LABELS, LINKED_ROW_LABELS, LOCALE_DIR, MESSAGE_CATALOG, msgid
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "journey.schema.json"
 DEFAULT_MAX_BYTES = 1024 * 1024
@@ -31,6 +31,10 @@ FORMATS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".mmd": "mermaid", ".
 MAX_EXPANDED_NODES = 100_000
 #: Fields of a touchpoint item in a CSV cell, separated by ``|``.
 CSV_TOUCHPOINT_FIELDS = ("title", "channel", "emotion", "barrier", "solution", "owner", "kpi")
+#: Fields of a metric item in a CSV cell of the ``metrics`` row, separated by ``|``.
+CSV_METRIC_FIELDS = ("title", "plan", "fact", "better")
+#: CSV rows that are not lanes: the stages' reach (shown as the conversion lane) and metrics (in the KPIs).
+CSV_ROWS_SHOWN_AS = {"reach": "conversion", "metrics": "kpis"}
 CSV_DELIMITERS = ",;\t"
 
 #: Where a value sits in the YAML document: keys and list indices from the root.
@@ -101,11 +105,18 @@ class FileTouchpoint:
 
 
 @dataclass
+class FileMetric:
+    metric: model.Metric
+    description: str = ""
+
+
+@dataclass
 class FileStage:
     stage: model.Stage
     description: str = ""
     touchpoints: list[FileTouchpoint] = field(default_factory=list)
     linked: list[FileLinked] = field(default_factory=list)
+    metrics: list[FileMetric] = field(default_factory=list)
 
 
 @dataclass
@@ -131,6 +142,9 @@ class JourneyFile:
         """Recommendations and evidence, in the order written."""
         return [item for s in self.stages for item in [*s.linked, *(i for t in s.touchpoints for i in t.linked)]]
 
+    def all_metrics(self) -> list[model.Metric]:
+        return [m.metric for s in self.stages for m in s.metrics]
+
     def assembled(self) -> model.AssembledJourney | None:
         if self.journey is None:
             return None
@@ -140,6 +154,7 @@ class JourneyFile:
             self.persona,
             self.all_stages(),
             self.all_touchpoints(),
+            self.all_metrics(),
             recommendations=[r for r in records if isinstance(r, model.Recommendation)],
             evidence=[r for r in records if isinstance(r, model.Evidence)],
         )
@@ -216,6 +231,13 @@ def _stripped(value: object) -> str:
 
 def _one_line(value: object) -> str:
     return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def _value_text(value: object) -> str:
+    """A metric value as text: ``40%`` as written, a YAML number ``40`` as ``40``."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(model.normalise_number(value))
+    return _one_line(value)
 
 
 def _items(value: object) -> list[str]:
@@ -495,13 +517,41 @@ class _YamlReader(_Reader):
             emotion=self.emotion(raw.get("emotion"), (*path, "emotion")),
             nested_index=position,
             origin=self.origin(self.line(path)),
+            reach=self.reach(raw.get("reach"), (*path, "reach")),
         )
         result = FileStage(stage, _stripped(raw.get("description")), linked=self.build_linked(raw, stage.id, path))
         touchpoints = raw.get("touchpoints")
         for n, point in enumerate(touchpoints if isinstance(touchpoints, list) else []):
             if isinstance(point, dict) and _one_line(point.get("title")):
                 result.touchpoints.append(self.build_touchpoint(point, stage.id, n, (*path, "touchpoints", n)))
+        metrics = raw.get("metrics")
+        for n, item in enumerate(metrics if isinstance(metrics, list) else []):
+            if isinstance(item, dict) and _one_line(item.get("title")):
+                metric = self.metric(item, stage.id, n, (*path, "metrics", n))
+                result.metrics.append(FileMetric(metric, _stripped(item.get("description"))))
         return result
+
+    def reach(self, value: object, path: NodePath) -> int | None:
+        reach, problems = model.parse_reach(value)
+        self.report(path, problems)
+        return reach
+
+    def metric(self, raw: dict, stage_id: str, position: int, path: NodePath) -> model.Metric:
+        title = _one_line(raw["title"])
+        values = {name: _value_text(raw.get(name)) for name in ("plan", "fact", "better")}
+        # Each value's problem at its own line; a bad ``better`` is the schema's to report.
+        self.report((*path, "plan"), model.check_metric_values(values["plan"], "", ""))
+        self.report((*path, "fact"), model.check_metric_values("", values["fact"], ""))
+        return model.Metric(
+            id=_stripped(raw.get("id")) or model.derive_id(title, stage_id, "metric", position + 1),
+            title=title,
+            stage=stage_id,
+            plan=values["plan"],
+            fact=values["fact"],
+            better=model.metric_better(values["better"], values["plan"]),
+            nested_index=position,
+            origin=self.origin(self.line(path)),
+        )
 
     def build_touchpoint(self, raw: dict, stage_id: str, position: int, path: NodePath) -> FileTouchpoint:
         title = _one_line(raw["title"])
@@ -602,10 +652,11 @@ class _CsvReader(_Reader):
             self.result.stages.append(self.columns[column])
         self.width = len(header)
         self.lane_spellings = _spellings(
-            LANE_LABELS, {**dict.fromkeys(self.settings.lanes, ()), **self.settings.lane_labels}
+            {**LANE_LABELS, "reach": FIELD_LABELS["reach"], "metrics": FIELD_LABELS["metrics"]},
+            {**dict.fromkeys(self.settings.lanes, ()), **self.settings.lane_labels},
         )
         self.linked_spellings = _spellings(LINKED_ROW_LABELS)
-        lanes = [lane for line, cells in body if (lane := self.read_row(line, cells))]
+        lanes = [CSV_ROWS_SHOWN_AS.get(lane, lane) for line, cells in body if (lane := self.read_row(line, cells))]
         if self.overrides.lanes is None:
             journey.lanes = list(dict.fromkeys(lanes)) or list(self.settings.default_lanes)
 
@@ -677,6 +728,12 @@ class _CsvReader(_Reader):
             cell_line += cell.count("\n")
 
     def read_cell(self, stage: FileStage, lane: str, cell: str, line: int) -> None:
+        if lane == "reach":
+            reach, problems = model.parse_reach(cell)
+            for problem in problems:
+                self.problem(problem.subtype, f"{stage.stage.title}: {problem.message}", line)
+            stage.stage.reach = reach if reach is not None else stage.stage.reach
+            return
         if lane == "emotion":
             emotion, problems = model.parse_emotion(cell, self.settings.scale)
             for problem in problems:
@@ -689,8 +746,39 @@ class _CsvReader(_Reader):
                 continue
             if lane == "touchpoints":
                 self.read_touchpoint(stage, item, line + offset)
+            elif lane == "metrics":
+                self.read_metric(stage, item, line + offset)
             else:
                 stage.stage.lanes.setdefault(lane, []).append(item.strip())
+
+    def read_metric(self, stage: FileStage, item: str, line: int) -> None:
+        """``Title | plan | fact | better``; its id derived from the title and the stage's id."""
+        parts = [part.strip() for part in item.split("|")]
+        if len(parts) > len(CSV_METRIC_FIELDS):
+            self.problem(
+                "csv",
+                f"metric {parts[0]!r:.60} has more than {len(CSV_METRIC_FIELDS)} fields "
+                f"({' | '.join(CSV_METRIC_FIELDS)}); the rest is left out",
+                line,
+            )
+        values = {name: "" for name in CSV_METRIC_FIELDS} | dict(zip(CSV_METRIC_FIELDS, parts, strict=False))
+        if not values["title"]:
+            self.problem("csv", "a metric has no title; it is left out", line)
+            return
+        for problem in model.check_metric_values(values["plan"], values["fact"], values["better"]):
+            self.problem(problem.subtype, f"metric {values['title']!r:.60}: {problem.message}", line)
+        position = len(stage.metrics)
+        metric = model.Metric(
+            id=model.derive_id(values["title"], stage.stage.id, "metric", position + 1),
+            title=values["title"],
+            stage=stage.stage.id,
+            plan=values["plan"],
+            fact=values["fact"],
+            better=model.metric_better(values["better"], values["plan"]),
+            nested_index=position,
+            origin=self.origin(line),
+        )
+        stage.metrics.append(FileMetric(metric))
 
     def read_touchpoint(self, stage: FileStage, item: str, line: int) -> None:
         parts = [part.strip() for part in item.split("|")]

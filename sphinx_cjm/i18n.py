@@ -64,6 +64,7 @@ FIELD_LABELS = {
     "owner": _("Owner"),
     "kpi": _("KPI"),
     "metric": _("Metric"),
+    "metrics": _("Metrics"),
     "plan": _("Plan"),
     "fact": _("Fact"),
     "better": _("Better"),

@@ -16,6 +16,7 @@ from docutils import nodes
 from . import directives, files, model
 from .domain import warn
 from .i18n import Labels, project_labels
+from .nodes import metric_values
 from .settings import file_settings
 
 if TYPE_CHECKING:
@@ -60,6 +61,9 @@ def load(directive: JourneyDirective) -> files.JourneyFile | None:
         domain.add("stage", stage.stage)
         for point in stage.touchpoints:
             domain.add("touchpoint", point.touchpoint)
+        for item in stage.metrics:
+            domain.add("metric", item.metric)
+            domain.note_use(env.docname, "metric", item.metric.id)
     for item in loaded.all_linked():
         domain.add("recommendation" if isinstance(item.record, model.Recommendation) else "evidence", item.record)
     # Stages nested in the directive's body come after the file's.
@@ -102,7 +106,7 @@ def detail_nodes(directive: JourneyDirective, loaded: files.JourneyFile, details
 
 def located(
     container: nodes.container,
-    record: model.Stage | model.Touchpoint | model.Persona | model.Recommendation | model.Evidence,
+    record: model.Stage | model.Touchpoint | model.Persona | model.Recommendation | model.Evidence | model.Metric,
 ) -> nodes.container:
     """The description box located at the file's line, so problems in it point there."""
     container.source, container.line = record.origin.source, record.origin.lineno
@@ -114,6 +118,8 @@ def stage_box(directive: JourneyDirective, loaded: files.FileStage, labels: Labe
     fields: list[directives.Field] = [(labels.lane(lane), list(items)) for lane, items in stage.lanes.items()]
     if stage.emotion is not None:
         fields.append((labels.field("emotion"), [str(stage.emotion)]))
+    if stage.reach is not None:
+        fields.append((labels.field("reach"), [str(stage.reach)]))
     container = located(directives.detail_block("stage", stage.id, stage.title, fields, details), stage)
     if details != "none":
         container += directive.evidence_placeholder(stage.id)
@@ -121,6 +127,18 @@ def stage_box(directive: JourneyDirective, loaded: files.FileStage, labels: Labe
     container += linked_boxes(directive, loaded.linked, labels)
     for point in loaded.touchpoints:
         container += touchpoint_box(directive, point, labels, details)
+    for item in loaded.metrics:
+        container += metric_box(item, details)
+    return container
+
+
+def metric_box(loaded: files.FileMetric, details: str) -> nodes.container:
+    """A metric's description: its plan, fact and verdict are filled in once the facts files are read."""
+    metric = loaded.metric
+    container = located(directives.detail_block("metric", metric.id, metric.title, [], details), metric)
+    if details != "none":
+        container += metric_values(metric=metric.id, nested=True)
+        container += paragraphs(loaded.description)
     return container
 
 

@@ -24,10 +24,7 @@ from .directives import STAGE_CONTEXT, CJMDirective, field, xref
 from .domain import CJMDomain, warn
 from .i18n import FIELD_LABELS, REGISTER_LABELS, project_labels
 from .kpis import MARKS, format_measure
-
-
-class metric_values(nodes.General, nodes.Element):
-    """Where a metric's description shows its plan, fact and verdict; ``metric`` holds its id."""
+from .nodes import metric_values
 
 
 class MetricDirective(CJMDirective):
@@ -50,16 +47,13 @@ class MetricDirective(CJMDirective):
         plan, fact = (" ".join(self.options.get(name, "").split()) for name in ("plan", "fact"))
         better = self.options.get("better", "").strip().lower()
         self.warn(model.check_metric_values(plan, fact, better))
-        if better not in model.BETTER:
-            measure = model.parse_measure(plan)
-            better = measure.better if measure and measure.better else "higher"
         metric = model.Metric(
             id=self.object_id(title, stage_id),
             title=title,
             stage=stage_id,
             plan=plan,
             fact=fact,
-            better=better,
+            better=model.metric_better(better, plan),
             nested_index=self.nested_position(STAGE_CONTEXT, stage_id),
             origin=self.origin(),
         )

@@ -576,6 +576,15 @@ def check_metric_values(plan: str, fact: str, better: str) -> list[Problem]:
     return problems
 
 
+def metric_better(better: str, plan: str) -> str:
+    """``:better:`` as given, else from the plan's bound (``≤ 40``: lower), else ``higher``."""
+    better = better.strip().lower()
+    if better in BETTER:
+        return better
+    measure = parse_measure(plan)
+    return measure.better if measure and measure.better else "higher"
+
+
 def parse_reach(raw: object) -> tuple[int | None, list[Problem]]:
     """A stage's reach: a whole number of customers, not negative (thousands may be grouped)."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):

@@ -19,3 +19,8 @@ class emotion_curve_placeholder(nodes.General, nodes.Element):
 
 class evidence_links(nodes.General, nodes.Element):
     """Where a touchpoint's or stage's description lists the evidence supporting it; ``target`` holds its id."""
+
+
+class metric_values(nodes.General, nodes.Element):
+    """Where a metric's description shows its plan, fact and verdict; ``metric`` holds its id, ``nested``
+    whether it stands in its stage (else the stage is named)."""

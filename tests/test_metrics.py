@@ -403,3 +403,82 @@ def test_funnel_problems_warn(make_app, tmp_path):
         for w in warnings
     ), warnings
     assert "The page goes on." in (app.outdir / "index.html").read_text(encoding="utf-8")
+
+
+def test_metrics_and_reach_from_yaml_and_csv(make_app, tmp_path):
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "conf.py").write_text('extensions = ["sphinx_cjm"]\ncjm_metric_facts = ["kpi.csv"]\n', encoding="utf-8")
+    (source / "kpi.csv").write_text("metric,fact,date\ny-m-orders,12,2026-11-30\n", encoding="utf-8")
+    (source / "doors.yaml").write_text(
+        """id: y
+title: Doors from YAML
+lanes: [kpis, conversion]
+stages:
+  - id: y-search
+    title: Search
+    reach: 2000
+  - id: y-visit
+    title: Visit
+    reach: "1 500"
+    metrics:
+      - id: y-m-orders
+        title: Visits with an order
+        plan: 40%
+        fact: 27%
+        description: Of all showroom visits.
+      - title: Days to delivery
+        plan: 5–7 days
+        fact: 9 days
+        better: lower
+      - title: Bad one
+        plan: forty
+        better: upward
+  - id: y-buy
+    title: Buy
+    reach: lots
+""",
+        encoding="utf-8",
+    )
+    (source / "doors.csv").write_text(
+        "Doors from CSV,Search,Visit\n"
+        "Reach,2000,500\n"
+        'Metrics,,"Visits with an order | 40% | 45%\nDays to delivery | ≤ 7 days | 9 days | lower"\n'
+        "KPIs,Click-through: 2% / 3%,\n",
+        encoding="utf-8",
+    )
+    (source / "index.rst").write_text(
+        "Files\n=====\n\n.. journey::\n   :file: doors.yaml\n   :no-curve:\n\n"
+        ".. journey::\n   :id: c\n   :file: doors.csv\n   :no-curve:\n",
+        encoding="utf-8",
+    )
+    app = make_app("html", srcdir=source, builddir=tmp_path / "b")
+    app.build()
+    warnings = warnings_of(app)
+    yaml_path = str(source / "doors.yaml")
+    # Line-accurate problems in the file: the schema's, then the model's.
+    assert any(w.startswith(f"{yaml_path}:23:") and "upward" in w and w.endswith("[cjm.yaml]") for w in warnings), (
+        warnings
+    )
+    assert any(w.startswith(f"{yaml_path}:22:") and "plan 'forty'" in w and w.endswith("[cjm.metric]") for w in warnings)
+    assert any(w.startswith(f"{yaml_path}:26:") and "reach 'lots'" in w and w.endswith("[cjm.option]") for w in warnings)
+    assert len(warnings) == 3, "\n".join(warnings)
+    data = json.loads((app.outdir / "cjm.json").read_text(encoding="utf-8"))
+    journeys = {j["id"]: j for j in data["journeys"]}
+    assert [s["reach"] for s in journeys["y"]["stages"]] == [2000, 1500, None]
+    assert [(m["id"], m["fact"], m["better"], m["status"]) for m in journeys["y"]["metrics"]] == [
+        ("y-m-orders", "12%", "higher", "below"),  # the facts file overrides the YAML's fact
+        ("y-visit-days-to-delivery", "9 days", "lower", "below"),
+        ("y-visit-bad-one", "", "higher", "unknown"),
+    ]
+    assert journeys["c"]["lanes"] == ["conversion", "kpis"]
+    assert [s["reach"] for s in journeys["c"]["stages"]] == [2000, 500]
+    assert [(m["title"], m["plan"], m["fact"], m["better"], m["status"]) for m in journeys["c"]["metrics"]] == [
+        ("Visits with an order", "40%", "45%", "higher", "met"),
+        ("Days to delivery", "≤ 7 days", "9 days", "lower", "below"),
+    ]
+    html = (app.outdir / "index.html").read_text(encoding="utf-8")
+    assert 'id="y-m-orders"' in html and "Of all showroom visits." in html
+    rows = [table_rows(t) for t in Page.read(app.outdir / "index.html").tables]
+    assert rows[0]["Conversion"][1] == "reach 1,500 75% of the previous stage 75% of the first stage"
+    assert rows[1]["Conversion"] == ["reach 2,000", "reach 500 25% of the previous stage 25% of the first stage"]
