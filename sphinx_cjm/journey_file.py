@@ -61,9 +61,9 @@ def load(directive: JourneyDirective) -> files.JourneyFile | None:
         domain.add("stage", stage.stage)
         for point in stage.touchpoints:
             domain.add("touchpoint", point.touchpoint)
-        for item in stage.metrics:
-            domain.add("metric", item.metric)
-            domain.note_use(env.docname, "metric", item.metric.id)
+        for file_metric in stage.metrics:
+            domain.add("metric", file_metric.metric)
+            domain.note_use(env.docname, "metric", file_metric.metric.id)
     for item in loaded.all_linked():
         domain.add("recommendation" if isinstance(item.record, model.Recommendation) else "evidence", item.record)
     # Stages nested in the directive's body come after the file's.

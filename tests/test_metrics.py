@@ -460,8 +460,12 @@ stages:
     assert any(w.startswith(f"{yaml_path}:23:") and "upward" in w and w.endswith("[cjm.yaml]") for w in warnings), (
         warnings
     )
-    assert any(w.startswith(f"{yaml_path}:22:") and "plan 'forty'" in w and w.endswith("[cjm.metric]") for w in warnings)
-    assert any(w.startswith(f"{yaml_path}:26:") and "reach 'lots'" in w and w.endswith("[cjm.option]") for w in warnings)
+    assert any(
+        w.startswith(f"{yaml_path}:22:") and "plan 'forty'" in w and w.endswith("[cjm.metric]") for w in warnings
+    )
+    assert any(
+        w.startswith(f"{yaml_path}:26:") and "reach 'lots'" in w and w.endswith("[cjm.option]") for w in warnings
+    )
     assert len(warnings) == 3, "\n".join(warnings)
     data = json.loads((app.outdir / "cjm.json").read_text(encoding="utf-8"))
     journeys = {j["id"]: j for j in data["journeys"]}
