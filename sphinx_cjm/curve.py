@@ -37,12 +37,12 @@ if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 from .curve_data import (
     DEFAULT_MESSAGES,
-    DEFAULT_PALETTE,
     DEFAULT_SCALE,
     FORMATS,
     curve_points,
     figure_size,
     plotted_data,
+    resolve_palette,
     signed,
     stage_titles,
     valid_scale,
@@ -138,14 +138,6 @@ def draw_plotted(
         # Matplotlib opens links in a new window; the reader expects the page holding the figure.
         data = re.sub(rb'(<a xlink:href="[^"]*") target="_blank"', rb'\1 target="_top"', data)
     return data
-
-
-def resolve_palette(palette: Mapping[str, Any] | Sequence[str] | None) -> dict[str, Any]:
-    if not palette:
-        return dict(DEFAULT_PALETTE)
-    if isinstance(palette, Mapping):
-        return {**DEFAULT_PALETTE, **palette}
-    return {**DEFAULT_PALETTE, "lines": list(palette)}
 
 
 def plain(text: str) -> str:

@@ -135,6 +135,15 @@ def figure_size(plotted: Sequence[Mapping[str, Any]], size: Sequence[float] | No
     return min(max(6.4, 1.0 + 0.95 * columns), 9.0), 3.9
 
 
+def resolve_palette(palette: Mapping[str, Any] | Sequence[str] | None) -> dict[str, Any]:
+    """:data:`DEFAULT_PALETTE` with the configured colours: a dict overrides keys, a list the lines."""
+    if not palette:
+        return dict(DEFAULT_PALETTE)
+    if isinstance(palette, Mapping):
+        return {**DEFAULT_PALETTE, **palette}
+    return {**DEFAULT_PALETTE, "lines": list(palette)}
+
+
 def valid_scale(scale: Any) -> bool:
     return (
         isinstance(scale, list | tuple)

@@ -287,10 +287,12 @@ class JourneyDirective(CJMDirective):
         )
         box += journey_file.intro_nodes(loaded) if loaded else []
         box += [n for n in body if not is_stage(n)]
+        curve = "no-curve" not in self.options
         if "no-table" not in self.options:
-            box += self.table_placeholder(journey.id)
-        if "no-curve" not in self.options:
-            box += self.curve_placeholder([journey.id])
+            box += self.table_placeholder(journey.id, curve=curve)
+        if curve:
+            # Where the table shows the curve (HTML), this figure is left out.
+            box += self.curve_placeholder([journey.id], on_table="no-table" not in self.options)
         box += journey_file.detail_nodes(self, loaded, details) if loaded else []
         box += [n for n in body if is_stage(n)]
         return [box]
@@ -344,16 +346,22 @@ class JourneyDirective(CJMDirective):
             origin=self.origin(),
         )
 
-    def table_placeholder(self, journey_id: str) -> journey_table:
-        node = journey_table(journey=journey_id)
+    def table_placeholder(self, journey_id: str, *, curve: bool = True) -> journey_table:
+        """The journey's table; ``curve``: with the emotion curve on its grid, where the builder can draw it so."""
+        node = journey_table(journey=journey_id, curve=curve)
         self.set_source_info(node)
         self.domain.note_use(self.env.docname, "journey", journey_id)
         return node
 
-    def curve_placeholder(self, journey_ids: list[str]) -> emotion_curve_placeholder:
-        """The journeys' emotion curve, drawn once the whole project is read (:mod:`sphinx_cjm.figure`)."""
+    def curve_placeholder(self, journey_ids: list[str], *, on_table: bool = False) -> emotion_curve_placeholder:
+        """The journeys' emotion curve, drawn once the whole project is read (:mod:`sphinx_cjm.figure`).
+
+        ``on_table``: the journey's table beside it shows the curve too, where the builder can.
+        """
         node = emotion_curve_placeholder(
-            journeys=journey_ids, **{name: self.options.get(name, "") for name in ("title", "width", "alt")}
+            journeys=journey_ids,
+            on_table=on_table,
+            **{name: self.options.get(name, "") for name in ("title", "width", "alt")},
         )
         self.set_source_info(node)
         for journey_id in journey_ids:

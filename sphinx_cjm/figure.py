@@ -34,7 +34,7 @@ from sphinx.writers.html5 import HTML5Translator
 from sphinx.writers.latex import LaTeXTranslator
 from sphinx.writers.texinfo import TexinfoTranslator
 
-from . import curve_data, figure_cache, model
+from . import curve_data, curve_geometry, curve_svg, figure_cache, model
 from .directives import JourneyDirective
 from .domain import CJMDomain, cjm_domain, warn
 from .i18n import Labels, project_labels
@@ -90,8 +90,10 @@ class ResolveCurvePlaceholders(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         domain = cjm_domain(self.env)
+        on_table = inline_curve(builder_of(self.env))
         for node in list(self.document.findall(emotion_curve_placeholder)):
-            node.replace_self(self.curve_node(node, domain))
+            # In HTML a journey's own curve is a row of its table (table.py).
+            node.replace_self([] if on_table and node.get("on_table") else self.curve_node(node, domain))
 
     def curve_node(self, node: emotion_curve_placeholder, domain: CJMDomain) -> list[nodes.Node]:
         journeys = []
@@ -213,19 +215,105 @@ def curve_format(builder: Builder) -> str:
 
 
 def messages(labels: Labels) -> dict[str, str]:
+    """The figure's own words and its legend's, in the journey's language."""
     return {
         "emotion": labels.field("emotion"),
         "empty": labels.gettext("No emotion scores yet"),
         "pain": labels.gettext("Pain point (barrier)"),
         "unsupported": labels.register("unsupported"),
+        "touchpoint": labels.register("touchpoint"),
+        "stage": labels.gettext("Stage's own emotion (no touchpoint scored)"),
+        "gap": labels.gettext("No emotion in this stage"),
     }
+
+
+# --- inline SVG in HTML ----------------------------------------------------------------------
+
+
+def builder_of(env: Any) -> Builder:
+    """The builder writing the pages (``env._app`` since Sphinx 8; ``env.app`` before)."""
+    app = getattr(env, "_app", None) or env.app
+    return app.builder
+
+
+def inline_curve(builder: Builder) -> bool:
+    """Whether this builder shows curves as inline SVG (HTML with the SVG format): on the table's grid."""
+    return builder.format == "html" and curve_format(builder) == "svg"
+
+
+def curve_scale(config: Config) -> tuple[float, float]:
+    scale = config.cjm_emotion_scale
+    return (float(scale[0]), float(scale[1])) if curve_data.valid_scale(scale) else curve_data.DEFAULT_SCALE
+
+
+def plot_height(config: Config) -> float:
+    """The band between the scale's ends, in label font sizes: ``cjm_curve_size``'s height at 40 px an inch."""
+    size = config.cjm_curve_size
+    return size[1] * 40 / curve_svg.FONT if size else 13.0
+
+
+def layout_of(config: Config, plotted: Sequence[Mapping[str, Any]]) -> curve_geometry.Layout:
+    return curve_geometry.layout(plotted, curve_scale(config), plot_height=plot_height(config))
+
+
+def page_links(builder: Builder, fromdocname: str, targets: Mapping[str, str]) -> dict[str, str]:
+    """Each plotted object's href from the page ``fromdocname``: its anchor, on this page or another."""
+    hrefs = {}
+    for object_id, docname in targets.items():
+        page = "" if docname == fromdocname else builder.get_relative_uri(fromdocname, docname).partition("#")[0]
+        hrefs[object_id] = f"{page}#{object_id}"
+    return hrefs
+
+
+def palette_style(config: Config, node: nodes.Node | None) -> str:
+    """``cjm_curve_palette`` as CSS variables on the curve (empty: the theme-aware colours of cjm.css)."""
+    palette = usable_palette(config, node)
+    if palette is None:
+        return ""
+    from matplotlib.colors import to_hex  # only a configured palette needs matplotlib's colour names
+
+    colours = curve_data.resolve_palette(palette)
+    lines = colours.get("lines") or []
+    declarations = [f"--cjm-curve-{n}: {to_hex(c)}" for n, c in enumerate(lines[:6])]
+    declarations += [
+        f"--cjm-curve-{key}: {to_hex(colours[key])}" for key in ("positive", "negative", "pain") if key in colours
+    ]
+    return "; ".join(declarations)
+
+
+def curve_row(
+    builder: Builder, fromdocname: str, assembled: model.AssembledJourney, labels: Labels
+) -> tuple[nodes.row, nodes.Node]:
+    """The journey's curve as a row of its table (one cell a stage), and the legend that goes under the table."""
+    config = builder.config
+    plotted = curve_data.plotted_data([assembled])
+    layout = layout_of(config, plotted)
+    hrefs = page_links(builder, fromdocname, plotted_targets([assembled]))
+    alt = describe(plotted, labels)
+    label = labels.lane("curve")
+    head = nodes.entry(
+        "",
+        nodes.paragraph(label, label),
+        nodes.inline(alt, alt, classes=["cjm-visually-hidden"]),
+        nodes.raw("", curve_svg.scale_svg(layout), format="html"),
+        classes=["cjm-curve-head"],
+    )
+    row = nodes.row("", head, classes=["cjm-emotion-curve", "cjm-curve-row"])
+    style = palette_style(config, None)
+    for column in range(layout.columns):
+        svg = curve_svg.stage_svg(layout, column, hrefs, style)
+        row += nodes.entry("", nodes.raw("", svg, format="html"), classes=["cjm-curve-cell"])
+    return row, nodes.raw("", curve_svg.legend(layout, messages(labels), style), format="html")
 
 
 def name_curve_files(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Name the files of a page about to be written, and note them (``doctree-resolved``: main process)."""
     if app.builder.format not in ACCEPTED_FORMATS:
         return  # builders that draw nothing show the alt text
-    files = {name_file(app.builder, node) for node in doctree.findall(emotion_curve)}
+    if inline_curve(app.builder):
+        files: set[str] = set()  # drawn into the page itself
+    else:
+        files = {name_file(app.builder, node) for node in doctree.findall(emotion_curve)}
     FILES_WRITTEN.setdefault(app.builder, {})[docname] = sorted(files)
 
 
@@ -281,6 +369,8 @@ def css_length(width: str) -> str:
 
 def html_visit(self: HTML5Translator, node: emotion_curve) -> None:
     builder = self.builder
+    if inline_curve(builder):
+        inline_visit(self, node)
     fmt = node["format"]
     name = draw(node, Path(builder.outdir, builder.imagedir), builder)
     source = self.attval(posixpath.join(builder.imgpath, name))
@@ -302,6 +392,29 @@ def html_visit(self: HTML5Translator, node: emotion_curve) -> None:
     else:
         self.body.append(f'<img src="{source}" alt="{alt}" style="{style}" />\n')
     self.body.append("</figure>\n")
+    raise nodes.SkipNode
+
+
+def inline_visit(self: HTML5Translator, node: emotion_curve) -> None:
+    """The figure drawn into the page: one grid column a stage, as on the journey's table."""
+    config = self.builder.config
+    layout = layout_of(config, node["plotted"])
+    hrefs = page_links(self.builder, self.builder.current_docname, node["targets"])
+    attributes = self.starttag(node, "figure", CLASS="cjm-curve-figure")[len("<figure") : -1].strip()
+    if node["width"]:
+        attributes += f' style="width: {self.attval(css_length(node["width"]))}"'
+    self.body.append(
+        curve_svg.figure(
+            layout,
+            hrefs,
+            curve_data.stage_titles(node["plotted"], layout.columns),
+            alt=node["alt"],
+            title=node["title"],
+            messages=messages(project_labels(self.builder.env, node.get("language"))),
+            attributes=attributes,
+            style=palette_style(config, node),
+        )
+    )
     raise nodes.SkipNode
 
 
@@ -437,7 +550,7 @@ def palette_colours(palette: Any) -> list[Any] | None:
     return list(palette) if isinstance(palette, list | tuple) and palette else None
 
 
-def usable_palette(config: Config, node: nodes.Element) -> Any:
+def usable_palette(config: Config, node: nodes.Node | None) -> Any:
     """``cjm_curve_palette`` if matplotlib knows its colours; else, once per build, a ``cjm.option`` warning and None.
 
     Checked when a page with a curve is written rather than with the other settings,

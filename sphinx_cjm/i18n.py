@@ -36,6 +36,7 @@ LANE_LABELS = {
     "touchpoints": _("Touchpoints"),
     "emotion": _("Emotion"),
     "conversion": _("Conversion"),
+    "curve": _("Emotion curve"),
     "positive": _("Positive emotions"),
     "doubts": _("Doubts"),
     "negative": _("Negative emotions"),

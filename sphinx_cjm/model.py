@@ -34,8 +34,9 @@ TEXT_LANES: tuple[str, ...] = (
     "frontstage",
     "support",
 )
-#: Lanes computed from the stage's touchpoints, emotion and reach rather than typed in.
-COMPUTED_LANES: tuple[str, ...] = ("touchpoints", "emotion", "conversion")
+#: Lanes computed from the stage's touchpoints, emotion and reach rather than typed in
+#: (``curve``: the emotion curve drawn on the table's grid; by default its last row).
+COMPUTED_LANES: tuple[str, ...] = ("touchpoints", "emotion", "conversion", "curve")
 LANES: tuple[str, ...] = TEXT_LANES + COMPUTED_LANES
 
 #: Lanes whose rows also gather a field of every touchpoint of the stage.

@@ -17,6 +17,7 @@ from . import model
 from .blueprint import draw_line
 from .directives import items_body, xref
 from .domain import cjm_domain, warn
+from .figure import builder_of, curve_row, inline_curve
 from .i18n import Labels, project_labels
 from .kpis import conversion_cell_body, kpi_cell_body
 from .metrics import facts_source_lines
@@ -50,7 +51,9 @@ def lane_cell(stage: model.AssembledStage, lane: str, labels: Labels) -> nodes.e
     return cell(*items_body(items)) if items else cell()
 
 
-def build_table(assembled: model.AssembledJourney, labels: Labels) -> nodes.container:
+def build_table(assembled: model.AssembledJourney, labels: Labels, curve: nodes.row | None = None) -> nodes.container:
+    """The table; ``curve`` is the curve's row (:func:`sphinx_cjm.figure.curve_row`), placed where ``:lanes:``
+    has ``curve``, else last. Without it a ``curve`` lane is left out (the builder shows a figure instead)."""
     stages = assembled.stages
     conversions = model.conversions(stages)
     table = nodes.table(classes=["cjm-journey-table"])
@@ -67,6 +70,9 @@ def build_table(assembled: model.AssembledJourney, labels: Labels) -> nodes.cont
     body = nodes.tbody()
     lines = model.blueprint_lines(assembled.journey.lanes)
     for row_index, lane in enumerate(assembled.journey.lanes):
+        if lane == "curve":
+            body += [curve] if curve is not None else []
+            continue
         label = labels.lane(lane)
         row = nodes.row("", cell(nodes.paragraph(label, label)), classes=[f"cjm-lane-{lane}"])
         if row_index in lines:
@@ -77,6 +83,8 @@ def build_table(assembled: model.AssembledJourney, labels: Labels) -> nodes.cont
             else:
                 row += lane_cell(stage, lane, labels)
         body += row
+    if curve is not None and "curve" not in assembled.journey.lanes:
+        body += curve
     group += body
     # The wrapper scrolls a wide table sideways while the lane column stays put (cjm.css).
     return nodes.container("", table, classes=["cjm-journey-table-wrapper"])
@@ -87,6 +95,13 @@ class ResolveJourneyPlaceholders(SphinxPostTransform):
 
     # Before ReferencesResolver (10), so the links made here are resolved too.
     default_priority = 5
+
+    def curve_on_table(self, node: journey_table, assembled: model.AssembledJourney) -> bool:
+        """Whether the table shows the curve as a row: HTML with inline curves, unless a fragment's
+        ``:lanes:`` leave out ``curve``."""
+        if not node.get("curve") or not inline_curve(builder_of(self.env)):
+            return False
+        return not node.get("lanes") or "curve" in assembled.journey.lanes
 
     def run(self, **kwargs: Any) -> None:
         domain = cjm_domain(self.env)
@@ -102,6 +117,11 @@ class ResolveJourneyPlaceholders(SphinxPostTransform):
             if not assembled.stages:
                 warn(f"journey {node['journey']!r} has no stages; its table is left out", "ref", node)
                 node.replace_self([])
+            elif self.curve_on_table(node, assembled):
+                labels = project_labels(self.env, assembled.journey.language)
+                row, legend = curve_row(builder_of(self.env), self.env.docname, assembled, labels)
+                table = build_table(assembled, labels, row)
+                node.replace_self([table, legend, *facts_source_lines(assembled, domain)])
             else:
                 table = build_table(assembled, project_labels(self.env, assembled.journey.language))
                 node.replace_self([table, *facts_source_lines(assembled, domain)])

@@ -9,7 +9,7 @@ from tablesparse import Tables
 
 
 class Page(html.parser.HTMLParser):
-    """Ids, links (href, text), and each ``cjm-journey-table``'s cell texts and cell links."""
+    """Ids, links (href, text), and each ``cjm-journey-table``'s cell texts and cell links (lanes only)."""
 
     def __init__(self, text: str) -> None:
         super().__init__()
@@ -17,7 +17,11 @@ class Page(html.parser.HTMLParser):
         self.links: list[tuple[str, str]] = []
         self._href: list[str] | None = None
         self.feed(text)
-        tables = Tables(text, "cjm-journey-table").tables
+        # The curve's row (cjm-curve-row) is drawn on the table's grid; it is not a lane.
+        tables = [
+            [row for row in table if "cjm-curve-row" not in row.classes]
+            for table in Tables(text, "cjm-journey-table").tables
+        ]
         self.tables = [[row.cells for row in table] for table in tables]
         self.cell_links = [[row.links for row in table] for table in tables]
 

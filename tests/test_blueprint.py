@@ -14,8 +14,12 @@ def journey_tables(app, page: str = "index.html"):
 
 
 def lane_rows(table):
-    """(label, classes) of each body row: lane labels, and the lines drawn between them."""
-    return [(row.cells[0], [c for c in row.classes if c.startswith("cjm-")]) for row in table if not row.header]
+    """(label, classes) of each body row: lane labels, and the lines drawn between them (not the curve's row)."""
+    return [
+        (row.cells[0], [c for c in row.classes if c.startswith("cjm-")])
+        for row in table
+        if not row.header and "cjm-curve-row" not in row.classes
+    ]
 
 
 def line_labels(html: str) -> list[tuple[str, str]]:

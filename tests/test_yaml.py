@@ -28,6 +28,7 @@ class Tables(html.parser.HTMLParser):
         self._table: list[list[str]] | None = None
         self._cell: str | None = None
         self._href: list[str] | None = None
+        self._curve_row = False
         self.feed(text)
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
@@ -37,8 +38,11 @@ class Tables(html.parser.HTMLParser):
         if tag == "table" and "cjm-journey-table" in (a.get("class") or ""):
             self._table = []
         elif tag == "tr" and self._table is not None:
-            self._table.append([])
-        elif tag in ("td", "th") and self._table is not None:
+            # The curve's row (cjm-curve-row) is drawn on the table's grid; it is not a lane.
+            self._curve_row = "cjm-curve-row" in (a.get("class") or "").split()
+            if not self._curve_row:
+                self._table.append([])
+        elif tag in ("td", "th") and self._table is not None and not self._curve_row:
             self._cell = ""
         elif tag == "a" and a.get("href"):
             self._href = [a["href"], ""]
