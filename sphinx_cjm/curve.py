@@ -1,8 +1,9 @@
 """The emotion curve drawn with matplotlib, free of Sphinx (like ``sphinx.ext.graphviz``'s renderer).
 
 Stages are equal columns; each touchpoint with an emotion is a point inside its
-stage, a stage without such touchpoints is a point at its own emotion, and a smooth
-line joins them. Several journeys overlay in one figure, stages matched by position.
+stage, a stage without such touchpoints is a point at its own emotion, and straight
+lines join them (dashed across stages without emotion). Marks and labels go where
+:mod:`sphinx_cjm.curve_geometry` puts them, as in the HTML pages' inline SVG. Several journeys overlay in one figure, stages matched by position.
 
 Drawing uses the :class:`matplotlib.figure.Figure` object API (no pyplot state) and
 fixed settings (``svg.hashsalt``, no dates in metadata), so the same input gives
@@ -14,7 +15,7 @@ live in :mod:`sphinx_cjm.curve_data`, which every build imports without matplotl
 from __future__ import annotations
 
 import io
-import math
+import itertools
 import re
 import textwrap
 import warnings
@@ -22,7 +23,6 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import matplotlib
-import numpy as np
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -31,7 +31,7 @@ from matplotlib.patches import Polygon, Rectangle
 from matplotlib.text import Text
 from matplotlib.transforms import Affine2D, IdentityTransform, ScaledTranslation
 
-from . import model
+from . import curve_geometry, model
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -40,7 +40,6 @@ from .curve_data import (
     DEFAULT_SCALE,
     FORMATS,
     curve_points,
-    figure_size,
     plotted_data,
     resolve_palette,
     signed,
@@ -50,7 +49,7 @@ from .curve_data import (
 
 _FONT_SIZE = 9.5
 _TITLE_SIZE = 11.5
-_LABEL_SIZE = 8.0
+_LABEL_SIZE = 9.0
 _LINE = 1.25  # line height, in font sizes
 _MARGIN = 8.0  # points around the drawing
 _TITLE_PAD = 6.0  # points between the columns and their titles
@@ -126,13 +125,22 @@ def draw_plotted(
         matplotlib.rcdefaults()
         matplotlib.rcParams.update(_RC)
         matplotlib.rcParams.update({"text.color": text_colour, "axes.labelcolor": text_colour})
-        figure = Figure(figsize=figure_size(plotted, size))
+        figure = Figure(figsize=curve_geometry.figure_size(plotted, size, scale, _LABEL_SIZE))
         draw_into(figure, plotted, title=title, scale=scale, palette=palette, links=links, messages=messages)
         buffer = io.BytesIO()
         with warnings.catch_warnings():
             if fmt == "svg":  # the browser draws the text, falling back on its own fonts
                 warnings.filterwarnings("ignore", r"Glyph \d+ .* missing from font", UserWarning)
-            figure.savefig(buffer, format=fmt, transparent=True, metadata=_METADATA[fmt], dpi=_DPI.get(fmt, 72))
+            # Vector files stay transparent on paper; a raster gets a white ground, so its dark text reads on
+            # any page (HTML pages draw their curves as inline SVG in the theme's colours instead).
+            figure.savefig(
+                buffer,
+                format=fmt,
+                transparent=fmt != "png",
+                facecolor="white",
+                metadata=_METADATA[fmt],
+                dpi=_DPI.get(fmt, 72),
+            )
     data = buffer.getvalue()
     if fmt == "svg":
         # Matplotlib opens links in a new window; the reader expects the page holding the figure.
@@ -173,11 +181,10 @@ def draw_into(
     # engine, which would draw the figure several times over: drawing is most of the cost.
     column_titles = [wrap(plain(t), figure_width, columns) for t in stage_titles(plotted, columns)]
     title_text = wrap(plain(title), figure_width, 1, font_size=_TITLE_SIZE) if title else ""
+    # Every kind of mark and line used is named (the marks of overlaid journeys by their titles).
+    kinds = [k for k in curve_geometry.layout(plotted, (low, high)).used() if not (overlay and k == "touchpoint")]
     legend_entries = [plain(j["title"]) for j in plotted] if overlay else []
-    if any(p["pain"] for j in plotted for s in j["stages"] for p in s["points"]):
-        legend_entries.append(plain(words["pain"]))
-    if not all(p.get("supported", True) for j in plotted for s in j["stages"] for p in s["points"]):
-        legend_entries.append(plain(words["unsupported"]))
+    legend_entries += [plain(words[kind]) for kind in kinds]
     legend_columns, legend_labels = legend_layout(legend_entries, figure_width)
     legend_rows = [legend_labels[i : i + legend_columns] for i in range(0, len(legend_labels), legend_columns)]
     legend_lines = sum(max(map(lines, row)) for row in legend_rows)
@@ -187,32 +194,51 @@ def draw_into(
     left, right = _MARGIN + 34, _MARGIN
     width_pt, height_pt = figure_width * 72, figure_height * 72
     area_size = (max(width_pt - left - right, 36.0), max(height_pt - top - bottom, 36.0))
-    # Room inside the plot area for point titles above a peak and below a dip at the ends of the scale.
-    pad = (high - low) * 0.08
-    if not overlay:  # only a single curve has its points titled
-        label_lines = max(
-            (
-                lines(wrap(plain(p["title"]), figure_width, columns, font_size=_LABEL_SIZE))
-                for j in plotted
-                for s in j["stages"]
-                for p in s["points"]
-            ),
-            default=1,
+    # Room inside the plot area for point titles above the highest points and below the lowest: the
+    # shared layout (curve_geometry) says how much, for columns of this width (in label font sizes).
+    column_points = area_size[0] / max(columns, 1)
+    shape = curve_geometry.layout(
+        plotted, (low, high), plot_height=area_size[1] * 0.6 / _LABEL_SIZE, column_width=column_points / _LABEL_SIZE
+    )
+    points_per_unit = area_size[1] / (high - low)
+    for _ in range(3):  # the layout's height depends on the scale's, and the scale's on the room left
+        room = (shape.top + shape.bottom) * _LABEL_SIZE
+        points_per_unit = max(area_size[1] - room, area_size[1] * 0.35) / (high - low)
+        shape = curve_geometry.layout(
+            plotted,
+            (low, high),
+            plot_height=(high - low) * points_per_unit / _LABEL_SIZE,
+            column_width=column_points / _LABEL_SIZE,
         )
-        pad = max(
-            pad, min((label_lines * _LABEL_SIZE * _LINE + 20) / (area_size[1] / (high - low)), (high - low) * 0.3)
-        )
-    area = PlotArea(figure, (left, bottom), area_size, (max(columns, 1), (low - pad, high + pad)))
+    pad_top = shape.top * _LABEL_SIZE / points_per_unit
+    pad_bottom = shape.bottom * _LABEL_SIZE / points_per_unit
+    # The scale as drawn: labels are converted with it, so their gaps to the markers stay as laid out.
+    points_per_unit = area_size[1] / (high - low + pad_top + pad_bottom)
+    area = PlotArea(figure, (left, bottom), area_size, (max(columns, 1), (low - pad_bottom, high + pad_top)))
 
     # Stage columns, the positive and negative halves, the zero line.
     for column in range(0, columns, 2):
-        area.add(Rectangle((column, low - pad), 1, high - low + 2 * pad, color=grid, alpha=0.07, lw=0, zorder=0))
+        area.add(
+            Rectangle(
+                (column, low - pad_bottom), 1, high - low + pad_top + pad_bottom, color=grid, alpha=0.07, lw=0, zorder=0
+            )
+        )
     width = max(columns, 1)
     positive_half = area.add(
-        Rectangle((0, baseline), width, high + pad - baseline, color=colours["positive"], alpha=0.07, lw=0, zorder=0)
+        Rectangle(
+            (0, baseline), width, high + pad_top - baseline, color=colours["positive"], alpha=0.07, lw=0, zorder=0
+        )
     )
     negative_half = area.add(
-        Rectangle((0, low - pad), width, baseline - low + pad, color=colours["negative"], alpha=0.07, lw=0, zorder=0)
+        Rectangle(
+            (0, low - pad_bottom),
+            width,
+            baseline - low + pad_bottom,
+            color=colours["negative"],
+            alpha=0.07,
+            lw=0,
+            zorder=0,
+        )
     )
     area.add(Line2D([0, width], [baseline, baseline], color=text_colour, lw=0.9, ls=(0, (4, 3)), zorder=1))
 
@@ -220,7 +246,7 @@ def draw_into(
     for column, column_title in enumerate(column_titles):
         area.text(
             column + 0.5,
-            low - pad,
+            low - pad_bottom,
             column_title,
             (0, -_TITLE_PAD),
             ha="center",
@@ -228,7 +254,7 @@ def draw_into(
             fontsize=_FONT_SIZE,
             color=text_colour,
         )
-    for value in emotion_ticks(low, high):
+    for value in curve_geometry.emotion_ticks(low, high):
         area.text(0, value, signed(value), (-5, 0), ha="right", va="center", fontsize=_FONT_SIZE - 1, color=text_colour)
     area.text(
         0,
@@ -254,38 +280,37 @@ def draw_into(
         )
 
     handles: list[Line2D] = []
-    any_points = any_pain = any_unsupported = False
     for n, journey in enumerate(plotted):
         colour = colours["lines"][n % len(colours["lines"])]
-        points = curve_points(journey)
         handles.append(Line2D([], [], color=colour, marker="o", markersize=5, label=plain(journey["title"])))
-        if not points:
-            continue
-        any_points = True
-        smooth_x, smooth_y = smooth([p["x"] for p in points], [p["y"] for p in points])
-        area.add(Line2D(smooth_x, smooth_y, color=colour, lw=2.2, solid_capstyle="round", zorder=3))
-        if not overlay:
-            # The area between curve and zero, tinted by the half it lies in (clipped to it).
-            outline = [(smooth_x[0], baseline), *zip(smooth_x, smooth_y, strict=True), (smooth_x[-1], baseline)]
-            for half, tint in ((positive_half, colours["positive"]), (negative_half, colours["negative"])):
-                area.add(Polygon(outline, closed=True, color=tint, alpha=0.22, lw=0, zorder=2)).set_clip_path(half)
+        points = curve_points(journey)
+        for a, b in itertools.pairwise(points):
+            # Straight: the line never leaves the two values it joins. Dashed across stages without emotion.
+            gap = int(b["x"]) - int(a["x"]) > 1
+            style: dict[str, Any] = {"ls": (0, (1, 3)), "lw": 1.8} if gap else {"lw": 2.4}
+            area.add(
+                Line2D([a["x"], b["x"]], [a["y"], b["y"]], color=colour, solid_capstyle="round", zorder=3, **style)
+            )
+            if not overlay and not gap:
+                # The area between line and zero, tinted by the half it lies in (clipped to it).
+                outline = [(a["x"], baseline), (a["x"], a["y"]), (b["x"], b["y"]), (b["x"], baseline)]
+                for half, tint in ((positive_half, colours["positive"]), (negative_half, colours["negative"])):
+                    area.add(Polygon(outline, closed=True, color=tint, alpha=0.22, lw=0, zorder=2)).set_clip_path(half)
         touchpoints = [p for p in points if not p["is_stage"] and p["supported"]]
         # A touchpoint no evidence supports: hollow, so guesses do not pass for research.
         unsupported = [p for p in points if not p["is_stage"] and not p["supported"]]
-        any_unsupported = any_unsupported or bool(unsupported)
-        # A stage's own emotion, where no touchpoint of it is plotted: hollow, to tell it apart.
+        # A stage's own emotion, where no touchpoint of it is plotted: a hollow diamond, to tell it apart.
         stage_points = [p for p in points if p["is_stage"]]
         pains = [p for p in points if p["pain"]]
-        if pains:
-            any_pain = True
         area.markers(touchpoints, links, "o", 42, facecolors=colour, edgecolors=colour, linewidths=1.0, zorder=5)
-        area.markers(unsupported, links, "o", 42, facecolors="none", edgecolors=colour, linewidths=1.8, zorder=5)
-        area.markers(stage_points, links, "D", 46, facecolors="none", edgecolors=colour, linewidths=1.8, zorder=5)
+        area.markers(unsupported, links, "o", 42, facecolors="white", edgecolors=colour, linewidths=1.8, zorder=5)
+        area.markers(stage_points, links, "D", 46, facecolors="white", edgecolors=colour, linewidths=1.8, zorder=5)
         area.markers(pains, links, "o", 190, facecolors="none", edgecolors=colours["pain"], linewidths=1.8, zorder=6)
-        if not overlay:
-            label_points(area, points, figure_width, columns, links, text_colour)
+    if not overlay:
+        for label in shape.labels:
+            place_label(area, label, column_points, points_per_unit, (high, links, text_colour))
 
-    if not any_points:
+    if not shape.marks:
         area.text(
             width / 2,
             baseline + (high - low) * 0.25,
@@ -297,35 +322,18 @@ def draw_into(
             color=text_colour,
             zorder=7,
         )
-    if any_pain:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                ls="none",
-                marker="o",
-                markersize=10,
-                markerfacecolor="none",
-                markeredgecolor=colours["pain"],
-                markeredgewidth=1.8,
-                label=plain(words["pain"]),
-            )
-        )
-    if any_unsupported:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                ls="none",
-                marker="o",
-                markersize=5,
-                markerfacecolor="none",
-                markeredgecolor=colours["lines"][0],
-                markeredgewidth=1.8,
-                label=plain(words["unsupported"]),
-            )
-        )
-    shown = handles if overlay else handles[1:]
+    line_colour = colours["lines"][0]
+    keys = {
+        "touchpoint": Line2D([], [], ls="none", marker="o", markersize=6, color=line_colour),
+        "unsupported": Line2D([], [], ls="none", marker="o", markersize=6, markerfacecolor="white", color=line_colour),
+        "stage": Line2D([], [], ls="none", marker="D", markersize=6, markerfacecolor="white", color=line_colour),
+        "pain": Line2D(
+            [], [], ls="none", marker="o", markersize=10, markerfacecolor="none", markeredgecolor=colours["pain"],
+            markeredgewidth=1.8,
+        ),
+        "gap": Line2D([], [], ls=(0, (1, 3)), lw=1.8, color=line_colour),
+    }  # fmt: skip
+    shown = (handles if overlay else []) + [keys[kind] for kind in kinds]
     if shown:
         figure.legend(
             handles=shown,
@@ -337,6 +345,47 @@ def draw_into(
             fontsize=_FONT_SIZE,
             labelcolor=text_colour,
             borderpad=0.2,
+        )
+
+
+def place_label(
+    area: PlotArea,
+    label: curve_geometry.Label,
+    column_points: float,
+    points_per_unit: float,
+    context: tuple[float, Mapping[str, str], str],
+) -> None:
+    """A touchpoint title where the shared layout put it (its lengths are in label font sizes)."""
+    high, links, colour = context
+    mark = label.mark
+    x = mark.column + label.box.fraction + label.dx * _LABEL_SIZE / column_points
+    top = high - label.box.top * _LABEL_SIZE / points_per_unit
+    align = {"start": "left", "middle": "center", "end": "right"}[label.anchor]
+    text = area.text(
+        x,
+        top,
+        "\n".join(plain(line) for line in label.lines),
+        (0, 0),
+        ha=align,
+        va="top",
+        fontsize=_LABEL_SIZE,
+        linespacing=1.05,
+        color=colour,
+        zorder=7,
+    )
+    text.set_url(links.get(mark.id))
+    if label.leader:
+        below = label.box.top > mark.y
+        end = label.box.top if below else label.box.bottom
+        start = mark.y + (mark.outer_radius if below else -mark.outer_radius)
+        area.add(
+            Line2D(
+                [mark.column + 0.5, mark.column + mark.fraction],
+                [high - end * _LABEL_SIZE / points_per_unit, high - start * _LABEL_SIZE / points_per_unit],
+                color=colour,
+                lw=0.6,
+                zorder=4,
+            )
         )
 
 
@@ -408,130 +457,8 @@ def legend_layout(labels: list[str], figure_width: float) -> tuple[int, list[str
     return 1, [textwrap.fill(label, width=capacity - 6, break_long_words=False) for label in labels]
 
 
-#: Where a title may sit around its point: offset in points and alignment, by name.
-_LABEL_SPOTS: dict[str, tuple[tuple[float, float], str, str]] = {
-    "above": ((0, 9), "center", "bottom"),
-    "below": ((0, -9), "center", "top"),
-    "upper left": ((-5, 5), "right", "bottom"),
-    "upper right": ((5, 5), "left", "bottom"),
-    "lower left": ((-5, -5), "right", "top"),
-    "lower right": ((5, -5), "left", "top"),
-}
-Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in points from the axes' lower left
-
-
-def label_points(
-    area: PlotArea,
-    points: list[dict[str, Any]],
-    figure_width: float,
-    columns: int,
-    links: Mapping[str, str],
-    colour: str,
-) -> None:
-    """Touchpoint titles beside their points, each where it hides least of the curve and the other titles.
-
-    The spots are tried in an order of taste (above a peak, below a dip, beside a slope
-    on the side the curve leaves free); texts are measured from their line counts, so
-    this needs no drawing.
-    """
-    at = [area.points(p["x"], p["y"]) for p in points]
-    dense_x, dense_y = smooth([p["x"] for p in points], [p["y"] for p in points], samples=24)
-    curve = area.points(np.asarray(dense_x), np.asarray(dense_y))
-    marks = np.array([(x - 6, y - 6, x + 6, y + 6) for x, y in at])
-    frame = np.array([(0, 0, *area.size)])
-    placed = np.empty((0, 4))
-    for n, point in enumerate(points):
-        if point["is_stage"]:
-            continue
-        text = wrap(plain(point["title"]), figure_width, columns, font_size=_LABEL_SIZE)
-        size = (max(map(len, text.split("\n"))) * _LABEL_SIZE * 0.62 + 2, lines(text) * _LABEL_SIZE * _LINE + 2)
-        y = point["y"]
-        before = points[n - 1]["y"] if n > 0 else y
-        after = points[n + 1]["y"] if n + 1 < len(points) else y
-        if y >= before and y >= after:
-            order = ["above", "upper right", "upper left", "below", "lower right", "lower left"]
-        elif y <= before and y <= after:
-            order = ["below", "lower right", "lower left", "above", "upper right", "upper left"]
-        elif before < y:
-            order = ["upper left", "lower right", "above", "below", "upper right", "lower left"]
-        else:
-            order = ["upper right", "lower left", "above", "below", "upper left", "lower right"]
-        spot, box = min(
-            ((name, label_box(at[n], size, *_LABEL_SPOTS[name])) for name in order),
-            key=lambda item: order.index(item[0]) + label_cost(item[1], placed, marks, curve, frame),
-        )
-        placed = np.vstack([placed, box])
-        offset, ha, va = _LABEL_SPOTS[spot]
-        label = area.text(point["x"], y, text, offset, ha=ha, va=va, fontsize=_LABEL_SIZE, color=colour, zorder=7)
-        label.set_url(links.get(point["id"]))
-
-
-def label_cost(
-    box: Box, placed: np.ndarray, marks: np.ndarray, curve: tuple[np.ndarray, np.ndarray], frame: np.ndarray
-) -> float:
-    """How badly a title in ``box`` hides the titles placed so far, the curve and the point marks, or leaves the frame."""
-    box_area = (box[2] - box[0]) * (box[3] - box[1])
-    clash = overlaps(box, placed).sum() / box_area
-    curve_x, curve_y = curve
-    hidden = np.count_nonzero(
-        (curve_x >= box[0] - 2) & (curve_x <= box[2] + 2) & (curve_y >= box[1] - 2) & (curve_y <= box[3] + 2)
-    )
-    covered = overlaps(box, marks).sum() / 144
-    outside = (box_area - overlaps(box, frame).sum()) / box_area
-    # Titles over titles are unreadable, a title over the curve only untidy.
-    return float(300 * (clash > 0) + 1000 * clash + 3 * hidden + 20 * covered + 200 * outside)
-
-
-def label_box(
-    anchor: tuple[float, float], size: tuple[float, float], offset: tuple[float, float], ha: str, va: str
-) -> Box:
-    width, height = size
-    x = anchor[0] + offset[0] - {"left": 0, "center": width / 2, "right": width}[ha]
-    y = anchor[1] + offset[1] - {"bottom": 0, "top": height}[va]
-    return x, y, x + width, y + height
-
-
-def overlaps(box: Box, others: np.ndarray) -> np.ndarray:
-    """The area ``box`` shares with each of ``others`` (rows of x0, y0, x1, y1)."""
-    width = np.minimum(box[2], others[:, 2]) - np.maximum(box[0], others[:, 0])
-    height = np.minimum(box[3], others[:, 3]) - np.maximum(box[1], others[:, 1])
-    return np.clip(width, 0, None) * np.clip(height, 0, None)
-
-
 def wrap(text: str, figure_width: float, slots: int, font_size: float = _FONT_SIZE) -> str:
     """Break ``text`` into lines that fit one of ``slots`` equal parts of the figure's width."""
     slot_points = figure_width * 72 * 0.86 / max(slots, 1)
     width = max(10, int(slot_points / (font_size * 0.58)))
     return "\n".join(textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=True)) or text
-
-
-def emotion_ticks(low: float, high: float) -> list[float]:
-    if high - low <= 10:
-        return [float(v) for v in range(math.ceil(low), math.floor(high) + 1)]
-    step = (high - low) / 4
-    return [low + step * i for i in range(5)]
-
-
-def smooth(xs: Sequence[float], ys: Sequence[float], samples: int = 16) -> tuple[list[float], list[float]]:
-    """A monotone cubic (Fritsch-Carlson) through the points: it never overshoots them, so it stays on the scale."""
-    if len(xs) < 3:
-        return list(xs), list(ys)
-    x, y = np.asarray(xs, float), np.asarray(ys, float)
-    h = np.diff(x)
-    d = np.diff(y) / h
-    m = np.empty_like(x)
-    m[0], m[-1] = d[0], d[-1]
-    for k in range(1, len(x) - 1):
-        if d[k - 1] * d[k] <= 0:
-            m[k] = 0.0
-        else:
-            w1, w2 = 2 * h[k] + h[k - 1], h[k] + 2 * h[k - 1]
-            m[k] = (w1 + w2) / (w1 / d[k - 1] + w2 / d[k])
-    out_x: list[float] = []
-    out_y: list[float] = []
-    t = np.linspace(0, 1, samples, endpoint=False)
-    h00, h10, h01, h11 = 2 * t**3 - 3 * t**2 + 1, t**3 - 2 * t**2 + t, -2 * t**3 + 3 * t**2, t**3 - t**2
-    for k in range(len(x) - 1):
-        out_x += list(x[k] + t * h[k])
-        out_y += list(h00 * y[k] + h10 * h[k] * m[k] + h01 * y[k + 1] + h11 * h[k] * m[k + 1])
-    return [*out_x, float(x[-1])], [*out_y, float(y[-1])]

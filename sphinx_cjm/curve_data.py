@@ -20,13 +20,14 @@ from . import model
 FORMATS = ("svg", "pdf", "png")
 DEFAULT_SCALE: tuple[float, float] = model.DEFAULT_EMOTION_SCALE
 
-#: Mid-tone colours, readable on light and dark pages alike (the background stays transparent).
+#: Colours of drawn files (PDF, PNG): dark text for paper and the white ground of a raster. (HTML pages
+#: draw their curves as inline SVG in the theme's colours: cjm.css.)
 DEFAULT_PALETTE: dict[str, Any] = {
     "lines": ["#4c78c8", "#e08a2e", "#9467bd", "#2a9d8f", "#d0568f", "#8c8c3c"],
     "positive": "#3aa864",
     "negative": "#e05252",
     "pain": "#e0301e",
-    "text": "#7f7f7f",
+    "text": "#333333",
     "grid": "#8c8c8c",
 }
 #: Words the figure shows; the Sphinx layer passes them translated.
@@ -35,6 +36,9 @@ DEFAULT_MESSAGES: dict[str, str] = {
     "empty": "No emotion scores yet",
     "pain": "Pain point (barrier)",
     "unsupported": "No research evidence",
+    "touchpoint": "Touchpoint",
+    "stage": "Stage's own emotion (no touchpoint scored)",
+    "gap": "No emotion in this stage",
 }
 #: The modules whose code shapes a figure's bytes.
 DRAWING_CODE = ("curve.py", "curve_data.py")

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .curve_data import DEFAULT_SCALE, curve_points
+from .curve_data import figure_size as default_figure_size
 
 #: Marker radii and the gap between a marker and its label, in units of the label font size.
 MARKER_RADIUS = 0.42
@@ -442,3 +443,22 @@ def clipped_length(a: tuple[float, float], b: tuple[float, float], rect: tuple[f
         if t0 >= t1:
             return 0.0
     return (t1 - t0) * math.hypot(dx, dy)
+
+
+def figure_size(
+    plotted: Sequence[Mapping[str, Any]],
+    size: Sequence[float] | None = None,
+    scale: Sequence[float] = DEFAULT_SCALE,
+    label_size: float = 9.0,
+) -> tuple[float, float]:
+    """A drawn figure's size in inches: ``size``, or the default grown to hold the point labels.
+
+    The scale keeps a band of 120 points however long the labels; titles, legend and
+    margins take about 120 more.
+    """
+    if size:
+        return float(size[0]), float(size[1])
+    width, height = default_figure_size(plotted)
+    columns = max((len(j["stages"]) for j in plotted), default=1) or 1
+    shape = layout(plotted, scale, plot_height=120 / label_size, column_width=(width * 72 - 50) / columns / label_size)
+    return width, max(height, (240 + (shape.top + shape.bottom) * label_size) / 72)

@@ -375,7 +375,9 @@ def html_visit(self: HTML5Translator, node: emotion_curve) -> None:
     name = draw(node, Path(builder.outdir, builder.imagedir), builder)
     source = self.attval(posixpath.join(builder.imgpath, name))
     alt = self.attval(node["alt"])
-    width, height = curve_data.figure_size(node["plotted"], builder.config.cjm_curve_size)
+    width, height = curve_geometry.figure_size(
+        node["plotted"], builder.config.cjm_curve_size, curve_scale(builder.config)
+    )
     style = f"aspect-ratio: {width:g} / {height:g}"
     if node["width"]:
         style += f"; width: {self.attval(css_length(node['width']))}"
