@@ -30,6 +30,7 @@ from .figure import (
     remove_unused_curves,
 )
 from .files import DEFAULT_MAX_BYTES
+from .full_map import add_template_path, collect_pages
 from .funnel import FunnelDirective, ResolveFunnels, add_funnel_node, name_funnel_files
 from .i18n import LOCALE_DIR, MESSAGE_CATALOG, RECOMMENDATION_TYPES
 from .journey_diff import JourneyDiffDirective, ResolveJourneyDiffs
@@ -83,6 +84,7 @@ def add_static_path(app: Sphinx) -> None:
     if app.builder.format == "html":
         app.config.html_static_path.append(str(STATIC_DIR))
         app.add_css_file("cjm.css")
+        app.add_js_file("cjm.js")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -127,6 +129,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
     app.connect("builder-inited", add_static_path)
     app.connect("config-inited", check_config)
+    app.connect("config-inited", add_template_path)
+    app.connect("html-collect-pages", collect_pages)
     # Facts first: the pages to rewrite are those whose shown facts changed too.
     app.connect("env-get-updated", load_metric_facts, priority=400)
     app.connect("config-inited", register_configured_lanes)

@@ -34,8 +34,8 @@ LINE_HEIGHT = 1.25
 #: Narrowest a column may be, in font sizes: room for two or three words a line.
 MIN_COLUMN = 12.5
 #: Extra width a column gets for each labelled point beyond the first.
-COLUMN_PER_POINT = 3.0
-MAX_COLUMN = 21.0
+COLUMN_PER_POINT = 2.0
+MAX_COLUMN = 16.0
 #: A label line is at most this wide, in font sizes, however wide the column.
 MAX_LABEL = 11.0
 

@@ -289,7 +289,7 @@ class JourneyDirective(CJMDirective):
         box += [n for n in body if not is_stage(n)]
         curve = "no-curve" not in self.options
         if "no-table" not in self.options:
-            box += self.table_placeholder(journey.id, curve=curve)
+            box += self.table_placeholder(journey.id, curve=curve, full_map=True)
         if curve:
             # Where the table shows the curve (HTML), this figure is left out.
             box += self.curve_placeholder([journey.id], on_table="no-table" not in self.options)
@@ -346,9 +346,10 @@ class JourneyDirective(CJMDirective):
             origin=self.origin(),
         )
 
-    def table_placeholder(self, journey_id: str, *, curve: bool = True) -> journey_table:
-        """The journey's table; ``curve``: with the emotion curve on its grid, where the builder can draw it so."""
-        node = journey_table(journey=journey_id, curve=curve)
+    def table_placeholder(self, journey_id: str, *, curve: bool = True, full_map: bool = False) -> journey_table:
+        """The journey's table; ``curve``: with the emotion curve on its grid, where the builder can draw it so;
+        ``full_map``: with a link to the journey's full-map page, where the builder writes one."""
+        node = journey_table(journey=journey_id, curve=curve, full_map=full_map)
         self.set_source_info(node)
         self.domain.note_use(self.env.docname, "journey", journey_id)
         return node

@@ -308,8 +308,8 @@ def curve_row(
 
 def name_curve_files(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Name the files of a page about to be written, and note them (``doctree-resolved``: main process)."""
-    if app.builder.format not in ACCEPTED_FORMATS:
-        return  # builders that draw nothing show the alt text
+    if app.builder.format not in ACCEPTED_FORMATS or docname not in app.env.all_docs:
+        return  # builders that draw nothing show the alt text; full-map pages (full_map.py) draw inline
     if inline_curve(app.builder):
         files: set[str] = set()  # drawn into the page itself
     else:

@@ -18,6 +18,7 @@ from .blueprint import draw_line
 from .directives import items_body, xref
 from .domain import cjm_domain, warn
 from .figure import builder_of, curve_row, inline_curve
+from .full_map import full_map_link, writes_full_maps
 from .i18n import Labels, project_labels
 from .kpis import conversion_cell_body, kpi_cell_body
 from .metrics import facts_source_lines
@@ -121,7 +122,11 @@ class ResolveJourneyPlaceholders(SphinxPostTransform):
                 labels = project_labels(self.env, assembled.journey.language)
                 row, legend = curve_row(builder_of(self.env), self.env.docname, assembled, labels)
                 table = build_table(assembled, labels, row)
-                node.replace_self([table, legend, *facts_source_lines(assembled, domain)])
+                link = []
+                if node.get("full_map") and writes_full_maps(builder_of(self.env)):
+                    text = labels.gettext("Open the full map")
+                    link = [full_map_link(builder_of(self.env), self.env.docname, assembled.journey.id, text)]
+                node.replace_self([*link, table, legend, *facts_source_lines(assembled, domain)])
             else:
                 table = build_table(assembled, project_labels(self.env, assembled.journey.language))
                 node.replace_self([table, *facts_source_lines(assembled, domain)])

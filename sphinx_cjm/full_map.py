@@ -1,0 +1,127 @@
+"""The full-map page: ``cjm/<journey-id>.html``, one journey's whole map at the window's width.
+
+An agency sends this page (or the browser's PDF of it): the journey's title and persona,
+its table with the curve on the table's grid and the legend, a sticky lane column and
+stage header, and print rules for landscape pages (A4; A3 for more than six stages).
+The page stands on its own (``html_templates/cjm-full-map.html``, no theme chrome), so it looks
+the same under any theme; it follows the site's light or dark mode.
+
+The HTML builder writes the pages through ``html-collect-pages``, in the main process
+once every document is written, from the same placeholder and transforms as a journey's
+own table; each journey links to its page with ``a.cjm-full-map``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.config import Config
+from sphinx.util.docutils import new_document
+
+from .domain import cjm_domain, warn
+from .figure import inline_curve
+from .i18n import project_labels
+from .nodes import journey_table
+
+TEMPLATE_DIR = Path(__file__).parent / "html_templates"
+TEMPLATE = "cjm-full-map.html"
+FOLDER = "cjm"
+#: Builders that write one page a document, where a page of our own can sit beside them.
+BUILDERS = ("html", "dirhtml")
+#: More stages than this print on A3 rather than A4.
+A4_STAGES = 6
+
+
+def page_name(journey_id: str) -> str:
+    return f"{FOLDER}/{journey_id}"
+
+
+def writes_full_maps(builder: Builder) -> bool:
+    return builder.name in BUILDERS and inline_curve(builder)
+
+
+def add_template_path(app: Sphinx, config: Config) -> None:
+    """Our page template, after the project's own (a project may override it by name)."""
+    if str(TEMPLATE_DIR) not in config.templates_path:
+        config.templates_path = [*config.templates_path, str(TEMPLATE_DIR)]
+
+
+def full_map_link(builder: Builder, fromdocname: str, journey_id: str, text: str) -> nodes.paragraph:
+    """The link from a journey to its full-map page."""
+    uri = builder.get_relative_uri(fromdocname, page_name(journey_id))
+    link = nodes.reference(text, text, refuri=uri, internal=True, classes=["cjm-full-map"])
+    return nodes.paragraph("", "", link, classes=["cjm-full-map-link"])
+
+
+def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """Each journey's full-map page (``html-collect-pages``), in journey id order."""
+    builder = app.builder
+    if not writes_full_maps(builder):
+        return
+    domain = cjm_domain(app.env)
+    written = []
+    for journey_id in sorted(domain.objects("journey")):
+        assembled = domain.assembled(journey_id)
+        if assembled is None or not assembled.stages:
+            continue
+        name = page_name(journey_id)
+        if name in app.env.all_docs:
+            warn(f"journey {journey_id!r}: a document {name!r} takes the place of its full-map page", "option", None)
+            continue
+        written.append(name)
+        yield name, page_context(app, assembled, name), TEMPLATE
+    remove_stale_pages(app, written)
+
+
+def page_context(app: Sphinx, assembled: Any, name: str) -> dict[str, Any]:
+    journey = assembled.journey
+    labels = project_labels(app.env, journey.language)
+    domain = cjm_domain(app.env)
+    # The table comes from the same placeholder and post-transforms as on the journey's own page,
+    # resolved as if this page were a document (links relative to cjm/).
+    document = new_document(name)
+    placeholder = journey_table(journey=journey.id, curve=True)
+    placeholder.source, placeholder.line = journey.origin.source, journey.origin.lineno
+    document += placeholder
+    app.env.apply_post_transforms(document, name)
+    body = app.builder.render_partial(  # type: ignore[attr-defined]  # writes_full_maps: an HTML builder
+        nodes.container("", *document.children, classes=["cjm-full-map-body"])
+    )
+    persona = domain.objects("persona").get(journey.persona) if journey.persona else None
+    back = app.builder.get_relative_uri(name, journey.origin.docname) + "#" + journey.id
+    return {
+        "title": journey.title,
+        "body": body["fragment"],
+        "cjm_language": journey.language or app.config.language or "en",
+        "cjm_persona_label": labels.field("persona"),
+        "cjm_persona": persona.title if persona else "",
+        "cjm_segment": persona.segment if persona else "",
+        "cjm_back": back,
+        "cjm_back_text": labels.gettext("Back to the journey"),
+        "cjm_paper": "a4" if len(assembled.stages) <= A4_STAGES else "a3",
+    }
+
+
+def remove_stale_pages(app: Sphinx, written: list[str]) -> None:
+    """Pages of journeys gone since the last build are deleted, so the output is what a clean build gives."""
+    record = Path(app.doctreedir) / f"cjm-full-maps-{app.builder.name}.json"
+    try:
+        before = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        before = []
+    outdir = Path(app.builder.outdir)
+    for name in set(before if isinstance(before, list) else []) - set(written):
+        if isinstance(name, str) and name.startswith(f"{FOLDER}/") and name not in app.env.all_docs:
+            target = outdir / app.builder.get_target_uri(name)
+            if target.is_file():
+                target.unlink()
+            elif (target / "index.html").is_file():  # dirhtml
+                (target / "index.html").unlink()
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps(sorted(written)), encoding="utf-8")
