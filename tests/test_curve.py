@@ -463,7 +463,8 @@ print(status, "matplotlib" in sys.modules)
 
 def build_in_new_process(srcdir: Path, tmp_path: Path, builder: str = "html") -> str:
     """Build in a fresh interpreter; its report: the exit status and whether matplotlib was imported."""
-    args = [str(srcdir), str(tmp_path / builder), str(tmp_path / f"doctrees-{builder}"), builder]
+    doctrees = tmp_path / ("doctrees" if builder == "html" else f"doctrees-{builder}")
+    args = [str(srcdir), str(tmp_path / builder), str(doctrees), builder]
     done = subprocess.run(
         [sys.executable, "-c", BUILD_AND_REPORT_MATPLOTLIB, *args], check=True, capture_output=True, text=True
     )

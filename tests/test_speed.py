@@ -22,11 +22,11 @@ def cached_files(directory: Path) -> dict[str, bytes]:
 
 
 def copy_root(rootdir: Path, tmp_path: Path, conf: str = "") -> Path:
+    """test-curve with drawn (PNG) curves: HTML draws its curves inline by default, with no file to cache."""
     srcdir = tmp_path / "src"
     shutil.copytree(rootdir / "test-curve", srcdir)
-    if conf:
-        with (srcdir / "conf.py").open("a", encoding="utf-8") as handle:
-            handle.write(conf)
+    with (srcdir / "conf.py").open("a", encoding="utf-8") as handle:
+        handle.write('cjm_curve_format = {"html": "png"}\n' + conf)
     return srcdir
 
 
