@@ -306,7 +306,7 @@ def linked_markers(html: str) -> dict[str, set[str]]:
     """href fragment -> the classes of the curve's markers (not texts) linking to it (inline SVG)."""
     kinds: dict[str, set[str]] = {}
     for match in re.finditer(r'<a href="[^"#]*#([^"]+)">(.*?)</a>', html, re.S):
-        for kind in re.findall(r'<(?:circle|path) class="(cjm-curve-[a-z-]+-?mark)"', match[2]):
+        for kind in re.findall(r'<(?:circle|path) class="(cjm-curve-(?:[a-z]+-)?mark)"', match[2]):
             kinds.setdefault(match[1], set()).add(kind)
     return kinds
 
