@@ -314,3 +314,26 @@ def test_gallery_shows_thumbnails_drawn_at_build_time(docs_html: Path, tmp_path:
     for _alt, case in thumbs:
         redrawn = (tmp_path / cjm_gallery.THUMBS / f"{case}.png").read_bytes()
         assert redrawn == (docs_html / "_images" / f"{case}.png").read_bytes(), case
+
+
+def map_content(data: object) -> object:
+    """An export's objects without where they stand, nor the evidence other pages of the docs add to them."""
+    if isinstance(data, dict):
+        return {key: map_content(value) for key, value in data.items() if key not in ("docname", "evidence")}
+    if isinstance(data, list):
+        return [map_content(item) for item in data]
+    return data
+
+
+def test_tutorial_map_in_myst_is_the_same_map(docs_html: Path, tmp_path: Path) -> None:
+    """The tutorial quotes a MyST twin of its map beside the RST: both build into the same objects."""
+    (tmp_path / "conf.py").write_text('extensions = ["myst_parser", "sphinx_cjm"]\n', encoding="utf-8")
+    shutil.copy(DOCS / "_snippets" / "tutorial-map.md", tmp_path / "index.md")
+    result = sphinx_build("-b", "html", str(tmp_path), str(tmp_path / "_build"))
+    assert (result.returncode, result.stderr) == (0, "")
+    myst = json.loads((tmp_path / "_build" / "cjm.json").read_text(encoding="utf-8"))
+    rst = json.loads((docs_html / "cjm.json").read_text(encoding="utf-8"))
+    [rst_journey] = [j for j in rst["journeys"] if j["id"] == "tut-subscription"]
+    assert map_content(myst["journeys"]) == [map_content(rst_journey)]
+    [rst_persona] = [p for p in rst["personas"] if p["id"] == "tut-remote-worker"]
+    assert map_content(myst["personas"]) == [map_content(rst_persona)]
