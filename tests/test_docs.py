@@ -8,6 +8,7 @@ installed extension must be documented.
 from __future__ import annotations
 
 import ast
+import html
 import json
 import re
 import shutil
@@ -21,6 +22,8 @@ from types import SimpleNamespace
 
 import pytest
 import yaml
+
+import sphinx_cjm
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -337,3 +340,18 @@ def test_tutorial_map_in_myst_is_the_same_map(docs_html: Path, tmp_path: Path) -
     assert map_content(myst["journeys"]) == [map_content(rst_journey)]
     [rst_persona] = [p for p in rst["personas"] if p["id"] == "tut-remote-worker"]
     assert map_content(myst["personas"]) == [map_content(rst_persona)]
+
+
+def test_every_directive_is_shown_in_rst_and_myst(docs_html: Path) -> None:
+    page = (docs_html / "reference" / "directives.html").read_text(encoding="utf-8")
+
+    def blocks(language: str) -> list[str]:
+        found = re.findall(
+            rf'<div class="highlight-{language} notranslate"><div class="highlight"><pre>(.*?)</pre>', page, re.S
+        )
+        return [html.unescape(re.sub(r"<[^>]+>", "", block)) for block in found]
+
+    rst, myst = blocks("rst"), blocks("markdown")
+    for name in sphinx_cjm.DIRECTIVES:
+        assert any(block.startswith(f".. {name}::") for block in rst), f"{name} has no RST form"
+        assert any(block.startswith(f"```{{{name}}}") for block in myst), f"{name} has no MyST form"

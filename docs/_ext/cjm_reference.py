@@ -17,6 +17,7 @@ from typing import Any
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
+from sphinx.directives.code import container_wrapper
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -100,9 +101,25 @@ def description_cell(body: nodes.field_body | None) -> nodes.entry:
 
 
 class DirectiveOptions(FieldDescriptions):
-    """``.. cjm-directive:: NAME``: the options of one cjm directive."""
+    """``.. cjm-directive:: NAME``: the options of one cjm directive, and its syntax in RST and MyST."""
 
     required_arguments = 1
+
+    def syntax(self, name: str, option_spec: dict[str, Any], arguments: int, has_content: bool) -> list[nodes.Node]:
+        """The directive with every option, written in both markups (generated: it cannot drift from the code)."""
+        argument = " ARGUMENT" if arguments else ""
+        options = [
+            f":{option}:" + ("" if converter_name(spec) == "flag" else " …") for option, spec in option_spec.items()
+        ]
+        content = ["", "Content."] if has_content else []
+        rst = "\n".join([f".. {name}::{argument}", *(f"   {line}" if line else "" for line in [*options, *content])])
+        myst = "\n".join([f"```{{{name}}}{argument}", *options, *content, "```"])
+        blocks = []
+        for text, language, caption in ((rst, "rst", "reStructuredText"), (myst, "markdown", "MyST Markdown")):
+            block = nodes.literal_block(text, text, language=language)
+            self.set_source_info(block)
+            blocks.append(container_wrapper(self, block, caption))
+        return blocks
 
     def run(self) -> list[nodes.Node]:
         name = self.arguments[0]
@@ -121,6 +138,7 @@ class DirectiveOptions(FieldDescriptions):
         )
         summary += " Has content." if getattr(directive, "has_content", False) else " No content."
         result: list[nodes.Node] = [nodes.paragraph(summary, summary, classes=["cjm-reference-summary"])]
+        result += self.syntax(name, option_spec, arguments + optional, getattr(directive, "has_content", False))
         if option_spec:
             rows = [
                 [
