@@ -94,9 +94,7 @@ def detail_nodes(directive: JourneyDirective, loaded: files.JourneyFile, details
         segment: list[directives.Field] = (
             [(labels.field("segment"), [loaded.persona.segment])] if loaded.persona.segment else []
         )
-        card = located(
-            directives.detail_block("persona", loaded.persona.id, loaded.persona.title, segment), loaded.persona
-        )
+        card = block("persona", loaded.persona, segment, "full")
         card += paragraphs(loaded.persona_description)
         result.append(card)
     for stage in loaded.stages:
@@ -104,13 +102,15 @@ def detail_nodes(directive: JourneyDirective, loaded: files.JourneyFile, details
     return result
 
 
-def located(
-    container: nodes.container,
+def block(
+    kind: str,
     record: model.Stage | model.Touchpoint | model.Persona | model.Recommendation | model.Evidence | model.Metric,
+    fields: list[directives.Field],
+    details: str = "full",
 ) -> nodes.container:
-    """The description box located at the file's line, so problems in it point there."""
-    container.source, container.line = record.origin.source, record.origin.lineno
-    return container
+    """The object's description box, like a directive's, located at the file's line (so problems point there)."""
+    location = (record.origin.source, record.origin.lineno)
+    return directives.detail_block(kind, record.id, record.title, fields, details, location)
 
 
 def stage_box(directive: JourneyDirective, loaded: files.FileStage, labels: Labels, details: str) -> nodes.container:
@@ -120,7 +120,7 @@ def stage_box(directive: JourneyDirective, loaded: files.FileStage, labels: Labe
         fields.append((labels.field("emotion"), [str(stage.emotion)]))
     if stage.reach is not None:
         fields.append((labels.field("reach"), [str(stage.reach)]))
-    container = located(directives.detail_block("stage", stage.id, stage.title, fields, details), stage)
+    container = block("stage", stage, fields, details)
     if details != "none":
         container += directive.evidence_placeholder(stage.id)
         container += paragraphs(loaded.description)
@@ -135,7 +135,7 @@ def stage_box(directive: JourneyDirective, loaded: files.FileStage, labels: Labe
 def metric_box(loaded: files.FileMetric, details: str) -> nodes.container:
     """A metric's description: its plan, fact and verdict are filled in once the facts files are read."""
     metric = loaded.metric
-    container = located(directives.detail_block("metric", metric.id, metric.title, [], details), metric)
+    container = block("metric", metric, [], details)
     if details != "none":
         container += metric_values(metric=metric.id, nested=True)
         container += paragraphs(loaded.description)
@@ -156,9 +156,7 @@ def touchpoint_box(
         for name in ("barrier", "solution", "owner", "kpi")
         if getattr(touchpoint, name)
     ]
-    container = located(
-        directives.detail_block("touchpoint", touchpoint.id, touchpoint.title, fields, details), touchpoint
-    )
+    container = block("touchpoint", touchpoint, fields, details)
     if details != "none":
         container += directive.evidence_placeholder(touchpoint.id)
         container += paragraphs(loaded.description)
@@ -175,10 +173,9 @@ def linked_boxes(directive: JourneyDirective, items: list[files.FileLinked], lab
         record = item.record
         if isinstance(record, model.Recommendation):
             fields = recommendation_fields(record, recommendation_types(directive.config), labels)
-            container = directives.detail_block("recommendation", record.id, record.title, fields)
+            container = block("recommendation", record, fields)
         else:
-            container = directives.detail_block("evidence", record.id, record.title, evidence_fields(record, labels))
-        container = located(container, record)
+            container = block("evidence", record, evidence_fields(record, labels))
         container += paragraphs(item.description)
         result.append(container)
     return result
