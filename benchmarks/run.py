@@ -336,9 +336,15 @@ def main() -> None:
     args = parser.parse_args()
 
     info = machine()
-    all_results: dict[int, dict[str, dict[str, list[Run]]]] = {}
+    command = f"python benchmarks/run.py --sizes {' '.join(map(str, args.sizes))} --repeat {args.repeat}"
+    if args.forms != list(generate.FORMS):
+        command += f" --forms {' '.join(args.forms)}"
+    if args.j2_sizes is not None:
+        command += f" --j2-sizes {' '.join(map(str, args.j2_sizes))}"
+    all_results: dict[int, Results] = {}
     for n_pages in args.sizes:
-        results: dict[str, dict[str, list[Run]]] = {f: {step: [] for step in STEPS} for f in args.forms}
+        results: Results = {}
+        all_results[n_pages] = results
         for form in args.forms:
             generate.write_site(form, n_pages, args.workdir / str(n_pages) / form / "src")
         for repeat in range(args.repeat):
@@ -346,8 +352,8 @@ def main() -> None:
                 site = args.workdir / str(n_pages) / form
                 parallel = args.j2_sizes is None or n_pages in args.j2_sizes
                 runs = measure(form, site, n_pages, repeat + 1, parallel)
-                for step, run in runs.items():
-                    results[form][step].append(run)
+                for step in STEPS:
+                    results.setdefault(form, {}).setdefault(step, []).extend([runs[step]] if step in runs else [])
                 summary = ", ".join(
                     f"{step} {run.seconds:.2f}s (CPU {run.cpu_seconds:.2f}s) {run.peak_mb:.0f}MB"
                     for step, run in runs.items()
@@ -356,32 +362,31 @@ def main() -> None:
                     f"N={n_pages} repeat {repeat + 1} {form}: {summary}; edit wrote {content_pages(runs['edit'].written)}",
                     flush=True,
                 )
-        all_results[n_pages] = results
-    info["load at the end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+                # Written after every form, so an interrupted run still leaves what it measured.
+                write_results(args.output, command, args.repeat, info, all_results)
+    print(args.output.read_text(encoding="utf-8"))
 
-    command = f"python benchmarks/run.py --sizes {' '.join(map(str, args.sizes))} --repeat {args.repeat}"
-    if args.forms != list(generate.FORMS):
-        command += f" --forms {' '.join(args.forms)}"
-    if args.j2_sizes is not None:
-        command += f" --j2-sizes {' '.join(map(str, args.j2_sizes))}"
+
+def write_results(
+    output: Path, command: str, repeat: int, info: dict[str, str], all_results: dict[int, Results]
+) -> None:
+    """The tables of what has been measured so far (markdown), and the raw runs beside them (JSON)."""
+    info = {**info, "load now": " ".join(f"{x:.2f}" for x in os.getloadavg())}
     text = [
         f"<!-- written by benchmarks/run.py on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} -->",
-        f"Command: `{command}` (medians of {args.repeat}).",
+        f"Command: `{command}` (medians of {repeat}).",
         "Machine: " + "; ".join(f"{k}: {v}" for k, v in info.items()) + ".",
         "",
     ]
-    text += [size_tables(n, all_results[n]) for n in args.sizes]
-    if len(args.sizes) > 1:
-        text.append(scaling_table(all_results))
-    args.output.write_text("\n".join(text), encoding="utf-8")
+    text += [size_tables(n, results) for n, results in all_results.items() if results]
+    if len(all_results) > 1:
+        text.append(scaling_table({n: results for n, results in all_results.items() if results}))
+    output.write_text("\n".join(text), encoding="utf-8")
     raw = {
         n: {f: {s: [asdict(r) for r in runs] for s, runs in steps.items()} for f, steps in res.items()}
         for n, res in all_results.items()
     }
-    args.output.with_suffix(".json").write_text(
-        json.dumps({"machine": info, "results": raw}, indent=1), encoding="utf-8"
-    )
-    print("\n".join(text))
+    output.with_suffix(".json").write_text(json.dumps({"machine": info, "results": raw}, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":
