@@ -73,16 +73,22 @@ def test_home_page_opens_with_a_journey_table_and_its_curve(home: str, driver: w
     headers = [th.text for th in table.find_elements(By.CSS_SELECTOR, "thead th")]
     assert headers[1:] == ["First contact", "First order", "Habit"]
     assert "Sales rep's visit" in table.text
-    curve = driver.find_element(By.CSS_SELECTOR, "figure.cjm-emotion-curve object")
-    # The SVG loads, and its text is text: the stage titles can be found in it.
-    script = (
-        "const doc = arguments[0].contentDocument; return doc && doc.rootElement ? doc.rootElement.textContent : null"
-    )
-    svg_text = WebDriverWait(driver, 20).until(lambda d: d.execute_script(script, curve))
-    assert "First order" in svg_text
+    curve = driver.find_element(By.CSS_SELECTOR, ".cjm-emotion-curve")
+    # The curve is drawn (inline SVG, or an SVG file in <object>); its labels are text, each point a link.
+    script = """
+        const curve = arguments[0];
+        const object = curve.querySelector("object");
+        const root = object ? object.contentDocument && object.contentDocument.rootElement : curve;
+        if (!root) return null;
+        return Array.from(root.querySelectorAll("a")).map(a => [a.getAttribute("href"), a.textContent.trim()]);
+    """
+    points = WebDriverWait(driver, 20).until(lambda d: d.execute_script(script, curve))
+    labels = {href.rpartition("#")[2]: text for href, text in points}
+    assert {"home-rep-visit", "home-checkout", "home-reorder"} <= set(labels), points
+    assert "Checkout in the app" in labels["home-checkout"]
     # Both are on the first screens of the page, before the code samples.
     code = driver.find_element(By.CSS_SELECTOR, "div.highlight")
-    assert table.rect["y"] < curve.rect["y"] < code.rect["y"]
+    assert table.rect["y"] <= curve.rect["y"] < code.rect["y"]
     assert curve.rect["width"] > 300 and curve.rect["height"] > 100
     shots = ROOT / "docs" / "_build" / "browser"
     shots.mkdir(parents=True, exist_ok=True)
