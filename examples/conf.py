@@ -8,6 +8,8 @@ extensions = ["myst_parser", "sphinx_cjm"]
 myst_enable_extensions = ["colon_fence"]
 exclude_patterns = ["_build"]
 html_title = "Карты пути клиента: кейсы"
+# Metric facts from the clinic's nightly CRM export (see docs/recipes/nightly-facts).
+cjm_metric_facts = ["clinic/kpi-facts.csv"]
 html_theme = "furo"  # light and dark modes, a search box and footer in the site's language
 
 # PDF (`make -C examples/_build/latex` after `sphinx-build -b latex`): XeLaTeX for Cyrillic,

@@ -80,7 +80,8 @@ def draw_funnel(
         colour = colours["lines"][0]
         for row, bar in enumerate(bars):
             href = links.get(bar["id"])
-            title = textwrap.fill(plain(bar["title"]), width=30, break_long_words=False)
+            # The titles' column is 30 % of the width: about 22 characters a line at this size.
+            title = textwrap.fill(plain(bar["title"]), width=22, break_long_words=False)
             text = figure.text(0.30, 0, title, ha="right", va="center", color=colours["text"], fontsize=_FONT_SIZE)
             text.set_y(1 - bottom - (row + 0.5) / len(bars) * span)
             text.set_url(href)

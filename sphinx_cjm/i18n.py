@@ -133,7 +133,7 @@ REGISTER_LABELS = {
     "line-internal-interaction": _("Line of internal interaction"),
     "plan": _("plan"),
     "fact": _("fact"),
-    "below-plan": _("below plan"),
+    "below-plan": _("plan not met"),
     "plan-met": _("plan met"),
     "higher": _("higher is better"),
     "lower": _("lower is better"),

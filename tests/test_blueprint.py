@@ -111,7 +111,7 @@ def test_blueprint_lines_in_russian(app):
         ("Линия внутреннего взаимодействия", "Поддерживающие процессы"),
     ]
     kpis = next(row for row in journey_tables(app)[1] if "cjm-lane-kpis" in row.classes)
-    assert "Visits with a first order: план 40% / факт 27% \u2717 ниже плана" in kpis.cells[1]
+    assert "Visits with a first order: план 40% / факт 27% \u2717 план не выполнен" in kpis.cells[1]
     # Numbers in the page's language.
     assert "Average first order: план 15 000 ₽ / факт 18 500 ₽ \u2713 план выполнен" in kpis.cells[1]
 
@@ -122,7 +122,7 @@ def test_kpi_plan_and_fact_in_the_table(app):
     html = (app.outdir / "index.html").read_text(encoding="utf-8")
     kpis = next(row for row in journey_tables(app)[1] if "cjm-lane-kpis" in row.classes)
     assert kpis.cells[1] == (
-        "Visits with a first order: plan 40% / fact 27% \u2717 below plan "
+        "Visits with a first order: plan 40% / fact 27% \u2717 plan not met "
         "Average first order: plan 15,000 ₽ / fact 18,500 ₽ \u2713 plan met "
         "Share of orders placed in the app"
     )
@@ -131,7 +131,7 @@ def test_kpi_plan_and_fact_in_the_table(app):
     # The verdict is a class, a symbol and a word: not colour alone.
     assert (
         '<p class="cjm-kpi cjm-kpi-below">Visits with a first order: <span class="cjm-kpi-plan">plan 40%</span>'
-        ' / <span class="cjm-kpi-fact">fact 27%</span> <strong class="cjm-kpi-mark">\u2717\u00a0below plan</strong></p>'
+        ' / <span class="cjm-kpi-fact">fact 27%</span> <strong class="cjm-kpi-mark">\u2717\u00a0plan not met</strong></p>'
     ) in html
     assert '<p class="cjm-kpi cjm-kpi-met">Average first order:' in html
     assert html.count("cjm-kpi-mark") == 2
@@ -176,7 +176,7 @@ def test_kpi_below_plan_in_latex(app):
     tex = (app.outdir / "blueprint.tex").read_text(encoding="utf-8")
     assert re.search(
         r"Visits with a first order: \\DUrole\{cjm-kpi-plan\}\{plan 40\\%\} / \\DUrole\{cjm-kpi-fact\}\{fact 27\\%\} "
-        r"\\sphinxstylestrong\{\u2717\u00a0below plan\}",
+        r"\\sphinxstylestrong\{\u2717\u00a0plan not met\}",
         tex,
     )
 
@@ -187,4 +187,4 @@ def test_blueprint_and_kpis_in_plain_text(app):
     text = (app.outdir / "index.txt").read_text(encoding="utf-8")
     assert "| *Line of visibility*" in text
     # The narrow column wraps the mark; its symbol and its word both reach the text.
-    assert "**\u2717" in text and "below plan**" in text
+    assert "**\u2717" in text and "plan not met**" in text

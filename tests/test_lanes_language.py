@@ -93,7 +93,7 @@ def test_a_russian_journey_in_an_english_site(app):
         "KPI",
     ]
     assert 'data-label="Линия видимости"' in html
-    assert table_rows(table)["KPI"] == ["Визиты с заказом: план 40% / факт 27% ✗ ниже плана"]
+    assert table_rows(table)["KPI"] == ["Визиты с заказом: план 40% / факт 27% ✗ план не выполнен"]
     # The curve's row: its label and its text alternative in Russian.
     assert ">Кривая эмоций</p>" in html
     assert "Кривая эмоций «Заказ через приложение» по этапам: Первый визит." in html

@@ -36,15 +36,15 @@ def test_marks_follow_the_direction_and_the_range(make_app, rootdir, tmp_path, r
     items = kpi_items(html)
     expected = {
         # higher is better: 27% < 40% is below; 3 100 ₽ (from the CSV) > 3 000 ₽ is met
-        "Share of first visits booked online": ("below", "plan ≥ 40% / fact 27% ✗ below plan"),
+        "Share of first visits booked online": ("below", "plan ≥ 40% / fact 27% ✗ plan not met"),
         "Average bill": ("met", "plan ≥ 3,000 ₽ / fact 3,100 ₽ ✓ plan met"),
         # lower is better: 74 days above a 35–40 day range is below; 7 days under 10 is met
-        "Interval between visits": ("below", "plan 35–40 days / fact 74 days ✗ below plan"),
+        "Interval between visits": ("below", "plan 35–40 days / fact 74 days ✗ plan not met"),
         "Days to a reminder": ("met", "plan ≤ 10 days / fact 7 days ✓ plan met"),
-        "Visit that makes a patient loyal": ("below", "plan 6–7 / fact 8 ✗ below plan"),
+        "Visit that makes a patient loyal": ("below", "plan 6–7 / fact 8 ✗ plan not met"),
         # old text items: a plain plan is met by as much or more, ≤ means lower is better, a range holds the fact
         "Calls answered": ("met", "plan 90% / fact 95% ✓ plan met"),
-        "Interval to callback": ("below", "plan ≤ 2 days / fact 3 days ✗ below plan"),
+        "Interval to callback": ("below", "plan ≤ 2 days / fact 3 days ✗ plan not met"),
         "Visits before loyalty": ("met", "plan 6–7 / fact 6.5 ✓ plan met"),
     }
     for name, (status, text) in expected.items():
@@ -58,7 +58,7 @@ def test_marks_follow_the_direction_and_the_range(make_app, rootdir, tmp_path, r
     assert page.link_text("Interval between visits") == "#visits-m-interval"
     # Its own description, where the directive stands, with the fact the CSV gave.
     elsewhere = " ".join(re.sub(r"<[^>]+>", " ", (app.outdir / "elsewhere.html").read_text()).split())
-    assert "Plan : ≥ 50 Fact : 42 (data/kpi.csv, 2026-11-01) Better : higher is better Status : ✗ below plan" in (
+    assert "Plan : ≥ 50 Fact : 42 (data/kpi.csv, 2026-11-01) Better : higher is better Status : ✗ plan not met" in (
         elsewhere.replace("\xa0", " ")
     )
     assert 'id="visits-m-nps"' in (app.outdir / "elsewhere.html").read_text()
@@ -81,7 +81,10 @@ def test_numbers_and_words_in_the_pages_language(app):
     html = (app.outdir / "map.html").read_text(encoding="utf-8")
     items = kpi_items(html)
     assert items["Average bill"][1] == "Average bill: план ≥ 3 000 ₽ / факт 3 100 ₽ ✓ план выполнен"
-    assert items["Interval between visits"][1] == "Interval between visits: план 35–40 days / факт 74 days ✗ ниже плана"
+    assert (
+        items["Interval between visits"][1]
+        == "Interval between visits: план 35–40 days / факт 74 days ✗ план не выполнен"
+    )
     rows = table_rows(Page.read(app.outdir / "map.html").tables[0])
     assert rows["Конверсия"][2] == "охват 90 20 % от предыдущего этапа 9 % от первого этапа"
     assert "Факты из data/kpi.csv на 2026-11-02" in html
@@ -258,7 +261,7 @@ def test_json_facts_and_files_outside_the_source(make_app, rootdir, tmp_path):
     html = (app.outdir / "map.html").read_text(encoding="utf-8")
     assert "Facts from data/kpi.csv, as of 2026-11-02" in html and "Facts from data/kpi.json, as of 2026-11-20" in html
     # A bare number from an export takes the plan's unit.
-    assert kpi_items(html)["Share of first visits booked online"][1].endswith("fact 33% ✗ below plan")
+    assert kpi_items(html)["Share of first visits booked online"][1].endswith("fact 33% ✗ plan not met")
 
 
 def test_problems_in_metric_directives(make_app, tmp_path):
