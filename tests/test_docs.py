@@ -169,7 +169,7 @@ def test_example_builds_to_latex_and_pdf(tmp_path: Path) -> None:
         cwd=out, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert run.returncode == 0, run.stdout[-3000:]
-    pdf = next(p for p in out.glob("*.pdf") if not p.name.startswith("cjm-curve-"))
+    pdf = next(p for p in out.glob("*.pdf") if not p.name.startswith("cjm-"))  # not a figure (curve, funnel, matrix)
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     pages = text.split("\f")
     assert len(pages) > 20
