@@ -136,8 +136,9 @@ def test_facts_source_line_names_the_file_and_newest_date(make_app, rootdir, tmp
     app.build()
     html = (app.outdir / "map.html").read_text(encoding="utf-8")
     assert '<p class="cjm-facts-source">Facts from data/kpi.csv, as of 2026-11-02</p>' in html
-    # Under the table, before the curve.
-    assert html.index("</table>") < html.index("cjm-facts-source") < html.index("cjm-emotion-curve")
+    # Right under the journey's table.
+    table_end = html.index("</table>", html.index('class="cjm-journey-table'))
+    assert re.match(r"\s*</div>\s*<p class=\"cjm-facts-source\">", html[table_end + len("</table>") :])
     # A journey with no fact from a file has no such line.
     assert "cjm-facts-source" not in (app.outdir / "second.html").read_text(encoding="utf-8")
 
