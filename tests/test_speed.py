@@ -69,15 +69,36 @@ def test_the_cache_folder_is_configurable(rootdir, tmp_path):
 
 
 def test_no_op_and_one_touchpoint_edit_never_import_matplotlib(rootdir, tmp_path):
-    srcdir = copy_root(rootdir, tmp_path)
-    assert build_in_new_process(srcdir, tmp_path) == "0 True"
+    """HTML needs no raster figure (its curves are inline SVG): no build of it loads matplotlib."""
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / "test-curve", srcdir)
+    assert build_in_new_process(srcdir, tmp_path) == "0 False"
     page = tmp_path / "html" / "map.html"
     written = page.stat().st_mtime_ns
 
     assert build_in_new_process(srcdir, tmp_path) == "0 False"
     assert page.stat().st_mtime_ns == written  # a no-op indeed
 
-    # One touchpoint edited (its barrier, as the benchmark does): the page is rewritten, no figure is drawn.
+    # One touchpoint edited, its emotion too: the page and its curve change, nothing is drawn by matplotlib.
+    source = srcdir / "map.rst"
+    text = source.read_text(encoding="utf-8")
+    edited = text.replace("eight minutes", "nine minutes").replace(":emotion: -2", ":emotion: -1", 1)
+    assert edited.count("nine minutes") == 1 and edited != text.replace("eight minutes", "nine minutes")
+    source.write_text(edited, encoding="utf-8")
+    assert build_in_new_process(srcdir, tmp_path) == "0 False"
+    assert "nine minutes" in page.read_text(encoding="utf-8")
+    assert page.stat().st_mtime_ns != written
+
+
+def test_a_raster_figure_is_drawn_once_then_copied(rootdir, tmp_path):
+    """Where a raster figure is needed (PNG curves here), only a build that draws a new one loads matplotlib."""
+    srcdir = copy_root(rootdir, tmp_path)
+    assert build_in_new_process(srcdir, tmp_path) == "0 True"
+    page = tmp_path / "html" / "map.html"
+    written = page.stat().st_mtime_ns
+    assert build_in_new_process(srcdir, tmp_path) == "0 False"
+    assert page.stat().st_mtime_ns == written
+    # A barrier's wording shapes no figure: the page is rewritten, the curve is not drawn again.
     source = srcdir / "map.rst"
     source.write_text(source.read_text(encoding="utf-8").replace("eight minutes", "nine minutes"), encoding="utf-8")
     assert build_in_new_process(srcdir, tmp_path) == "0 False"
