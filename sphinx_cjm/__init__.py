@@ -49,6 +49,7 @@ from .recommendations import (
 )
 from .registers import BarrierListDirective, ResolveRegisters, TouchpointIndexDirective
 from .table import ResolveJourneyPlaceholders
+from .translation import ApplyTranslatedTexts, OfferTexts, cjm_texts
 
 __version__ = "0.1.0"
 
@@ -113,6 +114,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
         app.add_directive_to_domain("cjm", name, directive)
     for kind, role in CJMDomain.roles.items():
         app.add_role(kind, role)
+    app.add_transform(OfferTexts)
+    app.add_transform(ApplyTranslatedTexts)
+    app.add_node(cjm_texts)
     app.add_post_transform(ResolveJourneyPlaceholders)
     app.add_post_transform(ResolveCurvePlaceholders)
     app.add_post_transform(ResolveRegisters)

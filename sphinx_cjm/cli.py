@@ -9,6 +9,9 @@
 - ``diff OLD.json NEW.json [--format text|markdown|json]``: what changed between two
   ``cjm.json`` exports (exit 0: nothing, 1: changes, 2: bad input).
 
+``--conf conf.py`` reads a Sphinx project's settings (its own lanes and channels, the
+emotion scale, the language), so files are checked and drawn as the project would.
+
 Exit status: 0 done, 1 problems in a file, 2 wrong usage.
 """
 
@@ -16,13 +19,17 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import shlex
 import sys
+import types
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from . import __version__, convert, diff, files, scaffold
+from .i18n import has_catalog, labels_for, project_locale_dirs, shipped_languages
+from .settings import file_settings
 from .templates import BUILTIN_TEMPLATES
 
 CURVE_FORMATS = ("svg", "pdf", "png")
@@ -51,12 +58,51 @@ def usage_error(args: argparse.Namespace, message: str) -> NoReturn:
     command_line.error(message)
 
 
-def read(name: str, args: argparse.Namespace) -> files.JourneyFile:
-    low, high = args.scale
+def project(args: argparse.Namespace) -> Any:
+    """The settings ``--conf`` defines (an empty project without it), as attributes."""
+    if not getattr(args, "conf", None):
+        return types.SimpleNamespace()
+    from sphinx.config import eval_config_file
+    from sphinx.util.tags import Tags
+
+    path = Path(args.conf).resolve()
+    try:
+        namespace = eval_config_file(path, Tags())
+    except Exception as error:  # a broken conf.py is the user's input: a message, not a traceback
+        usage_error(args, f"--conf {args.conf}: {error}")
+    return types.SimpleNamespace(**namespace, confdir=path.parent)
+
+
+def settings(args: argparse.Namespace) -> files.Settings:
+    """How to read files: ``--conf``'s project, then ``--scale`` and ``--max-bytes`` where given."""
+    result = file_settings(project(args))
+    if args.scale is not None:
+        result.scale = tuple(args.scale)
+    if args.max_bytes is not None:
+        result.max_bytes = args.max_bytes
+    low, high = result.scale
     if not low < high:
         usage_error(args, "--scale LOW must be below HIGH")
-    settings = files.Settings(scale=tuple(args.scale), max_bytes=args.max_bytes)
-    return files.load(Path(name), settings, kind=args.from_format)
+    return result
+
+
+def read(name: str, args: argparse.Namespace) -> files.JourneyFile:
+    return files.load(Path(name), settings(args), kind=args.from_format)
+
+
+def language(args: argparse.Namespace) -> str:
+    """``--language``, else the ``language`` of ``--conf``'s project, else English; checked against the catalogs."""
+    conf = project(args)
+    chosen = args.language or getattr(conf, "language", None) or "en"
+    if not has_catalog(chosen, locale_dirs(conf)):
+        usage_error(
+            args, f"--language {chosen}: no sphinx_cjm catalog for it (shipped: {', '.join(shipped_languages())})"
+        )
+    return str(chosen)
+
+
+def locale_dirs(conf: Any) -> list[Path]:
+    return project_locale_dirs(conf, conf.confdir) if hasattr(conf, "confdir") else []
 
 
 def validate(args: argparse.Namespace) -> int:
@@ -79,7 +125,7 @@ def validate_documents(names: list[str], args: argparse.Namespace) -> bool:
         print(f"{name}: [cjm.file] cannot read {name}: no such file", file=sys.stderr)
     readable = [Path(name) for name in names if name not in missing]
     try:
-        findings = documents.check(readable, tuple(args.scale), args.max_bytes) if readable else []
+        findings = documents.check(readable, settings(args).scale, settings(args).max_bytes) if readable else []
     except Exception as error:  # a project's conf.py or extensions that fail: Sphinx's message, not a traceback
         print(f"{names[0]}: the Sphinx build failed: {error}", file=sys.stderr)
         return False
@@ -108,8 +154,13 @@ def render(args: argparse.Namespace) -> int:
     if assembled is None:
         return 1
     from .curve import draw_curve  # matplotlib is slow to import; only this command needs it
+    from .figure import messages
 
-    return write(args.output, draw_curve([assembled], fmt, title=assembled.journey.title, scale=tuple(args.scale)))
+    labels = labels_for(language(args), locale_dirs(project(args)))
+    drawing = draw_curve(
+        [assembled], fmt, title=assembled.journey.title, scale=settings(args).scale, messages=messages(labels)
+    )
+    return write(args.output, drawing)
 
 
 def write(output: str, data: bytes) -> int:
@@ -131,9 +182,11 @@ def convert_file(args: argparse.Namespace) -> int:
     report(loaded, args.file)
     if loaded.journey is None:
         return 1
+    if args.language:
+        loaded.journey.language = language(args)
     if writer is not None:
         return write(args.output, writer(loaded).encode("utf-8"))
-    text, left_out = convert.to_mermaid(loaded, tuple(args.scale))
+    text, left_out = convert.to_mermaid(loaded, settings(args).scale)
     for message in left_out:
         print(f"{args.output}: {message}", file=sys.stderr)
     return write(args.output, text.encode("utf-8"))
@@ -157,7 +210,10 @@ def new_project(args: argparse.Namespace) -> int:
 
 
 def print_schema(args: argparse.Namespace) -> int:
-    sys.stdout.write(files.SCHEMA_PATH.read_text(encoding="utf-8"))
+    if args.conf:
+        sys.stdout.write(json.dumps(files.schema(file_settings(project(args))), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(files.SCHEMA_PATH.read_text(encoding="utf-8"))
     return 0
 
 
@@ -187,7 +243,13 @@ def parser() -> argparse.ArgumentParser:
     )
     main_parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    reading = argparse.ArgumentParser(add_help=False)
+    configured = argparse.ArgumentParser(add_help=False)
+    configured.add_argument(
+        "--conf",
+        metavar="CONF_PY",
+        help="a Sphinx project's conf.py: its cjm_lanes, cjm_channels, cjm_emotion_scale, language, ...",
+    )
+    reading = argparse.ArgumentParser(add_help=False, parents=[configured])
     reading.add_argument(
         "--from",
         dest="from_format",
@@ -198,15 +260,19 @@ def parser() -> argparse.ArgumentParser:
         "--scale",
         nargs=2,
         type=float,
-        default=files.Settings().scale,
         metavar=("LOW", "HIGH"),
-        help="the emotion scale, as cjm_emotion_scale (default: -2 2)",
+        help="the emotion scale, as cjm_emotion_scale (default: --conf's, or -2 2)",
     )
     reading.add_argument(
         "--max-bytes",
         type=int,
-        default=files.DEFAULT_MAX_BYTES,
-        help="the largest file read, as cjm_file_max_bytes (default: 1 MiB)",
+        help="the largest file read, as cjm_file_max_bytes (default: --conf's, or 1 MiB)",
+    )
+    labelled = argparse.ArgumentParser(add_help=False)
+    labelled.add_argument(
+        "--language",
+        help="the language of the labels (en, ru, or one with a catalog in --conf's locale_dirs); "
+        "default: --conf's language, or en",
     )
 
     command = commands.add_parser("new", help="start a Sphinx project holding a journey map")
@@ -226,19 +292,23 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("files", nargs="+", metavar="FILE")
     command.set_defaults(run=validate)
 
-    command = commands.add_parser("render", parents=[reading], help="draw a journey's emotion curve")
+    command = commands.add_parser("render", parents=[reading, labelled], help="draw a journey's emotion curve")
     command.add_argument("file", metavar="FILE")
     command.add_argument("-o", "--output", required=True, help="curve.svg, curve.pdf or curve.png")
     command.set_defaults(run=render)
 
     command = commands.add_parser(
-        "convert", parents=[reading], help="between YAML, CSV, Mermaid journeys and RST or MyST directives"
+        "convert",
+        parents=[reading, labelled],
+        help="between YAML, CSV, Mermaid journeys and RST or MyST directives (--language: the journey's :language:)",
     )
     command.add_argument("file", metavar="FILE")
     command.add_argument("-o", "--output", required=True, help="out.yaml, out.rst, out.md or out.mmd")
     command.set_defaults(run=convert_file)
 
-    command = commands.add_parser("schema", help="print the JSON Schema of the YAML format")
+    command = commands.add_parser(
+        "schema", parents=[configured], help="print the JSON Schema of the YAML format (with --conf: the project's)"
+    )
     command.set_defaults(run=print_schema)
 
     command = commands.add_parser(

@@ -54,7 +54,7 @@ def journey_data(loaded: JourneyFile) -> dict[str, Any]:
     elif journey.persona:
         data["persona"] = journey.persona
     data["lanes"] = list(journey.lanes)
-    data.update(_without_empty({"description": loaded.description}))
+    data.update(_without_empty({"language": journey.language, "description": loaded.description}))
     data["stages"] = [_stage_data(stage) for stage in loaded.stages]
     return data
 
@@ -136,6 +136,7 @@ def _blocks(loaded: JourneyFile) -> list[tuple[int, str, str, dict[str, str], st
             "persona": journey.persona,
             "lanes": ", ".join(journey.lanes),
             "stages": ", ".join(journey.stage_order),
+            "language": journey.language,
         }
     )
     blocks.append((0, "journey", journey.title, options, loaded.description))

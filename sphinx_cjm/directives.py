@@ -60,7 +60,8 @@ def xref(kind: str, target: str, text: str = "", *, warn_dangling: bool = True) 
 
 
 def field(label: str, *body: nodes.Node) -> nodes.field:
-    return nodes.field("", nodes.field_name(label, label), nodes.field_body("", *body))
+    # The label comes from sphinx_cjm's catalogs, in the journey's language: not a message of the page.
+    return nodes.field("", nodes.field_name(label, label, translatable=False), nodes.field_body("", *body))
 
 
 def document_counters(env: BuildEnvironment, name: str) -> dict[Any, int]:
@@ -289,7 +290,7 @@ class JourneyDirective(CJMDirective):
                 self.warn([model.Problem("option", "a journey needs a title argument, or a :file: that gives one")])
             return []
         journey = loaded.journey if loaded and loaded.journey else self.journey_from_options()
-        journey.language = self.language()
+        journey.language = self.language(journey.language)
         journey.lint = self.lint_switches()
         self.domain.add("journey", journey)
         labels = project_labels(self.env, journey.language)
@@ -312,9 +313,9 @@ class JourneyDirective(CJMDirective):
         box += [n for n in body if is_stage(n)]
         return [box]
 
-    def language(self) -> str:
-        """``:language:`` if labels exist in it (shipped or in the project's ``locale_dirs``); else the project's."""
-        language = self.options.get("language", "").strip()
+    def language(self, from_file: str = "") -> str:
+        """``:language:`` (else the file's) if labels exist in it (shipped or in ``locale_dirs``); else the project's."""
+        language = self.options.get("language", "").strip() or from_file
         if language and not has_catalog(language, project_locale_dirs(self.config, self.env.srcdir)):
             message = f"no labels in language {language!r:.20} (no sphinx_cjm catalog); the project's language is used"
             self.warn([model.Problem("option", message)])

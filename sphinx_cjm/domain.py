@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any, ClassVar, Literal, overload
+from typing import Any, ClassVar, Literal, cast, overload
 
 from docutils import nodes
 from sphinx.addnodes import pending_xref
@@ -38,6 +38,8 @@ KINDS = {
     "recommendation": "recommendations",
     "evidence": "evidence",
 }
+#: ``env.temp_data`` key: (kind, record) of every record added while the current page is read.
+ADDED_RECORDS = "cjm:added"
 Record = (
     model.Persona
     | model.Journey
@@ -56,6 +58,11 @@ TARGET_FIELDS = {"recommendation": "addresses", "evidence": "supports"}
 def warn(message: str, subtype: str, location: Any) -> None:
     """A ``cjm.<subtype>`` warning; ``location`` is a node, ``(docname, line)`` or ``"file:line"``."""
     logger.warning(message, type="cjm", subtype=subtype, location=location)
+
+
+def added_records(env: BuildEnvironment) -> list[tuple[str, Record]]:
+    """(kind, record) of every record added while the current page is read."""
+    return cast("list[tuple[str, Record]]", env.temp_data.setdefault(ADDED_RECORDS, []))
 
 
 def record_location(record: Record) -> str | tuple[str, int]:
@@ -106,10 +113,16 @@ class CJMDomain(Domain):
 
     def add(self, kind: str, record: Record) -> None:
         self.data[KINDS[kind]].setdefault(record.id, []).append(record)
-        self._index = None
-        self._modified = True
+        self.records_changed()
         if self._keys_of_doc is not None:
             self._keys_of_doc.setdefault(record.origin.docname, set()).add((KINDS[kind], record.id))
+        # The page's texts are offered for translation once it is parsed (:mod:`sphinx_cjm.translation`).
+        added_records(self.env).append((kind, record))
+
+    def records_changed(self) -> None:
+        """Records were added or edited in place (translated): what is derived from them is made again."""
+        self._index = None
+        self._modified = True
 
     def _objects_of_doc(self) -> dict[str, set[tuple[str, str]]]:
         """docname -> (plural, id) of the records it holds, so clearing a page does not scan every object."""

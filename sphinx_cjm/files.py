@@ -500,6 +500,7 @@ class _YamlReader(_Reader):
             or list(self.settings.default_lanes),
             self.root.start_mark.line + 1,
         )
+        journey.language = _stripped(data.get("language"))
         self.result.journey = journey
         self.result.description = _stripped(data.get("description"))
         stages = data.get("stages")

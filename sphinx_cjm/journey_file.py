@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docutils import nodes
+from sphinx import addnodes
 
 from . import directives, files, model
 from .domain import warn
@@ -73,14 +74,34 @@ def load(directive: JourneyDirective) -> files.JourneyFile | None:
     return loaded
 
 
-def paragraphs(text: str) -> list[nodes.paragraph]:
-    """Plain text, blank lines separating paragraphs (never parsed as markup)."""
-    return [nodes.paragraph(p.strip(), p.strip()) for p in text.split("\n\n") if p.strip()]
+class file_text(nodes.paragraph, addnodes.translatable):
+    """A paragraph of a file's description: a message of the page, translated as plain text (never markup)."""
+
+    def preserve_original_messages(self) -> None:
+        """The original stays in ``rawsource``."""
+
+    def extract_original_messages(self) -> list[str]:
+        return [self.rawsource]
+
+    def apply_translated_message(self, original_message: str, translated_message: str) -> None:
+        self.children = []
+        self += nodes.Text(translated_message)
+
+
+def paragraphs(text: str, origin: model.Origin) -> list[nodes.Node]:
+    """Plain text, blank lines separating paragraphs (never parsed as markup), located in the file."""
+    result: list[nodes.Node] = []
+    for part in (p.strip() for p in text.split("\n\n")):
+        if part:
+            paragraph = file_text(part, part)
+            paragraph.source, paragraph.line = origin.source, origin.lineno
+            result.append(paragraph)
+    return result
 
 
 def intro_nodes(loaded: files.JourneyFile) -> list[nodes.Node]:
     """The journey's description from the file, shown before its table."""
-    return list(paragraphs(loaded.description))
+    return paragraphs(loaded.description, loaded.journey.origin) if loaded.journey else []
 
 
 def detail_nodes(directive: JourneyDirective, loaded: files.JourneyFile, details: str) -> list[nodes.Node]:
@@ -95,7 +116,7 @@ def detail_nodes(directive: JourneyDirective, loaded: files.JourneyFile, details
             [(labels.field("segment"), [loaded.persona.segment])] if loaded.persona.segment else []
         )
         card = block("persona", loaded.persona, segment, "full")
-        card += paragraphs(loaded.persona_description)
+        card += paragraphs(loaded.persona_description, loaded.persona.origin)
         result.append(card)
     for stage in loaded.stages:
         result.append(stage_box(directive, stage, labels, details))
@@ -123,7 +144,7 @@ def stage_box(directive: JourneyDirective, loaded: files.FileStage, labels: Labe
     container = block("stage", stage, fields, details)
     if details != "none":
         container += directive.evidence_placeholder(stage.id)
-        container += paragraphs(loaded.description)
+        container += paragraphs(loaded.description, stage.origin)
     container += linked_boxes(directive, loaded.linked, labels)
     for point in loaded.touchpoints:
         container += touchpoint_box(directive, point, labels, details)
@@ -138,7 +159,7 @@ def metric_box(loaded: files.FileMetric, details: str) -> nodes.container:
     container = block("metric", metric, [], details)
     if details != "none":
         container += metric_values(metric=metric.id, nested=True)
-        container += paragraphs(loaded.description)
+        container += paragraphs(loaded.description, metric.origin)
     return container
 
 
@@ -159,7 +180,7 @@ def touchpoint_box(
     container = block("touchpoint", touchpoint, fields, details)
     if details != "none":
         container += directive.evidence_placeholder(touchpoint.id)
-        container += paragraphs(loaded.description)
+        container += paragraphs(loaded.description, touchpoint.origin)
     container += linked_boxes(directive, loaded.linked, labels)
     return container
 
@@ -176,6 +197,6 @@ def linked_boxes(directive: JourneyDirective, items: list[files.FileLinked], lab
             container = block("recommendation", record, fields)
         else:
             container = block("evidence", record, evidence_fields(record, labels))
-        container += paragraphs(item.description)
+        container += paragraphs(item.description, record.origin)
         result.append(container)
     return result

@@ -11,28 +11,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from sphinx.config import Config
-
 from . import files, model
 from .i18n import configured_lane_labels
 
 
-def project_lanes(config: Config) -> dict[str, Any]:
+def project_lanes(config: Any) -> dict[str, Any]:
     """The text lanes the project adds: key -> label as configured (bad entries left out)."""
-    return model.configured_lanes(config.cjm_lanes)[0]
+    return model.configured_lanes(getattr(config, "cjm_lanes", None))[0]
 
 
-def project_channels(config: Config) -> dict[str, str]:
+def project_channels(config: Any) -> dict[str, str]:
     """Every channel name of the project -> its kind (``online``/``offline``)."""
-    return model.configured_channels(config.cjm_channels)[0]
+    return model.configured_channels(getattr(config, "cjm_channels", None))[0]
 
 
-def file_settings(config: Config) -> files.Settings:
-    """How journey files are read in this project."""
+def file_settings(config: Any) -> files.Settings:
+    """How journey files are read in this project: a Sphinx ``Config``, or the names ``conf.py`` defines."""
     return files.Settings(
-        scale=tuple(config.cjm_emotion_scale),
-        default_lanes=config.cjm_default_lanes,
-        max_bytes=config.cjm_file_max_bytes,
+        scale=tuple(getattr(config, "cjm_emotion_scale", model.DEFAULT_EMOTION_SCALE)),
+        default_lanes=getattr(config, "cjm_default_lanes", model.DEFAULT_LANES),
+        max_bytes=getattr(config, "cjm_file_max_bytes", files.DEFAULT_MAX_BYTES),
         lane_labels=configured_lane_labels(config),
         lanes=tuple(project_lanes(config)),
         channels=project_channels(config),

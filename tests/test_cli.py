@@ -219,3 +219,46 @@ def test_convert_yaml_to_directives_builds_the_same_map(make_app, tmp_path, suff
     expected, got = what_the_map_shows(from_file), what_the_map_shows(converted)
     assert len(expected[2]) == 8  # every tricky description shown as plain text
     assert got == expected
+
+
+LANES_ROOT = ROOT / "tests" / "roots" / "test-lanes-language"
+
+
+def test_validate_with_a_projects_conf_knows_its_lanes_and_channels(entry):
+    clinic = LANES_ROOT / "clinic.yaml"
+    alone = run(entry, "validate", clinic)
+    assert alone.returncode == 1
+    assert "unknown key 'choice-factors'" in alone.stderr and "'phone' is not one of: online, offline" in alone.stderr
+    with_conf = run(entry, "validate", "--conf", LANES_ROOT / "conf.py", clinic)
+    assert (with_conf.returncode, with_conf.stderr, with_conf.stdout) == (0, "", "OK: 1 journey file valid\n")
+    schema = json.loads(run(entry, "schema", "--conf", LANES_ROOT / "conf.py").stdout)
+    assert "choice-factors" in schema["$defs"]["stage"]["properties"]
+    assert schema["$defs"]["touchpoint"]["properties"]["channel"]["enum"] == [
+        "online",
+        "offline",
+        "web",
+        "phone",
+        "word-of-mouth",
+    ]
+
+
+def test_render_and_convert_take_a_language(entry, tmp_path):
+    english, russian = tmp_path / "en.svg", tmp_path / "ru.svg"
+    assert run(entry, "render", WHOLESALE_CSV, "-o", english).returncode == 0
+    assert run(entry, "render", WHOLESALE_CSV, "--language", "ru", "-o", russian).returncode == 0
+    assert ">Emotion<" in english.read_text(encoding="utf-8")
+    assert ">Эмоция<" in russian.read_text(encoding="utf-8") and ">Emotion<" not in russian.read_text(encoding="utf-8")
+    unknown = run(entry, "render", WHOLESALE_CSV, "--language", "xx", "-o", tmp_path / "xx.svg")
+    assert unknown.returncode == 2 and "--language xx: no sphinx_cjm catalog" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+    converted = tmp_path / "map.rst"
+    assert run(entry, "convert", WHOLESALE_CSV, "--language", "ru", "-o", converted).returncode == 0
+    assert "   :language: ru\n" in converted.read_text(encoding="utf-8")
+    as_yaml = tmp_path / "map.yaml"
+    assert run(entry, "convert", WHOLESALE_CSV, "--language", "ru", "-o", as_yaml).returncode == 0
+    assert "language: ru\n" in as_yaml.read_text(encoding="utf-8")
+    # A broken conf.py is a message, not a traceback.
+    broken = tmp_path / "conf.py"
+    broken.write_text("x = (\n", encoding="utf-8")
+    result = run(entry, "validate", "--conf", broken, WHOLESALE_CSV)
+    assert result.returncode == 2 and "syntax error" in result.stderr and "Traceback" not in result.stderr
