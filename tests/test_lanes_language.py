@@ -93,7 +93,11 @@ def test_a_russian_journey_in_an_english_site(app):
         "KPI",
     ]
     assert 'data-label="Линия видимости"' in html
-    assert table_rows(table)["KPI"] == ["Визиты с заказом: план 40% / факт 27% ✗ план не выполнен"]
+    # Numbers in the journey's language: a decimal comma and a space between thousands.
+    assert table_rows(table)["KPI"] == [
+        "Визиты с заказом: план 40% / факт 27% ✗ план не выполнен "
+        "Средний чек: план 1 500,5 ₽ / факт 1 200 ₽ ✗ план не выполнен"
+    ]
     # The curve's row: its label and its text alternative in Russian.
     assert ">Кривая эмоций</p>" in html
     assert "Кривая эмоций «Заказ через приложение» по этапам: Первый визит." in html
@@ -103,8 +107,10 @@ def test_a_russian_journey_in_an_english_site(app):
     (table,) = Tables(barriers, "cjm-register-table").tables
     assert table[0].cells == ["Этап", "Барьер", "Решение", "Ответственный", "Точка контакта"]
     assert table[1].cells[2] == "Решения пока нет"
-    # The site's own journeys stay English.
-    assert Page.read(Path(app.outdir) / "clinic.html").tables[0][0][0] == "Stage"
+    # The site's own journeys stay English, their numbers too.
+    clinic = Page.read(Path(app.outdir) / "clinic.html").tables[0]
+    assert clinic[0][0] == "Stage"
+    assert "Average bill: plan 1,500.5 ₽ / fact 1,200 ₽" in table_rows(clinic)["KPIs"][0]
 
 
 @pytest.mark.sphinx("html", testroot="lanes-language", freshenv=True)
@@ -112,12 +118,12 @@ def test_lint_of_one_journey_replaces_the_projects(app):
     app.build()
     coverage = [w for w in warning_lines(app) if "cjm.coverage" in w or ":lint:" in w]
     assert coverage == [
-        f"{app.srcdir / 'russian.rst'}:23: WARNING: journey 'linted' :lint:: unknown switch 'no-such-switch'; "
+        f"{app.srcdir / 'russian.rst'}:24: WARNING: journey 'linted' :lint:: unknown switch 'no-such-switch'; "
         "switches: all, stage-without-touchpoints, barrier-without-solution, touchpoint-without-emotion, "
         "stage-without-kpi, journey-without-persona [cjm.option]",
-        f"{app.srcdir / 'russian.rst'}:27: WARNING: journey 'linted': stage 'linted-stage' has no touchpoints "
+        f"{app.srcdir / 'russian.rst'}:28: WARNING: journey 'linted': stage 'linted-stage' has no touchpoints "
         "[lint: stage-without-touchpoints] [cjm.coverage]",
-        f"{app.srcdir / 'clinic.rst'}:37: WARNING: journey 'clinic': stage 'clinic-deal' has no KPI "
+        f"{app.srcdir / 'clinic.rst'}:38: WARNING: journey 'clinic': stage 'clinic-deal' has no KPI "
         "[lint: stage-without-kpi] [cjm.coverage]",
     ]
     # The template map (:lint: none) has stages without KPIs and touchpoints: no warning names it.
