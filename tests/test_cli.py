@@ -230,7 +230,7 @@ def test_validate_with_a_projects_conf_knows_its_lanes_and_channels(entry):
     assert alone.returncode == 1
     assert "unknown key 'choice-factors'" in alone.stderr and "'phone' is not one of: online, offline" in alone.stderr
     with_conf = run(entry, "validate", "--conf", LANES_ROOT / "conf.py", clinic)
-    assert (with_conf.returncode, with_conf.stderr, with_conf.stdout) == (0, "", "OK: 1 journey file valid\n")
+    assert (with_conf.returncode, with_conf.stderr, with_conf.stdout) == (0, "", "OK: 1 file valid\n")
     schema = json.loads(run(entry, "schema", "--conf", LANES_ROOT / "conf.py").stdout)
     assert "choice-factors" in schema["$defs"]["stage"]["properties"]
     assert schema["$defs"]["touchpoint"]["properties"]["channel"]["enum"] == [
