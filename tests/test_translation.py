@@ -38,6 +38,10 @@ def test_gettext_extracts_every_text_of_the_map(app):
         "Visits before opening",
         "Sales team",
         "Visits per week",
+        "Book visits before opening hours",  # a recommendation's fields
+        "Two extra reps",
+        "I have no time for reps when customers are in",  # evidence's
+        "Interview 4, shop owner",
     ):
         assert text in index, text
     # Each at the line of the directive that holds it, so translators see where it comes from.
@@ -80,17 +84,31 @@ def test_a_translated_build_shows_the_translation_everywhere(make_app, source, t
     assert "Корзина в приложении" in svg and "Визит представителя" in svg and "Cart in the app" not in svg
     # The registers and the export.
     registers = (outdir / "registers.html").read_text(encoding="utf-8")
-    (barriers,) = Tables(registers, "cjm-register-table").tables
+    barriers = Tables(registers, "cjm-register-table").tables[0]
     assert [row.cells[-4:-2] for row in barriers if not row.header][1] == [
         "Нет времени в часы работы",
-        "Визиты до открытия",
+        "Визиты до открытия Назначать визиты до открытия",  # the touchpoint's solution, then the recommendation
     ]
+    # The recommendation register and the evidence list.
+    for text in ("Назначать визиты до открытия", "Интервью 4, владелец магазина"):
+        assert text in registers, text
+    assert "Book visits" not in registers and "Interview 4" not in registers
     data = json.loads((outdir / "cjm.json").read_text(encoding="utf-8"))
     (journey,) = data["journeys"]
     assert journey["title"] == "От визита представителя к приложению"
     assert journey["stages"][1]["lanes"]["barriers"] == ["Корзина забывает заказ"]
     assert journey["stages"][0]["touchpoints"][0]["owner"] == "Отдел продаж"
     assert data["personas"][0]["segment"] == "Малая розница"
+    (recommendation,) = data["recommendations"]
+    assert (recommendation["title"], recommendation["budget"]) == (
+        "Назначать визиты до открытия",
+        "Два дополнительных представителя",
+    )
+    (evidence,) = data["evidence"]
+    assert (evidence["title"], evidence["source"]) == (
+        "Мне некогда говорить с представителями, когда в магазине покупатели",
+        "Интервью 4, владелец магазина",
+    )
 
 
 def test_editing_a_translation_rewrites_the_translated_pages(make_app, source, tmp_path):
