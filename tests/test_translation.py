@@ -80,8 +80,13 @@ def test_a_translated_build_shows_the_translation_everywhere(make_app, source, t
     assert "<p>Нет времени в часы работы</p>" in html and "No time during" not in html
     # The curve: its text alternative and the SVG's own text.
     assert "Кривая эмоций «От визита представителя к приложению»" in html
-    svg = next((outdir / "_images").glob("cjm-curve-*.svg")).read_text(encoding="utf-8")
-    assert "Корзина в приложении" in svg and "Визит представителя" in svg and "Cart in the app" not in svg
+    # The curve's points (inline SVG on the table's grid), named by their translated titles.
+    assert "<title>Корзина в приложении: " in html and "<title>Визит представителя: " in html
+    assert "Cart in the app" not in html and "Sales rep's visit" not in html
+    # The full-map page.
+    full_map = (outdir / "cjm" / "orders.html").read_text(encoding="utf-8")
+    assert "Не доверяет приложению" in full_map and "Корзина в приложении" in full_map
+    assert "Does not trust" not in full_map
     # The registers and the export.
     registers = (outdir / "registers.html").read_text(encoding="utf-8")
     barriers = Tables(registers, "cjm-register-table").tables[0]
