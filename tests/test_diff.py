@@ -2,7 +2,8 @@
 
 The old export (tests/roots/test-journey-diff/old-cjm.json) is what a real build of an
 earlier version of the map wrote: its search ad was at −1, a call to the shop was a
-touchpoint, the showroom had a parking barrier, the order share's fact was 27%.
+touchpoint, the showroom had a parking barrier, the order share's fact was 27%, and the
+recommendation to reserve parking was planned (it is done now).
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ def test_text_report_and_exit_status(new_export: Path) -> None:
         "  touchpoint emotion: Showroom (doors-showroom-visit): \u22121.5 \u2192 \u22120.5 (+1)",
         "  barrier closed: No parking near the showroom (Showroom)",
         "  metric fact: Visits with an order (doors-m-orders): 27% \u2192 31%",
+        # The recommendation written in the map, planned then, done now.
+        "  recommendation status: Reserve parking for showroom visitors (doors-rec-parking): planned \u2192 done",
     ]
     same = cli(str(new_export), str(new_export))
     assert same.returncode == 0 and same.stdout == "No changes in the journey maps.\n"
@@ -77,7 +80,7 @@ def test_json_report(new_export: Path) -> None:
 
 
 def with_recommendations(source: Path, target: Path, statuses: dict[str, str]) -> Path:
-    """An export with recommendations in the contract's shape added (until builds write them)."""
+    """An export whose recommendations are replaced by these, in the contract's shape."""
     data = json.loads(source.read_text(encoding="utf-8"))
     data["recommendations"] = [
         {
@@ -185,6 +188,7 @@ def test_journey_diff_block(app) -> None:
     assert ["touchpoint emotion", "Search ad", "\u22121", "1 (+2)"] in rows
     assert ["barrier closed", "No parking near the showroom (Showroom)", "\u2713", "\u2014"] in rows
     assert ["metric fact", "Visits with an order", "27%", "31%"] in rows
+    assert ["recommendation status", "Reserve parking for showroom visitors", "planned", "done"] in rows
     links = [row.links for row in Tables.read(app.outdir / "review.html", "cjm-journey-diff-table")[0]]
     assert ["map.html#doors-chat"] in [cells[1] for cells in links]
 
