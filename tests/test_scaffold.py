@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -71,7 +72,7 @@ def test_new_project_builds_with_W_and_shows_the_map(
     sample = scaffold.sample(template, language)
     assert header[1:] == [s.stage.title for s in sample.stages]
     assert rows[0][0] == lane
-    assert 'class="cjm-emotion-curve"' in html
+    assert re.search(r'class="[^"]*\bcjm-emotion-curve\b', html)
     assert f'<html lang="{language}"' in html
     registers = (project / "_build" / "html" / "registers.html").read_text(encoding="utf-8")
     assert "cjm-touchpoint-index" in registers and "cjm-barrier-list" in registers
