@@ -34,7 +34,7 @@ from .full_map import add_template_path, collect_pages
 from .funnel import FunnelDirective, ResolveFunnels, add_funnel_node, name_funnel_files
 from .i18n import LOCALE_DIR, MESSAGE_CATALOG, RECOMMENDATION_TYPES
 from .journey_diff import JourneyDiffDirective, ResolveJourneyDiffs
-from .latex_styles import add_latex_styles
+from .latex_styles import LATEX_PACKAGES, add_latex_styles
 from .lint import check_project
 from .matrix_figure import PriorityMatrixDirective, ResolvePriorityMatrices, add_matrix_node, name_matrix_files
 from .metrics import MetricDirective, ResolveMetricValues, load_metric_facts
@@ -130,6 +130,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     add_curve_node(app)
     add_matrix_node(app)
     app.add_message_catalog(MESSAGE_CATALOG, str(LOCALE_DIR))
+    for package in LATEX_PACKAGES:
+        app.add_latex_package(package)
 
     app.connect("builder-inited", add_static_path)
     app.connect("config-inited", check_config)

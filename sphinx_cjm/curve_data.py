@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import model
+from .numbers import format_number
 
 FORMATS = ("svg", "pdf", "png")
 DEFAULT_SCALE: tuple[float, float] = model.DEFAULT_EMOTION_SCALE
@@ -169,9 +170,6 @@ def stage_titles(plotted: Sequence[Mapping[str, Any]], columns: int) -> list[str
     return titles
 
 
-def signed(value: float) -> str:
-    """``+1``, ``0``, ``−1``: the sign tells the side at a glance."""
-    number = model.normalise_number(value)
-    if number == 0:
-        return "0"
-    return f"+{number}" if number > 0 else f"\u2212{-number}"
+def signed(value: float, language: str | None = None) -> str:
+    """``+1``, ``0``, ``−0,5``: the sign tells the side at a glance; the number is written in ``language``."""
+    return format_number(value, language, signed=True)

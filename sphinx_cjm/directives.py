@@ -23,6 +23,7 @@ from . import journey_file, model
 from .domain import CJMDomain, cjm_domain, warn
 from .i18n import Labels, has_catalog, project_labels, project_locale_dirs
 from .nodes import emotion_curve_placeholder, evidence_links, journey_table, persona_journeys
+from .numbers import format_number
 from .settings import project_channels, project_lanes
 
 JOURNEY_CONTEXT = "cjm:journey"
@@ -455,9 +456,9 @@ class StageDirective(CJMDirective):
             self.domain.note_use(self.env.docname, "journey-title", journey_id)
         fields += [(labels.lane(lane), list(items)) for lane, items in stage.lanes.items()]
         if stage.emotion is not None:
-            fields.append((labels.field("emotion"), [str(stage.emotion)]))
+            fields.append((labels.field("emotion"), [format_number(stage.emotion, labels.language)]))
         if stage.reach is not None:
-            fields.append((labels.field("reach"), [str(stage.reach)]))
+            fields.append((labels.field("reach"), [format_number(stage.reach, labels.language)]))
         details = self.details()
         heading: str | nodes.Node = title
         if not title:
@@ -525,7 +526,7 @@ class TouchpointDirective(CJMDirective):
         if touchpoint.channel:
             fields.append((labels.field("channel"), [labels.channel(touchpoint.channel)]))
         if touchpoint.emotion is not None:
-            fields.append((labels.field("emotion"), [str(touchpoint.emotion)]))
+            fields.append((labels.field("emotion"), [format_number(touchpoint.emotion, labels.language)]))
         fields += [
             (labels.field(name), [getattr(touchpoint, name)]) for name in self.text_fields if getattr(touchpoint, name)
         ]

@@ -186,7 +186,7 @@ def describe(plotted: Sequence[Mapping[str, Any]], labels: Labels) -> str:
             continue
         lowest = min(points, key=lambda p: p["y"])
         highest = max(points, key=lambda p: p["y"])
-        values = {"lowest": point_text(lowest), "highest": point_text(highest)}
+        values = {"lowest": point_text(lowest, labels.language), "highest": point_text(highest, labels.language)}
         parts.append(prefix + labels.gettext("Lowest point: %(lowest)s; highest: %(highest)s.") % values)
     return " ".join(parts)
 
@@ -195,9 +195,9 @@ def quoted(title: str, labels: Labels) -> str:
     return labels.gettext("“%s”") % title
 
 
-def point_text(point: Mapping[str, Any]) -> str:
+def point_text(point: Mapping[str, Any], language: str | None) -> str:
     where = point["stage"] if point["is_stage"] else f"{point['title']} ({point['stage']})"
-    return f"{where}, {curve_data.signed(point['y'])}"
+    return f"{where}, {curve_data.signed(point['y'], language)}"
 
 
 # --- drawing, per builder --------------------------------------------------------------------

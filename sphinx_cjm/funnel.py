@@ -43,7 +43,8 @@ from .figure import (
     visit_as_text,
 )
 from .i18n import Labels, project_labels
-from .kpis import format_number, format_share
+from .kpis import format_share
+from .numbers import format_number
 
 logger = logging.getLogger(__name__)
 

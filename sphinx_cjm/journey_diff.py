@@ -22,7 +22,7 @@ from .domain import KINDS, CJMDomain, cjm_domain, warn
 from .export import export_data
 from .figure import describe, emotion_curve, plotted_targets
 from .i18n import Labels, _, project_labels
-from .kpis import format_number
+from .numbers import format_number
 
 #: The words of the table of changes, translated (see :data:`sphinx_cjm.diff.WORDS`).
 DIFF_WORDS = {

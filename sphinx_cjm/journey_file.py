@@ -18,6 +18,7 @@ from . import directives, files, model
 from .domain import warn
 from .i18n import Labels, project_labels
 from .nodes import metric_values
+from .numbers import format_number
 from .settings import file_settings
 
 if TYPE_CHECKING:
@@ -138,9 +139,9 @@ def stage_box(directive: JourneyDirective, loaded: files.FileStage, labels: Labe
     stage = loaded.stage
     fields: list[directives.Field] = [(labels.lane(lane), list(items)) for lane, items in stage.lanes.items()]
     if stage.emotion is not None:
-        fields.append((labels.field("emotion"), [str(stage.emotion)]))
+        fields.append((labels.field("emotion"), [format_number(stage.emotion, labels.language)]))
     if stage.reach is not None:
-        fields.append((labels.field("reach"), [str(stage.reach)]))
+        fields.append((labels.field("reach"), [format_number(stage.reach, labels.language)]))
     container = block("stage", stage, fields, details)
     if details != "none":
         container += directive.evidence_placeholder(stage.id)
@@ -171,7 +172,7 @@ def touchpoint_box(
     if touchpoint.channel:
         fields.append((labels.field("channel"), [labels.channel(touchpoint.channel)]))
     if touchpoint.emotion is not None:
-        fields.append((labels.field("emotion"), [str(touchpoint.emotion)]))
+        fields.append((labels.field("emotion"), [format_number(touchpoint.emotion, labels.language)]))
     fields += [
         (labels.field(name), [getattr(touchpoint, name)])
         for name in ("barrier", "solution", "owner", "kpi")

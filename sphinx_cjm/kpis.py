@@ -8,29 +8,16 @@ by colour alone. Numbers are written in the journey's language with Babel.
 
 from __future__ import annotations
 
-from babel import Locale, UnknownLocaleError
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_percent
 from docutils import nodes
 
 from . import model
 from .directives import xref
 from .i18n import Labels
+from .numbers import babel_locale, format_number
 
 #: The verdict's symbol, beside its word.
 MARKS = {"met": "\u2713", "below": "\u2717"}
-
-
-def babel_locale(language: str | None) -> Locale:
-    try:
-        return Locale.parse(language or "en")
-    except (ValueError, UnknownLocaleError):
-        return Locale.parse("en")
-
-
-def format_number(value: float, language: str | None) -> str:
-    """``15 000``, ``−0,5`` in Russian: Babel's digits, and a real minus sign."""
-    text = format_decimal(abs(model.normalise_number(value)), locale=babel_locale(language))
-    return f"\u2212{text}" if value < 0 else text
 
 
 def format_share(share: float, language: str | None) -> str:

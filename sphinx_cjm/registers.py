@@ -20,6 +20,7 @@ from . import model
 from .directives import xref
 from .domain import CJMDomain, cjm_domain, warn
 from .i18n import Labels, project_labels
+from .numbers import format_number
 from .settings import project_channels
 
 SORT_ORDERS = ("stage", "emotion")
@@ -239,7 +240,9 @@ def build_touchpoint_index(
                     nodes.entry("", *link("touchpoint", entry.touchpoint)),
                     nodes.entry("", *link("journey", entry.journey)),
                     nodes.entry("", *link("stage", entry.stage)),
-                    nodes.entry("", *([text_paragraph(str(emotion))] if emotion is not None else [])),
+                    nodes.entry(
+                        "", *([text_paragraph(format_number(emotion, labels.language))] if emotion is not None else [])
+                    ),
                 )
             )
         result.append(register_table([f"cjm-channel-{channel or NO_CHANNEL}"], headers, rows, (30, 30, 30, 10)))

@@ -21,12 +21,19 @@ from .figure import builder_of, curve_row, inline_curve
 from .full_map import full_map_link, writes_full_maps
 from .i18n import Labels, project_labels
 from .kpis import conversion_cell_body, kpi_cell_body
+from .latex_map import paper_tables
 from .metrics import facts_source_lines
 from .nodes import journey_table, persona_journeys
+from .numbers import format_number
 from .registers import recommendation_link
+
+EMPTY_MARK = "\u2014"
 
 
 def cell(*children: nodes.Node) -> nodes.entry:
+    """A table cell; an empty one shows a muted dash, so it does not look like a rendering bug."""
+    if not children:
+        children = (nodes.paragraph("", "", nodes.inline(EMPTY_MARK, EMPTY_MARK, classes=["cjm-empty"])),)
     return nodes.entry("", *children)
 
 
@@ -39,8 +46,10 @@ def lane_cell(stage: model.AssembledStage, lane: str, labels: Labels) -> nodes.e
             )
         return cell(*links)
     if lane == "emotion":
-        text = "" if stage.emotion is None else str(stage.emotion)
-        return cell(nodes.paragraph(text, text)) if text else cell()
+        if stage.emotion is None:
+            return cell()
+        text = format_number(stage.emotion, labels.language)
+        return cell(nodes.paragraph(text, text))
     if lane == "kpis":
         return cell(*kpi_cell_body(stage, labels))
     items = stage.lane_items(lane)
@@ -104,6 +113,14 @@ class ResolveJourneyPlaceholders(SphinxPostTransform):
             return False
         return not node.get("lanes") or "curve" in assembled.journey.lanes
 
+    def journey_tables(
+        self, placeholder: journey_table, assembled: model.AssembledJourney, labels: Labels
+    ) -> list[nodes.Node]:
+        """The journey's table; on paper, its LaTeX layout (:mod:`sphinx_cjm.latex_map`)."""
+        if self.app.builder.format == "latex":
+            return paper_tables(placeholder, assembled, lambda journey: build_table(journey, labels))
+        return [build_table(assembled, labels)]
+
     def run(self, **kwargs: Any) -> None:
         domain = cjm_domain(self.env)
         for node in list(self.document.findall(journey_table)):
@@ -128,8 +145,10 @@ class ResolveJourneyPlaceholders(SphinxPostTransform):
                     link = [full_map_link(builder_of(self.env), self.env.docname, assembled.journey.id, text)]
                 node.replace_self([*link, table, legend, *facts_source_lines(assembled, domain)])
             else:
-                table = build_table(assembled, project_labels(self.env, assembled.journey.language))
-                node.replace_self([table, *facts_source_lines(assembled, domain)])
+                labels = project_labels(self.env, assembled.journey.language)
+                node.replace_self(
+                    [*self.journey_tables(node, assembled, labels), *facts_source_lines(assembled, domain)]
+                )
         for listing in list(self.document.findall(persona_journeys)):
             journeys = [j for j in domain.objects("journey").values() if j.persona == listing["persona"]]
             if not journeys:

@@ -33,13 +33,13 @@ def test_table_assembles_the_journey_from_every_document(app):
         "Repeat button",
     ]
     # A stage's own emotion wins; otherwise the mean of its touchpoints.
-    assert rows["Emotion"] == ["0.5", "-0.5", "1.5", "2"]
+    assert rows["Emotion"] == ["0.5", "\u22120.5", "1.5", "2"]
     # Barriers and solutions gather the stage's own and its touchpoints'.
     assert rows["Barriers"] == [
         "Looks like every other delivery ad",
         "The picker calls while the parent drives",
         "Two-hour delivery window is too wide",
-        "",
+        "—",  # an empty cell shows a muted dash
     ]
     assert rows["Solutions"][1] == "Let the customer pre-approve substitutions in the app"
     links = page.cell_links[0]
@@ -168,7 +168,7 @@ def test_text_table(app):
         "*Delivery*",
         "*Repeat order*",
     ]
-    assert re.search(r"\| Emotion\s+\| 0\.5\s+\| -0\.5\s+\| 1\.5\s+\| 2\s+\|", text)
+    assert re.search(r"\| Emotion\s+\| 0\.5\s+\| \u22120\.5\s+\| 1\.5\s+\| 2\s+\|", text)
 
 
 def _normalised(doctree: nodes.document) -> str:

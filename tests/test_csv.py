@@ -29,7 +29,7 @@ def test_english_and_russian_spreadsheets(app):
     assert rows["Actions"] == ["Sees a banner Reads reviews", "Sits on three sofas"]
     assert rows["Touchpoints"] == ["Banner Review site", "Showroom"]
     assert rows["Emotion"] == ["0.5", "2"]
-    assert rows["KPIs"] == ["Click-through rate", ""]
+    assert rows["KPIs"] == ["Click-through rate", "—"]  # an empty cell shows a dash
     exported = journey_json(app, "retail")
     assert exported["title"] == "Buying a sofa"  # the top-left cell
     showroom = exported["stages"][1]["touchpoints"][0]

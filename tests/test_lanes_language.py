@@ -33,8 +33,8 @@ def test_configured_lanes_as_stage_options_in_yaml_and_in_the_export(app):
     app.build()
     (table, file_table) = Page.read(Path(app.outdir) / "clinic.html").tables
     rows = table_rows(table)
-    assert rows["Choice factors"] == ["Price of the first visit Distance from home", "Reviews of the doctor", ""]
-    assert rows["Stage duration"] == ["2 weeks", "", ""]  # a plain-string label
+    assert rows["Choice factors"] == ["Price of the first visit Distance from home", "Reviews of the doctor", "—"]
+    assert rows["Stage duration"] == ["2 weeks", "—", "—"]  # a plain-string label
     # The YAML journey is Russian (:language: ru): its configured lane takes the Russian label.
     assert table_rows(file_table)["Факторы выбора"] == ["Цена Отзывы"]
     journeys = export(app)
@@ -159,16 +159,16 @@ def test_myst_an_english_journey_in_a_russian_site(app):
     assert template[0] == ["Этап", "Ещё не написан"]
     assert journey[0] == ["Stage", "First comprehension", "Evaluation"]
     assert table_rows(journey) == {
-        "Actions": ["Asks friends", ""],
+        "Actions": ["Asks friends", "—"],
         "Choice factors": ["Price of the first visit Distance from home", "Reviews of the doctor"],
-        "Stage duration": ["2 weeks", ""],
-        "Touchpoints": ["Friend's advice", ""],
-        "Emotion": ["-0.5", ""],
+        "Stage duration": ["2 weeks", "—"],
+        "Touchpoints": ["Friend's advice", "—"],
+        "Emotion": ["\u22120.5", "—"],  # English numbers (a point), a real minus sign
     }
     assert fragment == [
         ["Stage", "Evaluation", "First comprehension"],
         ["Choice factors", "Reviews of the doctor", "Price of the first visit Distance from home"],
-        ["Touchpoints", "", "Friend's advice"],
+        ["Touchpoints", "—", "Friend's advice"],
     ]
     assert "Emotion curve of “Choosing a clinic”" in html
     # The touchpoint index of that journey alone is English; its channel is a configured one.

@@ -38,10 +38,10 @@ def test_touchpoint_index_groups_every_touchpoint_by_channel(app):
     # Journeys by id, then stage and touchpoint order; each with its journey, stage and emotion.
     assert [row.cells for row in body_rows(tables[0])] == [
         ["Search ad", JOURNEY, "First contact", "0"],
-        ["Cart in the app", JOURNEY, "Self-service", "-2"],
+        ["Cart in the app", JOURNEY, "Self-service", "\u22122"],
     ]
     assert [row.cells for row in body_rows(tables[1])] == [
-        ["Showroom", "Buying a front door", "Search", "-1"],
+        ["Showroom", "Buying a front door", "Search", "\u22121"],
         ["Sales rep's visit", JOURNEY, "First contact", "1"],
     ]
     assert [row.cells for row in body_rows(tables[2])] == [["Delivery van", JOURNEY, "Self-service", "1.5"]]

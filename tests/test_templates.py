@@ -72,7 +72,7 @@ def check_language(app, language: str) -> None:
     assert clinic.tables[0][0][1:] == TITLES[language]["clinic"]
     # A touchpoint written elsewhere joins the templated stage it names by its derived id.
     touchpoints = clinic.tables[0][3]
-    assert touchpoints[2] == "Price list on the site" and touchpoints[1] == touchpoints[3] == ""
+    assert touchpoints[2] == "Price list on the site" and touchpoints[1] == touchpoints[3] == "—"
     # A role to that stage shows the template's title and leads to the journey (the stage has no directive).
     assert ("#clinic", TITLES[language]["clinic"][1]) in clinic.links
 
@@ -96,7 +96,7 @@ def test_a_stage_directive_fills_a_templated_stage(app):
     emotion = next(row for row in table if row[0] == "Emotion")
     assert actions[4] == "Measures the sample cabinets" and emotion[4] == "1"
     assert actions[5] == "Signs the contract after the measurer's visit"
-    assert [row[1:4] for row in table[1:]] == [["", "", ""]] * (len(table) - 1)
+    assert [row[1:4] for row in table[1:]] == [["—", "—", "—"]] * (len(table) - 1)
     # The untitled stage directive is headed by the template's title, linking to its own anchor.
     html = (app.outdir / "furniture.html").read_text(encoding="utf-8")
     assert re.search(

@@ -75,7 +75,7 @@ def test_a_translated_build_shows_the_translation_everywhere(make_app, source, t
     assert rows["Действия"] == ["Слушает представителя", "Заказывает в приложении ночью"]
     assert rows["Барьеры"] == ["Не доверяет приложению Нет времени в часы работы", "Корзина забывает заказ"]
     assert rows["Решения"][1] == "Сохранять корзину между сеансами"
-    assert rows["Ответственные"] == ["Руководитель продаж", ""]
+    assert rows["Ответственные"] == ["Руководитель продаж", "—"]  # an empty cell: the muted dash
     # The object's own description on its page too.
     assert "<p>Нет времени в часы работы</p>" in html and "No time during" not in html
     # The curve: its text alternative and the SVG's own text.

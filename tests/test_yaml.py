@@ -104,7 +104,7 @@ def test_every_field_reaches_table_export_and_anchors(app):
         "Calls about a squeaking hinge",
     ]
     assert rows["Touchpoints"] == ["Search ad", "Landing page with calculator Final offer", "Service call"]
-    assert rows["Emotion"] == ["0.5", "-0.25", "-1"]
+    assert rows["Emotion"] == ["0.5", "\u22120.25", "\u22121"]  # a real minus sign
     assert rows["Barriers"][1] == "Installation price hidden"
     assert rows["Solutions"][1] == "Show the full price"
     # Descriptions of file-born objects are rendered where the journey stands, anchored by id.
