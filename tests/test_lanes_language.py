@@ -206,8 +206,12 @@ def test_parallel_build_is_byte_identical(make_app, rootdir, tmp_path):
     for jobs in (1, 2):
         source = tmp_path / f"src-{jobs}"
         shutil.copytree(rootdir / "test-lanes-language", source)
-        app = make_app("html", srcdir=source, builddir=tmp_path / "build", parallel=jobs)
+        for n in range(4):  # Sphinx reads in parallel only from six pages on
+            (source / f"extra-{n}.rst").write_text(f":orphan:\n\nExtra {n}\n=======\n", encoding="utf-8")
+        app = make_app("html", srcdir=source, builddir=tmp_path / f"build-{jobs}", parallel=jobs)
         app.build()
+        status = re.sub(r"\x1b\[[0-9;]*m", "", app._status.getvalue())
+        assert jobs == 1 or re.search(r"reading sources\.\.\. \[\s*\d+%\] \S+ \.\. \S+", status)  # in chunks
         outdir = Path(app.outdir)
         outputs[jobs] = {
             str(p.relative_to(outdir)): p.read_bytes().replace(str(source).encode(), b"SRC")

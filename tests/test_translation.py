@@ -153,3 +153,29 @@ def test_the_example_case_studies_translate_both_ways(make_app, tmp_path, langua
     app.build()
     text = (Path(app.outdir) / f"{page}.txt").read_text(encoding="utf-8")
     assert shown in text and original not in text
+
+
+def test_a_translated_build_is_byte_identical_with_parallel_jobs(make_app, rootdir, tmp_path):
+    outputs = {}
+    for jobs in (1, 2):
+        source = tmp_path / f"src-{jobs}"
+        shutil.copytree(rootdir / "test-translation", source)
+        for n in range(4):  # Sphinx reads in parallel only from six pages on
+            (source / f"extra-{n}.rst").write_text(f":orphan:\n\nExtra {n}\n=======\n", encoding="utf-8")
+        app = make_app(
+            "html", srcdir=source, builddir=tmp_path / f"build-{jobs}", parallel=jobs, confoverrides={"language": "ru"}
+        )
+        app.build()
+        status = re.sub(r"\x1b\[[0-9;]*m", "", app._status.getvalue())
+        assert jobs == 1 or re.search(r"reading sources\.\.\. \[\s*\d+%\] \S+ \.\. \S+", status)  # in chunks
+        outdir = Path(app.outdir)
+        outputs[jobs] = {
+            str(p.relative_to(outdir)): p.read_bytes().replace(str(source).encode(), b"SRC")
+            for p in sorted(outdir.rglob("*"))
+            if p.is_file()
+        }
+        app.cleanup()
+    assert "Нет времени в часы работы".encode() in outputs[2]["index.html"]
+    assert outputs[1].keys() == outputs[2].keys()
+    for name in outputs[1]:
+        assert outputs[1][name] == outputs[2][name], name
