@@ -34,5 +34,5 @@ def file_settings(config: Any) -> files.Settings:
         lane_labels=configured_lane_labels(config),
         lanes=tuple(project_lanes(config)),
         channels=project_channels(config),
-        recommendation_types=tuple(config.cjm_recommendation_types),
+        recommendation_types=tuple(getattr(config, "cjm_recommendation_types", model.DEFAULT_RECOMMENDATION_TYPES)),
     )
