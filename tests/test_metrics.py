@@ -326,7 +326,7 @@ After them, the page goes on.
     assert '<p class="cjm-kpi cjm-metric cjm-kpi-unknown">' in html
 
 
-@pytest.mark.parametrize("root", ["metrics", "metrics-md"])
+@pytest.mark.parametrize("root", ["metrics", "metrics-md", "journey-diff"])
 def test_parallel_build_is_byte_identical(make_app, rootdir, tmp_path, root):
     outputs = {}
     for jobs in (1, 2):
