@@ -94,7 +94,8 @@ def test_a_russian_journey_in_an_english_site(app):
         "KPI",
     ]
     assert 'data-label="Линия видимости"' in html
-    # Numbers in the journey's language: a decimal comma and a space between thousands.
+    # Numbers in the journey's language: a real minus and a decimal comma, a space between thousands.
+    assert table_rows(table)["Эмоция"] == ["\u22120,5"]
     assert table_rows(table)["KPI"] == [
         "Визиты с заказом: план 40% / факт 27% ✗ план не выполнен "
         "Средний чек: план 1 500,5 ₽ / факт 1 200 ₽ ✗ план не выполнен"
@@ -112,6 +113,7 @@ def test_a_russian_journey_in_an_english_site(app):
     clinic = Page.read(Path(app.outdir) / "clinic.html").tables[0]
     assert clinic[0][0] == "Stage"
     assert "Average bill: plan 1,500.5 ₽ / fact 1,200 ₽" in table_rows(clinic)["KPIs"][0]
+    assert table_rows(clinic)["Emotion"][0] == "\u22120.5"
 
 
 @pytest.mark.sphinx("html", testroot="lanes-language", freshenv=True)
