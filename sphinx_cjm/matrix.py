@@ -140,7 +140,8 @@ def draw_into(
     side = min(height - 0.9, 3.9)
     left, bottom = 0.75, height - side - 0.3
     axes = figure.add_axes((left / width, bottom / height, side / width, side / height))
-    low, high = LOW - 0.5, HIGH + 0.5
+    # A margin around the scores wide enough for the quadrant names in the corners, clear of any point.
+    low, high = LOW - 0.75, HIGH + 0.75
     axes.set_xlim(low, high)
     axes.set_ylim(low, high)
     axes.set_aspect("equal")
@@ -161,7 +162,8 @@ def draw_into(
         axes.text(
             x1 - 0.08 if high_effort else x0 + 0.08,
             y1 - 0.08 if high_impact else y0 + 0.08,
-            plain(words[QUADRANT_KEYS[(high_impact, high_effort)]]),
+            # Wrapped to its quadrant, so a long name ("Неблагодарные задачи") stays on its side of the line.
+            textwrap.fill(plain(words[QUADRANT_KEYS[(high_impact, high_effort)]]), 16, break_long_words=False),
             ha="right" if high_effort else "left",
             va="top" if high_impact else "bottom",
             fontsize=_FONT_SIZE - 0.5,
