@@ -8,7 +8,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from . import model
+from . import config
 from .blueprint import blueprint_line_row, skip_line_row
 from .directives import (
     JourneyDirective,
@@ -29,7 +29,6 @@ from .figure import (
     name_curve_files,
     remove_unused_curves,
 )
-from .files import DEFAULT_MAX_BYTES
 from .full_map import add_template_path, collect_pages
 from .funnel import FunnelDirective, ResolveFunnels, add_funnel_node, name_funnel_files
 from .i18n import LOCALE_DIR, MESSAGE_CATALOG, RECOMMENDATION_TYPES
@@ -89,14 +88,11 @@ def add_static_path(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_config_value("cjm_emotion_scale", model.DEFAULT_EMOTION_SCALE, "env", types=(tuple, list))
-    app.add_config_value("cjm_default_lanes", list(model.DEFAULT_LANES), "env", types=(list, tuple))
+    config.add_config_values(app)
     app.add_config_value("cjm_lane_labels", {}, "env", types=(dict,))
     app.add_config_value("cjm_lanes", {}, "env", types=(dict,))
     app.add_config_value("cjm_channels", {}, "env", types=(dict,))
     app.add_config_value("cjm_stage_templates", {}, "env", types=(dict,))
-    app.add_config_value("cjm_export_json", "cjm.json", "html", types=(str, type(None)))
-    app.add_config_value("cjm_file_max_bytes", DEFAULT_MAX_BYTES, "env", types=(int,))
     app.add_config_value("cjm_lint", [], "env", types=(list, tuple, set, dict))
     app.add_config_value("cjm_details", "full", "env", types=(str,))
     app.add_config_value("cjm_curve_format", None, "env", types=(str, dict, type(None)))
@@ -134,6 +130,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         app.add_latex_package(package)
 
     app.connect("builder-inited", add_static_path)
+    app.connect("config-inited", config.check_config)
     app.connect("config-inited", check_config)
     app.connect("config-inited", add_template_path)
     app.connect("html-collect-pages", collect_pages)

@@ -27,7 +27,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import __version__, convert, diff, files, scaffold
+from . import __version__, convert, curve_data, diff, files, model, scaffold
+from .config import replace_unusable
 from .i18n import has_catalog, labels_for, project_locale_dirs, shipped_languages
 from .settings import file_settings
 from .templates import BUILTIN_TEMPLATES
@@ -44,11 +45,16 @@ MERMAID_SUFFIXES = (".mmd", ".mermaid")
 DOCUMENT_SUFFIXES = (".rst", ".md")
 
 
+def shown(name: str) -> str:
+    """A name as the terminal can print it: undecodable bytes and lone surrogates escaped, not a crash."""
+    return name.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def report(loaded: files.JourneyFile, name: str) -> bool:
     """Print the file's problems as ``file:line: [cjm.subtype] message``; True if there were none."""
     for problem in loaded.problems:
-        where = f"{name}:{problem.line}" if problem.line else name
-        print(f"{where}: [cjm.{problem.subtype}] {problem.message}", file=sys.stderr)
+        where = f"{shown(name)}:{problem.line}" if problem.line else shown(name)
+        print(f"{where}: [cjm.{problem.subtype}] {shown(problem.message)}", file=sys.stderr)
     return not loaded.problems
 
 
@@ -70,7 +76,10 @@ def project(args: argparse.Namespace) -> Any:
         namespace = eval_config_file(path, Tags())
     except Exception as error:  # a broken conf.py is the user's input: a message, not a traceback
         usage_error(args, f"--conf {args.conf}: {error}")
-    return types.SimpleNamespace(**namespace, confdir=path.parent)
+    conf = types.SimpleNamespace(**namespace, confdir=path.parent)
+    for message in replace_unusable(conf):  # as a build would: a warning, and the default
+        print(f"{shown(args.conf)}: [cjm.option] {message}", file=sys.stderr)
+    return conf
 
 
 def settings(args: argparse.Namespace) -> files.Settings:
@@ -80,9 +89,14 @@ def settings(args: argparse.Namespace) -> files.Settings:
         result.scale = tuple(args.scale)
     if args.max_bytes is not None:
         result.max_bytes = args.max_bytes
-    low, high = result.scale
-    if not low < high:
-        usage_error(args, "--scale LOW must be below HIGH")
+    scale = model.parse_scale(result.scale)
+    if scale is None:
+        usage_error(args, "--scale LOW must be below HIGH, both finite numbers")
+    if files.check_max_bytes(result.max_bytes) is None:
+        usage_error(
+            args, f"--conf's cjm_file_max_bytes {result.max_bytes!r:.40} is not a whole number of bytes above 0"
+        )
+    result.scale = scale
     return result
 
 
@@ -103,6 +117,23 @@ def language(args: argparse.Namespace) -> str:
 
 def locale_dirs(conf: Any) -> list[Path]:
     return project_locale_dirs(conf, conf.confdir) if hasattr(conf, "confdir") else []
+
+
+def number(text: str) -> float:
+    """A number on the command line, written as in the files (``-1``, ``\u22121``, ``+1``, ``1,5``)."""
+    value = model.parse_number(text)
+    if value is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
+
+
+def byte_count(text: str) -> int:
+    digits = text.strip()
+    # At most 20 digits: int() refuses longer strings anyway, and no limit needs more.
+    value = files.check_max_bytes(int(digits)) if digits.isascii() and digits.isdigit() and len(digits) <= 20 else None
+    if value is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of bytes from 1 to {sys.maxsize}")
+    return value
 
 
 def validate(args: argparse.Namespace) -> int:
@@ -157,9 +188,12 @@ def render(args: argparse.Namespace) -> int:
     from .figure import messages
 
     labels = labels_for(language(args), locale_dirs(project(args)))
-    drawing = draw_curve(
-        [assembled], fmt, title=assembled.journey.title, scale=settings(args).scale, messages=messages(labels)
-    )
+    with curve_data.font_problems() as problems:
+        drawing = draw_curve(
+            [assembled], fmt, title=assembled.journey.title, scale=settings(args).scale, messages=messages(labels)
+        )
+    for problem in problems:
+        print(f"{shown(args.output)}: [cjm.{problem.subtype}] {problem.message}", file=sys.stderr)
     return write(args.output, drawing)
 
 
@@ -167,9 +201,9 @@ def write(output: str, data: bytes) -> int:
     try:
         Path(output).write_bytes(data)
     except OSError as error:
-        print(f"{output}: cannot write: {error.strerror or error}", file=sys.stderr)
+        print(f"{shown(output)}: cannot write: {error.strerror or error}", file=sys.stderr)
         return 1
-    print(f"wrote {output}")
+    print(f"wrote {shown(output)}")
     return 0
 
 
@@ -259,13 +293,13 @@ def parser() -> argparse.ArgumentParser:
     reading.add_argument(
         "--scale",
         nargs=2,
-        type=float,
+        type=number,
         metavar=("LOW", "HIGH"),
         help="the emotion scale, as cjm_emotion_scale (default: --conf's, or -2 2)",
     )
     reading.add_argument(
         "--max-bytes",
-        type=int,
+        type=byte_count,
         help="the largest file read, as cjm_file_max_bytes (default: --conf's, or 1 MiB)",
     )
     labelled = argparse.ArgumentParser(add_help=False)

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 import yaml
+from docutils.utils import column_width
 
 from . import model
 from .files import FileStage, FileTouchpoint, JourneyFile
@@ -95,15 +96,18 @@ def to_yaml(loaded: JourneyFile) -> str:
 # --- reStructuredText and MyST -----------------------------------------------------------------
 
 # Characters that start inline markup in reStructuredText or Markdown; both take a backslash escape.
-_INLINE_MARKUP = re.compile(r"([\\`*_|\[\]<>{}$])")
+_INLINE_MARKUP = re.compile(r"([\\`*_|\[\]<>{}$@])")
 _BLOCK_START = re.compile(r"^(\d+)([.)])|^([-+#>=:.~^\"'])")
+#: A URI scheme (``javascript:``, ``https:``): docutils links standalone URIs, so its colon is escaped.
+_SCHEME = re.compile(r"(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*):")
 
 
 def escape(text: str) -> str:
-    """Plain text as markup that renders to the same text (descriptions are never markup)."""
+    """Plain text as markup that renders to the same text (descriptions are never markup, nor links)."""
     lines = []
     for line in text.split("\n"):
         line = _INLINE_MARKUP.sub(r"\\\1", line.strip())
+        line = _SCHEME.sub(r"\1\\:", line)
         line = _BLOCK_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", line)
         if line.endswith("::"):  # would start a literal block in reStructuredText
             line = line[:-1] + "\\:"
@@ -153,7 +157,8 @@ def to_rst(loaded: JourneyFile) -> str:
     journey = loaded.journey
     assert journey is not None
     heading = escape(journey.title)
-    out = [heading, "=" * max(len(heading), 3), ""]
+    # docutils measures a title by display width: a CJK character takes two columns.
+    out = [heading, "=" * max(column_width(heading), 3), ""]
     for depth, name, title, options, description in _blocks(loaded):
         indent = "   " * depth
         out.append(f"{indent}.. {name}:: {title}")

@@ -6,12 +6,14 @@ figure needs :mod:`sphinx_cjm.curve` and matplotlib, which are slow to import.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib.metadata
 import json
-import math
-from collections.abc import Mapping, Sequence
+import re
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -150,12 +152,7 @@ def resolve_palette(palette: Mapping[str, Any] | Sequence[str] | None) -> dict[s
 
 
 def valid_scale(scale: Any) -> bool:
-    return (
-        isinstance(scale, list | tuple)
-        and len(scale) == 2
-        and all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in scale)
-        and scale[0] < scale[1]
-    )
+    return model.parse_scale(scale) is not None
 
 
 def stage_titles(plotted: Sequence[Mapping[str, Any]], columns: int) -> list[str]:
@@ -173,3 +170,35 @@ def stage_titles(plotted: Sequence[Mapping[str, Any]], columns: int) -> list[str
 def signed(value: float, language: str | None = None) -> str:
     """``+1``, ``0``, ``−0,5``: the sign tells the side at a glance; the number is written in ``language``."""
     return format_number(value, language, signed=True)
+
+
+#: Matplotlib's warning for a character its font cannot draw (the figure shows a box instead).
+MISSING_GLYPH = re.compile(r"Glyph (\d+) .*missing from")
+
+
+@contextlib.contextmanager
+def font_problems() -> Iterator[list[model.Problem]]:
+    """Collect matplotlib's missing-glyph warnings while drawing as one ``font`` problem; others pass on.
+
+    The list it gives is filled when the block ends.
+    """
+    problems: list[model.Problem] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield problems
+    missing: dict[int, None] = {}
+    for warning in caught:
+        match = MISSING_GLYPH.search(str(warning.message))
+        if match:
+            missing[int(match[1])] = None
+        else:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+    if missing:
+        characters = " ".join(chr(code) for code in sorted(missing)[:12]) + (" ..." if len(missing) > 12 else "")
+        problems.append(
+            model.Problem(
+                "font",
+                f"the curve's font has no glyph for {characters}; they show as boxes. "
+                "Set matplotlib's font.sans-serif (rcParams) to a font that has them, or use SVG",
+            )
+        )

@@ -20,7 +20,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
 from . import journey_file, model
-from .domain import CJMDomain, cjm_domain, warn
+from .domain import CJMDomain, Record, cjm_domain, warn
 from .i18n import Labels, has_catalog, project_labels, project_locale_dirs
 from .nodes import emotion_curve_placeholder, evidence_links, journey_table, persona_journeys
 from .numbers import format_number
@@ -40,6 +40,8 @@ DETAILS = ("full", "compact", "none")
 Field = tuple[str, Sequence["str | nodes.Node"]]
 #: The innermost stage or touchpoint: what a recommendation or evidence nested in it is about.
 PARENT_CONTEXT = "cjm:parent"
+#: ``env.temp_data`` key: the kinds of the cjm directives whose bodies are being parsed, outermost first.
+ENCLOSING = "cjm:enclosing"
 
 
 def xref(kind: str, target: str, text: str = "", *, warn_dangling: bool = True) -> pending_xref:
@@ -86,7 +88,7 @@ def items_body(items: Sequence[str | nodes.Node]) -> list[nodes.Element]:
 
 def detail_block(
     kind: str,
-    object_id: str,
+    anchor: str | nodes.target,
     title: str | nodes.Node,
     fields: list[Field],
     details: str = "full",
@@ -94,12 +96,12 @@ def detail_block(
 ) -> nodes.container:
     """An object's description: anchor, title and fields, as ``details`` (one of :data:`DETAILS`) says.
 
-    The anchor is a target rather than the container's id: LaTeX labels targets only.
-    Every node is located at ``location`` (source, line), where the object is written.
+    ``anchor`` is the object's id, or the target :func:`claim_anchor` made for it. The anchor
+    is a target rather than the container's id: LaTeX labels targets only. Every node is located at ``location`` (source, line), where the object is written.
     """
     classes = ["cjm", f"cjm-{kind}"] + ([] if details == "full" else [f"cjm-details-{details}"])
     box = nodes.container(classes=classes)
-    box += nodes.target("", "", ids=[object_id])
+    box += anchor if isinstance(anchor, nodes.target) else nodes.target("", "", ids=[anchor])
     if details != "none":
         box += described(kind, title, fields, details)
     # Sphinx patches a rubric or field name without a source at read time, serialising it to
@@ -156,11 +158,77 @@ def check_details_config(app: Sphinx, config: Config) -> None:
         config.cjm_details = "full"
 
 
+def claim_anchor(document: nodes.document, kind: str, record: Record, location: Any) -> nodes.target:
+    """The target giving ``record`` its HTML anchor, its id, never repeating another HTML id of the page.
+
+    A section's id derived from its title gives way: the page titled "Doors" keeps its
+    journey ``doors`` at ``#doors`` and its own anchor becomes ``#doors-section``.
+    Sections further down avoid the id by themselves once it is registered here.
+    Where anything else holds the id (an explicit label, another object), the object's
+    anchor becomes ``<id>-<kind>`` (numbered if need be) and links follow it; that is
+    a ``cjm.duplicate`` warning, unless the holder is another cjm object, whose
+    duplicate id the domain reports once the project is read.
+    """
+    anchor = record.id
+    holder = document.ids.get(anchor)
+    if isinstance(holder, nodes.section):
+        renamed = model.unique_id(f"{anchor}-section", set(document.ids))
+        holder["ids"] = [renamed if i == anchor else i for i in holder["ids"]]
+        document.ids[renamed] = holder
+        del document.ids[anchor]
+    elif holder is not None:
+        anchor = model.unique_id(f"{record.id}-{kind}", set(document.ids))
+        record.origin.anchor = anchor
+        if not holder.get("cjm_kind"):
+            warn(
+                f"{kind}: id {record.id!r} is already the HTML id of a {holder.tagname} element on this page; "
+                f"this {kind}'s anchor is {anchor!r} (give it another :id:)",
+                "duplicate",
+                location,
+            )
+    target = nodes.target("", "", ids=[anchor], cjm_kind=kind)
+    document.set_id(target)
+    return target
+
+
 class CJMDirective(SphinxDirective):
-    """Shared plumbing: warnings at the directive's line, ids, the domain."""
+    """Shared plumbing: clean input, nesting checks, warnings at the directive's line, ids, the domain."""
 
     kind: ClassVar[str]
+    #: Kinds of cjm directive this one must not stand inside, at any depth (checked for every subclass).
+    not_inside: ClassVar[frozenset[str]] = frozenset()
     final_argument_whitespace = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.clean_input()
+        self.check_nesting()
+
+    def clean_input(self) -> None:
+        """Characters no page can show (controls, lone surrogates) are replaced in arguments and options."""
+        self.arguments: list[str] = [self.cleaned("argument", text) for text in self.arguments]
+        self.options: dict[str, Any] = {
+            name: self.cleaned(f":{name}:", value) if isinstance(value, str) else value
+            for name, value in self.options.items()
+        }
+
+    def cleaned(self, where: str, text: str) -> str:
+        text, problems = model.clean_text(text)
+        self.warn(model.Problem(p.subtype, f"{where}: {p.message}") for p in problems)
+        return text
+
+    def check_nesting(self) -> None:
+        enclosing = [kind for kind in self.env.temp_data.get(ENCLOSING) or () if kind in self.not_inside]
+        if enclosing:
+            self.warn(
+                [
+                    model.Problem(
+                        "nesting",
+                        f"a {self.kind} cannot stand inside a {enclosing[-1]}; write it outside "
+                        "(stages and touchpoints join their journey and stage with :journey: and :stage:)",
+                    )
+                ]
+            )
 
     @property
     def domain(self) -> CJMDomain:
@@ -179,16 +247,29 @@ class CJMDirective(SphinxDirective):
         return model.Origin(docname=self.env.docname, source=source or "", lineno=line or 0)
 
     def object_id(self, title: str, parent_id: str) -> str:
-        """The ``:id:`` option, or one derived from the title and the parent's id."""
+        """The ``:id:`` option, or one derived from the title and the parent's id.
+
+        A derived id is unique on its page (a repeated title gets ``-2``, ``-3``); a title
+        with nothing to transliterate is numbered, and where the object is not nested in
+        its parent, the page's name joins the id, so pages never derive the same one.
+        """
         explicit = self.options.get("id", "").strip()
         if explicit:
             self.warn(model.check_id(explicit))
             return explicit
         counters = document_counters(self.env, "cjm:derived")
         counters[self.kind] = position = counters.get(self.kind, 0) + 1
-        if not parent_id and not model.slugify(title):
-            parent_id = model.slugify(self.env.docname)  # numbered ids stay unique across pages
-        return model.derive_id(title, parent_id, self.kind, position)
+        nested = parent_id and parent_id in (
+            self.env.ref_context.get(JOURNEY_CONTEXT),
+            self.env.ref_context.get(STAGE_CONTEXT),
+        )
+        if not model.slugify(title) and not nested:
+            page = model.slugify(self.env.docname)
+            parent_id = f"{parent_id}-{page}" if parent_id else page
+        taken = cast(set[str], self.env.temp_data.setdefault("cjm:derived-ids", set()))
+        object_id = model.unique_id(model.derive_id(title, parent_id, self.kind, position), taken)
+        taken.add(object_id)
+        return object_id
 
     def emotion(self) -> model.Number | None:
         value, problems = model.parse_emotion(self.options.get("emotion"), self.config.cjm_emotion_scale)
@@ -199,11 +280,14 @@ class CJMDirective(SphinxDirective):
         """Parse the content with ``context`` (ids of the enclosing objects) in force."""
         saved = {key: self.env.ref_context.get(key) for key in context or {}}
         self.env.ref_context.update(context or {})
+        enclosing = cast(list[str], self.env.temp_data.setdefault(ENCLOSING, []))
+        enclosing.append(self.kind)
         try:
             holder = nodes.Element()
             self.state.nested_parse(self.content, self.content_offset, holder)
             return holder.children
         finally:
+            enclosing.pop()
             for key, value in saved.items():
                 if value is None:
                     self.env.ref_context.pop(key, None)
@@ -227,10 +311,11 @@ class CJMDirective(SphinxDirective):
         return node
 
     def container(
-        self, object_id: str, title: str | nodes.Node, fields: list[Field] | None = None, details: str = "full"
+        self, record: Record, title: str | nodes.Node, fields: list[Field] | None = None, details: str = "full"
     ) -> nodes.container:
         source, line = self.get_source_info()
-        return detail_block(self.kind, object_id, title, fields or [], details, (source or "", line or 0))
+        anchor = claim_anchor(self.state.document, self.kind, record, self.get_location())
+        return detail_block(self.kind, anchor, title, fields or [], details, (source or "", line or 0))
 
     def details(self) -> str:
         """How this description renders: its journey's ``:details:``, else ``cjm_details``."""
@@ -241,6 +326,7 @@ class PersonaDirective(CJMDirective):
     """A portrait of one customer segment."""
 
     kind = "persona"
+    not_inside = frozenset({"persona"})
     required_arguments = 1
     has_content = True
     option_spec: ClassVar[dict[str, Any]] = {"id": directives.unchanged, "segment": directives.unchanged}
@@ -255,7 +341,7 @@ class PersonaDirective(CJMDirective):
         )
         self.domain.add("persona", persona)
         fields: list[Field] = [(self.labels().field("segment"), [persona.segment])] if persona.segment else []
-        box = self.container(persona.id, title, fields)
+        box = self.container(persona, title, fields)
         box += self.parse_body()
         box += persona_journeys(persona=persona.id)
         self.domain.note_use(self.env.docname, "persona-journeys", persona.id)
@@ -266,6 +352,7 @@ class JourneyDirective(CJMDirective):
     """One journey: its table and curve, with stages nested or written elsewhere."""
 
     kind = "journey"
+    not_inside = frozenset({"journey", "persona", "stage", "touchpoint"})
     # The title may come from :file: instead (the argument, when given, overrides the file's).
     required_arguments = 0
     optional_arguments = 1
@@ -298,7 +385,7 @@ class JourneyDirective(CJMDirective):
         fields: list[Field] = []
         if journey.persona:
             fields.append((labels.field("persona"), [xref("persona", journey.persona, warn_dangling=False)]))
-        box = self.container(journey.id, journey.title, fields)
+        box = self.container(journey, journey.title, fields)
         body = self.parse_body(
             {JOURNEY_CONTEXT: journey.id, LANGUAGE_CONTEXT: journey.language, DETAILS_CONTEXT: details}
         )
@@ -391,6 +478,7 @@ class JourneyTableDirective(JourneyDirective):
     """``.. journey-table:: ID`` shows a journey's table anywhere; ``:lanes:`` and ``:stages:`` show a fragment."""
 
     kind = "journey-table"
+    not_inside = frozenset()
     required_arguments = 1
     optional_arguments = 0
     has_content = False
@@ -407,6 +495,7 @@ class StageDirective(CJMDirective):
     """A column of the map: one option per text lane, touchpoints nested or elsewhere."""
 
     kind = "stage"
+    not_inside = frozenset({"stage", "touchpoint", "persona"})
     # No title: a stage of its journey's template (``:id:`` given), titled by the template.
     required_arguments = 0
     optional_arguments = 1
@@ -464,7 +553,7 @@ class StageDirective(CJMDirective):
         if not title:
             heading = xref("stage", stage.id, warn_dangling=False)
             self.domain.note_use(self.env.docname, "stage", stage.id)
-        box = self.container(stage.id, heading, fields, details)
+        box = self.container(stage, heading, fields, details)
         box += [self.evidence_placeholder(stage.id)] if details != "none" else []
         body = self.parse_body({STAGE_CONTEXT: stage.id, PARENT_CONTEXT: stage.id})
         box += kept_without_details(body) if details == "none" else body
@@ -475,6 +564,7 @@ class TouchpointDirective(CJMDirective):
     """A place where customer and company meet, inside one stage."""
 
     kind = "touchpoint"
+    not_inside = frozenset({"touchpoint", "persona"})
     required_arguments = 1
     has_content = True
     option_spec: ClassVar[dict[str, Any]] = {
@@ -531,7 +621,7 @@ class TouchpointDirective(CJMDirective):
             (labels.field(name), [getattr(touchpoint, name)]) for name in self.text_fields if getattr(touchpoint, name)
         ]
         details = self.details()
-        box = self.container(touchpoint.id, title, fields, details)
+        box = self.container(touchpoint, title, fields, details)
         box += [self.evidence_placeholder(touchpoint.id)] if details != "none" else []
         body = self.parse_body({PARENT_CONTEXT: touchpoint.id})
         box += kept_without_details(body) if details == "none" else body

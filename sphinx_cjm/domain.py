@@ -25,6 +25,7 @@ from sphinx.util.typing import RoleFunction
 
 from . import facts, model, templates
 from .i18n import _, project_labels
+from .settings import project_limits
 
 logger = logging.getLogger(__name__)
 
@@ -218,12 +219,26 @@ class CJMDomain(Domain):
             return self.target(object_id)
         return self.objects(kind).get(object_id)
 
+    @staticmethod
+    def _written_first(kind: str, record: Record) -> tuple[str, int, str, int]:
+        return (record.origin.docname, record.origin.lineno, record.origin.source, list(KINDS).index(kind))
+
+    def winners(self) -> dict[str, tuple[str, Record]]:
+        """Each id to the kind and record that hold it: ids are unique across every kind, the first written wins."""
+        winners: dict[str, tuple[str, Record]] = {}
+        for kind, plural in KINDS.items():
+            for object_id, records in self.data[plural].items():
+                first = self._first(records)
+                held = winners.get(object_id)
+                if held is None or self._written_first(kind, first) < self._written_first(*held):
+                    winners[object_id] = (kind, first)
+        return winners
+
     def _build_index(self) -> dict[str, Any]:
         if self._index is None:
-            index: dict[str, Any] = {
-                kind: {i: self._first(rs) for i, rs in sorted(self.data[plural].items())}
-                for kind, plural in KINDS.items()
-            }
+            index: dict[str, Any] = {kind: {} for kind in KINDS}
+            for object_id, (kind, record) in sorted(self.winners().items()):
+                index[kind][object_id] = record
             index["template_problems"] = templates.apply_templates(
                 index["journey"],
                 index["stage"],
@@ -261,7 +276,7 @@ class CJMDomain(Domain):
         """The document and HTML id a link to ``record`` goes to; a bare templated stage's is its journey."""
         if isinstance(record, model.Stage) and record.from_template:
             return record.origin.docname, record.journey
-        return record.origin.docname, record.id
+        return record.origin.docname, record.origin.anchor or record.id
 
     def assembled(self, journey_id: str) -> model.AssembledJourney | None:
         index = self._build_index()
@@ -273,7 +288,7 @@ class CJMDomain(Domain):
             touchpoints = [t for s in stages for t in index["touchpoints_of"].get(s.id, [])]
             metrics = [m for s in stages for m in index["metrics_of"].get(s.id, [])]
             persona = index["persona"].get(journey.persona)
-            index["assembled"][journey_id] = model.assemble(
+            assembled = model.assemble(
                 journey,
                 persona,
                 stages,
@@ -282,6 +297,7 @@ class CJMDomain(Domain):
                 index["written_recommendation"],
                 index["written_evidence"],
             )
+            index["assembled"][journey_id] = model.apply_limits(assembled, project_limits(self.env.config))
         return index["assembled"][journey_id]
 
     def metric(self, metric_id: str) -> model.Metric | None:
@@ -392,16 +408,28 @@ class CJMDomain(Domain):
     # --- consistency -----------------------------------------------------------------------
 
     def check_consistency(self) -> None:
+        winners = self.winners()
         for kind, plural in KINDS.items():
             for object_id, records in sorted(self.data[plural].items()):
-                first = self._first(records)
+                first_kind, first = winners[object_id]
                 for record in sorted(records, key=lambda r: (r.origin.docname, r.origin.lineno)):
-                    if record is not first:
-                        warn(
-                            f"duplicate {kind} id {object_id!r}, also defined in {first.origin.docname!r}",
-                            "duplicate",
-                            record_location(record),
+                    if record is first:
+                        continue
+                    if first_kind == kind:
+                        message = f"duplicate {kind} id {object_id!r}, also defined in {first.origin.docname!r}"
+                    else:
+                        message = (
+                            f"duplicate id {object_id!r}: a {first_kind} in {first.origin.docname!r} has it "
+                            f"(ids are unique across every kind); this {kind} is left out"
                         )
+                    warn(message, "duplicate", record_location(record))
+        index = self._build_index()
+        limits = project_limits(self.env.config)
+        for journey in self.objects("journey").values():
+            stages = index["stages_of"].get(journey.id, [])
+            touchpoints = sum(len(index["touchpoints_of"].get(s.id, [])) for s in stages)
+            for problem in model.limit_problems(journey.id, len(stages), touchpoints, len(journey.lanes), limits):
+                warn(problem.message, problem.subtype, record_location(journey))
         for journey in self.objects("journey").values():
             if journey.persona and self.get("persona", journey.persona) is None:
                 warn(f"journey {journey.id!r}: unknown persona {journey.persona!r}", "ref", record_location(journey))

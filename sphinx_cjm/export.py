@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 from sphinx.application import ENV_PICKLE_FILENAME, Sphinx
 
 from . import model
-from .domain import CJMDomain, cjm_domain
+from .domain import CJMDomain, cjm_domain, warn
 
 EXPORT_VERSION = 1
 
@@ -28,12 +29,24 @@ def export_data(domain: CJMDomain) -> dict:
 
 def write_export(app: Sphinx, exception: Exception | None) -> None:
     filename = app.config.cjm_export_json
-    if exception is not None or not filename or app.builder.format != "html":
+    if exception is not None or app.builder.format != "html":
         return
-    target = Path(app.outdir, filename)
     # "digest filename" of the data last written, kept beside the doctrees.
     stamp = Path(app.doctreedir, "cjm-export.sha256")
     recorded = stamp.read_text(encoding="utf-8") if stamp.exists() else ""
+    previous = recorded.partition(" ")[2]
+    if previous and previous != filename:
+        # Turned off or renamed: the old file goes, as a clean build would not write it.
+        with contextlib.suppress(OSError):
+            Path(app.outdir, previous).unlink(missing_ok=True)
+        stamp.unlink()
+        recorded = ""
+    if not filename:
+        return
+    target = Path(app.outdir, filename)
+    if target.is_dir():
+        warn(f"cjm_export_json: {filename!r} is a directory in the output; the export is not written", "option", None)
+        return
     if target.exists() and recorded.partition(" ")[2] == filename and written_since_last_read(app, stamp):
         return
     domain = cjm_domain(app.env)

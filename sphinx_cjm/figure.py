@@ -52,7 +52,7 @@ class emotion_curve(nodes.General, nodes.Element):
     """A curve ready to draw, as plain data.
 
     ``plotted`` (:func:`curve_data.plotted_data`), ``targets`` (plotted object id -> its
-    docname, for links), ``alt``, ``title``, ``width``; for builders that draw, ``file``
+    docname and anchor, for links), ``alt``, ``title``, ``width``; for builders that draw, ``file``
     (its name), ``format`` and ``options`` (for :func:`sphinx_cjm.curve.draw_plotted`).
     Its child paragraph holds the alt text, which builders that take no images show instead.
     """
@@ -62,6 +62,7 @@ class EmotionCurveDirective(JourneyDirective):
     """``.. emotion-curve:: ID [ID ...]``: one journey's curve, or several overlaid."""
 
     kind = "emotion-curve"
+    not_inside = frozenset()
     required_arguments = 1
     optional_arguments = 0
     has_content = False
@@ -73,7 +74,11 @@ class EmotionCurveDirective(JourneyDirective):
     }
 
     def run(self) -> list[nodes.Node]:
-        node = self.curve_placeholder(model.split_list(self.arguments[0]))
+        journey_ids = model.split_list(self.arguments[0])
+        if not journey_ids:
+            self.warn([model.Problem("ref", f"{self.arguments[0]!r} names no journey id; no curve is drawn")])
+            return []
+        node = self.curve_placeholder(journey_ids)
         node["explicit"] = True  # asked for by name: a journey without emotions is worth a warning
         node["stages"] = model.split_list(self.options.get("stages")) or None
         return [node]
@@ -153,13 +158,14 @@ def domain_stage_of(domain: CJMDomain, stage_id: str) -> str:
     return stage.journey if isinstance(stage, model.Stage) else ""
 
 
-def plotted_targets(journeys: Sequence[model.AssembledJourney]) -> dict[str, str]:
-    """Each stage and touchpoint id to the document that describes it."""
+def plotted_targets(journeys: Sequence[model.AssembledJourney]) -> dict[str, tuple[str, str]]:
+    """Each stage and touchpoint id to the document and HTML anchor of its description."""
+
     targets = {}
     for journey in journeys:
         for stage in journey.stages:
-            targets[stage.stage.id] = stage.stage.origin.docname
-            targets.update((t.id, t.origin.docname) for t in stage.touchpoints)
+            targets[stage.stage.id] = CJMDomain.anchor(stage.stage)
+            targets.update((t.id, CJMDomain.anchor(t)) for t in stage.touchpoints)
     return targets
 
 
@@ -256,12 +262,12 @@ def layout_of(config: Config, plotted: Sequence[Mapping[str, Any]]) -> curve_geo
     return curve_geometry.layout(plotted, curve_scale(config), plot_height=plot_height(config))
 
 
-def page_links(builder: Builder, fromdocname: str, targets: Mapping[str, str]) -> dict[str, str]:
+def page_links(builder: Builder, fromdocname: str, targets: Mapping[str, Sequence[str]]) -> dict[str, str]:
     """Each plotted object's href from the page ``fromdocname``: its anchor, on this page or another."""
     hrefs = {}
-    for object_id, docname in targets.items():
+    for object_id, (docname, anchor) in targets.items():
         page = "" if docname == fromdocname else builder.get_relative_uri(fromdocname, docname).partition("#")[0]
-        hrefs[object_id] = f"{page}#{object_id}"
+        hrefs[object_id] = f"{page}#{anchor}"
     return hrefs
 
 
@@ -324,14 +330,12 @@ def name_file(builder: Builder, node: emotion_curve) -> str:
     links = {}
     if fmt == "svg" and isinstance(builder, StandaloneHTMLBuilder):  # only HTML builders take SVG
         links = {
-            object_id: link_from_images(builder, docname, object_id)
-            for object_id, docname in sorted(node["targets"].items())
+            object_id: link_from_images(builder, docname, anchor)
+            for object_id, (docname, anchor) in sorted(node["targets"].items())
         }
     options = {
         "title": node["title"],
-        "scale": [float(v) for v in config.cjm_emotion_scale]
-        if curve_data.valid_scale(config.cjm_emotion_scale)
-        else list(curve_data.DEFAULT_SCALE),
+        "scale": [float(v) for v in config.cjm_emotion_scale],  # checked by sphinx_cjm.config
         "size": config.cjm_curve_size,
         "palette": usable_palette(config, node),
         "links": links,
@@ -349,7 +353,10 @@ def draw(node: emotion_curve, directory: Path, builder: Builder) -> str:
     def draw_curve() -> bytes:
         from . import curve  # matplotlib is slow to import: only drawing needs it
 
-        data = curve.draw_plotted(node["plotted"], node["format"], **node["options"])
+        with curve_data.font_problems() as problems:
+            data = curve.draw_plotted(node["plotted"], node["format"], **node["options"])
+        for problem in problems:
+            warn(problem.message, problem.subtype, node)
         logger.verbose("cjm: drew emotion curve %s", node["file"])
         return data
 
@@ -357,10 +364,10 @@ def draw(node: emotion_curve, directory: Path, builder: Builder) -> str:
     return node["file"]
 
 
-def link_from_images(builder: StandaloneHTMLBuilder, docname: str, object_id: str) -> str:
+def link_from_images(builder: StandaloneHTMLBuilder, docname: str, anchor: str) -> str:
     """The href of an object's anchor, relative to the image directory the SVG sits in."""
     page = builder.get_target_uri(docname).partition("#")[0] or builder.config.root_doc + builder.out_suffix
-    return relative_uri(posixpath.join(builder.imagedir, "curve"), page) + "#" + object_id
+    return relative_uri(posixpath.join(builder.imagedir, "curve"), page) + "#" + anchor
 
 
 def css_length(width: str) -> str:
@@ -518,12 +525,6 @@ def check_config(app: Sphinx, config: Config) -> None:
             None,
         )
         config.cjm_curve_format = None
-    if not curve_data.valid_scale(config.cjm_emotion_scale):
-        warn(
-            f"cjm_emotion_scale: {config.cjm_emotion_scale!r} is not (low, high); curves use {curve_data.DEFAULT_SCALE}",
-            "option",
-            None,
-        )
     size = config.cjm_curve_size
     if size is not None and not valid_size(size):
         warn(

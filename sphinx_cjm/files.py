@@ -13,11 +13,13 @@ import gettext
 import io
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+import stat
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -29,6 +31,8 @@ DEFAULT_MAX_BYTES = 1024 * 1024
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".mmd": "mermaid", ".mermaid": "mermaid"}
 #: Nodes a YAML file may expand to through aliases: a guard against "billion laughs".
 MAX_EXPANDED_NODES = 100_000
+#: How deep YAML collections may nest (a journey needs six levels); deeper would exhaust Python's stack.
+MAX_YAML_DEPTH = 50
 #: Fields of a touchpoint item in a CSV cell, separated by ``|``.
 CSV_TOUCHPOINT_FIELDS = ("title", "channel", "emotion", "barrier", "solution", "owner", "kpi")
 #: Fields of a metric item in a CSV cell of the ``metrics`` row, separated by ``|``.
@@ -36,6 +40,7 @@ CSV_METRIC_FIELDS = ("title", "plan", "fact", "better")
 #: CSV rows that are not lanes: the stages' reach (shown as the conversion lane) and metrics (in the KPIs).
 CSV_ROWS_SHOWN_AS = {"reach": "conversion", "metrics": "kpis"}
 CSV_DELIMITERS = ",;\t"
+CHUNK_BYTES = 1024 * 1024
 
 #: Where a value sits in the YAML document: keys and list indices from the root.
 NodePath = tuple[str | int, ...]
@@ -76,6 +81,9 @@ class Settings:
     @property
     def text_lanes(self) -> tuple[str, ...]:
         return (*model.TEXT_LANES, *self.lanes)
+
+    #: ``cjm_max_stages``...: the reader stops there, so a huge file costs no more than a large one.
+    limits: model.Limits = field(default_factory=model.Limits)
 
 
 @dataclass
@@ -206,8 +214,12 @@ def load(
 
 def _read_text(path: Path, max_bytes: int, problems: list[FileProblem]) -> str | None:
     try:
+        # Only regular files: opening a FIFO or a device would block or never end.
+        if not stat.S_ISREG(path.stat().st_mode):
+            problems.append(FileProblem("file", f"{path.name} is not a regular file; it is not read"))
+            return None
         with path.open("rb") as stream:
-            data = stream.read(max_bytes + 1)
+            data = _read_at_most(stream, max_bytes + 1)
     except OSError as error:
         problems.append(FileProblem("file", f"cannot read {path.name}: {error.strerror or error}"))
         return None
@@ -222,6 +234,22 @@ def _read_text(path: Path, max_bytes: int, problems: list[FileProblem]) -> str |
         line = data[: error.start].count(b"\n") + 1
         problems.append(FileProblem("file", f"{path.name} is not UTF-8 text (save it as UTF-8)", line))
         return None
+
+
+def _read_at_most(stream: BinaryIO, size: int) -> bytes:
+    """Up to ``size`` bytes, read in chunks: a huge limit must not allocate a huge buffer."""
+    chunks, total = [], 0
+    while total < size and (chunk := stream.read(min(CHUNK_BYTES, size - total))):
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+def check_max_bytes(value: object) -> int | None:
+    """``cjm_file_max_bytes`` / ``--max-bytes``: a whole number of bytes, 1 to ``sys.maxsize``; None otherwise."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= sys.maxsize:
+        return value
+    return None
 
 
 def _stripped(value: object) -> str:
@@ -254,6 +282,8 @@ class _Reader:
 
     def __init__(self, result: JourneyFile, text: str, settings: Settings, overrides: Overrides, docname: str):
         self.result, self.text, self.settings, self.overrides, self.docname = result, text, settings, overrides, docname
+        self.limits_passed: set[str] = set()
+        self.derived_ids: set[str] = set()
 
     def origin(self, line: int) -> model.Origin:
         return model.Origin(docname=self.docname, source=str(self.result.path), lineno=line)
@@ -322,6 +352,18 @@ class _Reader:
         )
         return FileLinked(evidence, _stripped(raw.get("description")))
 
+    def past_limit(self, what: str, limit: int, line: int) -> None:
+        """Reading stops at a limit, once: past it the rest is not read."""
+        if what not in self.limits_passed:
+            self.limits_passed.add(what)
+            self.problem("limit", f"more than cjm_max_{what} ({limit}) {what}; the rest are not read", line)
+
+    def derived_id(self, title: str, parent_id: str, kind: str, position: int) -> str:
+        """An id derived from the title, unique in the file (a repeated title gets ``-2``, ``-3``)."""
+        object_id = model.unique_id(model.derive_id(title, parent_id, kind, position), self.derived_ids)
+        self.derived_ids.add(object_id)
+        return object_id
+
     def make_journey(self, title: str, file_id: str, persona: str, lanes: list[str], line: int) -> model.Journey:
         title = self.overrides.title or title or self.result.path.stem
         return model.Journey(
@@ -365,6 +407,72 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int | None]) -> int:
     return size
 
 
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's SafeLoader (it never runs code) that turns what would raise into problems.
+
+    Nesting deeper than :data:`MAX_YAML_DEPTH` stops reading (Python's stack is finite);
+    an integer too long for Python or a date that does not exist stays the text it is,
+    with a problem at its line.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.depth = 0
+        self.problems: list[FileProblem] = []
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.depth >= MAX_YAML_DEPTH:
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, f"collections nest deeper than {MAX_YAML_DEPTH} levels", mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_as_text(self, node: yaml.ScalarNode, constructor: Any, what: str) -> Any:
+        try:
+            return constructor(self, node)
+        except (ValueError, OverflowError) as error:
+            self.problems.append(
+                FileProblem(
+                    "yaml",
+                    f"{node.value[:40]!r} is not a valid {what} ({error}); it is read as text",
+                    node.start_mark.line + 1,
+                )
+            )
+            return node.value
+
+
+def _construct_int(loader: _BoundedLoader, node: yaml.ScalarNode) -> Any:
+    return loader.construct_as_text(node, yaml.SafeLoader.construct_yaml_int, "integer")
+
+
+def _construct_timestamp(loader: _BoundedLoader, node: yaml.ScalarNode) -> Any:
+    return loader.construct_as_text(node, yaml.SafeLoader.construct_yaml_timestamp, "date")
+
+
+_BoundedLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_BoundedLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+def _scalars(root: yaml.Node) -> Iterator[yaml.ScalarNode]:
+    """Every scalar under ``root``, each once (aliases share nodes), without recursion."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            yield node
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in reversed(node.value) for n in reversed(pair))
+
+
 class _YamlReader(_Reader):
     def read(self) -> None:
         root, data = self.parse()
@@ -377,8 +485,9 @@ class _YamlReader(_Reader):
         self.build(data if isinstance(data, dict) else {})
 
     def parse(self) -> tuple[yaml.Node | None, Any]:
-        loader = yaml.SafeLoader(self.text)
+        loader = None
         try:
+            loader = _BoundedLoader(self.text)
             root = loader.get_single_node()
             if root is None:
                 self.problem("yaml", "the file is empty; it holds no journey", 1)
@@ -386,7 +495,15 @@ class _YamlReader(_Reader):
             if _expanded_size(root, {}) > MAX_EXPANDED_NODES:
                 self.problem("yaml", f"aliases expand the file beyond {MAX_EXPANDED_NODES} nodes; it is not read", 1)
                 return None, None
-            return root, loader.construct_document(root)
+            self.clean_scalars(root)
+            data = loader.construct_document(root)
+            self.result.problems.extend(loader.problems)
+            return root, data
+        except yaml.reader.ReaderError as error:
+            # A raw character YAML does not allow (a control character, U+FFFF...): it may only be written escaped.
+            line = self.text[: error.position].count("\n") + 1
+            code = error.character if isinstance(error.character, int) else ord(error.character)
+            self.problem("yaml", f"not valid YAML: character U+{code:04X} is not allowed in a YAML file", line)
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             message = " ".join(part for part in (error.context, error.problem) if part)
@@ -394,8 +511,16 @@ class _YamlReader(_Reader):
         except yaml.YAMLError as error:
             self.problem("yaml", f"not valid YAML: {error}", 0)
         finally:
-            loader.dispose()
+            if loader is not None:
+                loader.dispose()
         return None, None
+
+    def clean_scalars(self, root: yaml.Node) -> None:
+        """Escapes may write characters no page can show (controls, lone surrogates): replace them."""
+        for node in _scalars(root):
+            node.value, problems = model.clean_text(node.value)
+            for problem in problems:
+                self.problem(problem.subtype, problem.message, node.start_mark.line + 1)
 
     def check_duplicate_keys(self, node: yaml.Node) -> None:
         if isinstance(node, yaml.MappingNode):
@@ -504,14 +629,18 @@ class _YamlReader(_Reader):
         self.result.journey = journey
         self.result.description = _stripped(data.get("description"))
         stages = data.get("stages")
+        self.touchpoints_left = self.settings.limits.touchpoints
         for n, raw in enumerate(stages if isinstance(stages, list) else []):
+            if len(self.result.stages) == self.settings.limits.stages:
+                self.past_limit("stages", self.settings.limits.stages, self.line(("stages", n)))
+                break
             if isinstance(raw, dict) and _one_line(raw.get("title")):
                 self.result.stages.append(self.build_stage(raw, journey.id, n, ("stages", n)))
 
     def build_stage(self, raw: dict, journey_id: str, position: int, path: NodePath) -> FileStage:
         title = _one_line(raw["title"])
         stage = model.Stage(
-            id=_stripped(raw.get("id")) or model.derive_id(title, journey_id, "stage", position + 1),
+            id=_stripped(raw.get("id")) or self.derived_id(title, journey_id, "stage", position + 1),
             title=title,
             journey=journey_id,
             lanes={lane: _items(raw[lane]) for lane in self.settings.text_lanes if _items(raw.get(lane))},
@@ -523,6 +652,9 @@ class _YamlReader(_Reader):
         result = FileStage(stage, _stripped(raw.get("description")), linked=self.build_linked(raw, stage.id, path))
         touchpoints = raw.get("touchpoints")
         for n, point in enumerate(touchpoints if isinstance(touchpoints, list) else []):
+            if not self.touchpoints_left:
+                self.past_limit("touchpoints", self.settings.limits.touchpoints, self.line((*path, "touchpoints", n)))
+                break
             if isinstance(point, dict) and _one_line(point.get("title")):
                 result.touchpoints.append(self.build_touchpoint(point, stage.id, n, (*path, "touchpoints", n)))
         metrics = raw.get("metrics")
@@ -530,6 +662,7 @@ class _YamlReader(_Reader):
             if isinstance(item, dict) and _one_line(item.get("title")):
                 metric = self.metric(item, stage.id, n, (*path, "metrics", n))
                 result.metrics.append(FileMetric(metric, _stripped(item.get("description"))))
+                self.touchpoints_left -= 1
         return result
 
     def reach(self, value: object, path: NodePath) -> int | None:
@@ -559,7 +692,7 @@ class _YamlReader(_Reader):
         channel, channel_kind, problems = model.parse_channel(_stripped(raw.get("channel")), self.settings.channels)
         self.report((*path, "channel"), problems)
         touchpoint = model.Touchpoint(
-            id=_stripped(raw.get("id")) or model.derive_id(title, stage_id, "touchpoint", position + 1),
+            id=_stripped(raw.get("id")) or self.derived_id(title, stage_id, "touchpoint", position + 1),
             title=title,
             stage=stage_id,
             channel=channel,
@@ -638,12 +771,16 @@ class _CsvReader(_Reader):
         journey = self.make_journey(header[0].strip() if header else "", "", "", [], header_line)
         self.result.journey = journey
         self.columns: dict[int, FileStage] = {}
+        self.touchpoints_read = 0
         for column, title in enumerate(header[1:], start=1):
+            if len(self.columns) == self.settings.limits.stages:
+                self.past_limit("stages", self.settings.limits.stages, header_line)
+                break
             if not title.strip():
                 self.problem("csv", f"column {column + 1} has no stage title; it is left out", header_line)
                 continue
             stage = model.Stage(
-                id=model.derive_id(title.strip(), journey.id, "stage", column),
+                id=self.derived_id(title.strip(), journey.id, "stage", column),
                 title=" ".join(title.split()),
                 journey=journey.id,
                 nested_index=len(self.columns),
@@ -661,7 +798,19 @@ class _CsvReader(_Reader):
         if self.overrides.lanes is None:
             journey.lanes = list(dict.fromkeys(lanes)) or list(self.settings.default_lanes)
 
+    def clean_text(self) -> None:
+        """Control characters in cells would break the curve's SVG and the page's attributes: replace them."""
+        if not model.clean_text(self.text)[1]:
+            return
+        lines = self.text.split("\n")
+        for n, line in enumerate(lines):
+            lines[n], problems = model.clean_text(line)
+            for problem in problems:
+                self.problem(problem.subtype, problem.message, n + 1)
+        self.text = "\n".join(lines)
+
     def rows(self) -> list[tuple[int, list[str]]] | None:
+        self.clean_text()
         first_line = self.text.split("\n", 1)[0]
         delimiter = max(CSV_DELIMITERS, key=first_line.count)
         reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=delimiter)
@@ -791,6 +940,9 @@ class _CsvReader(_Reader):
                 line,
             )
         values = dict(zip(CSV_TOUCHPOINT_FIELDS, parts, strict=False))  # extra fields were reported above
+        if self.touchpoints_read == self.settings.limits.touchpoints:
+            self.past_limit("touchpoints", self.settings.limits.touchpoints, line)
+            return
         if not values["title"]:
             self.problem("csv", "a touchpoint has no title; it is left out", line)
             return
@@ -802,10 +954,11 @@ class _CsvReader(_Reader):
         for problem in [*problems, *emotion_problems]:
             self.problem(problem.subtype, f"touchpoint {values['title']!r:.60}: {problem.message}", line)
         position = len(stage.touchpoints)
+        self.touchpoints_read += 1
         stage.touchpoints.append(
             FileTouchpoint(
                 model.Touchpoint(
-                    id=model.derive_id(values["title"], stage.stage.id, "touchpoint", position + 1),
+                    id=self.derived_id(values["title"], stage.stage.id, "touchpoint", position + 1),
                     title=values["title"],
                     stage=stage.stage.id,
                     channel=channel,

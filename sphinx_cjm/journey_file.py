@@ -15,7 +15,7 @@ from docutils import nodes
 from sphinx import addnodes
 
 from . import directives, files, model
-from .domain import warn
+from .domain import record_location, warn
 from .i18n import Labels, project_labels
 from .nodes import metric_values
 from .numbers import format_number
@@ -116,7 +116,7 @@ def detail_nodes(directive: JourneyDirective, loaded: files.JourneyFile, details
         segment: list[directives.Field] = (
             [(labels.field("segment"), [loaded.persona.segment])] if loaded.persona.segment else []
         )
-        card = block("persona", loaded.persona, segment, "full")
+        card = block(directive, "persona", loaded.persona, segment, "full")
         card += paragraphs(loaded.persona_description, loaded.persona.origin)
         result.append(card)
     for stage in loaded.stages:
@@ -125,14 +125,19 @@ def detail_nodes(directive: JourneyDirective, loaded: files.JourneyFile, details
 
 
 def block(
+    directive: JourneyDirective,
     kind: str,
     record: model.Stage | model.Touchpoint | model.Persona | model.Recommendation | model.Evidence | model.Metric,
     fields: list[directives.Field],
     details: str = "full",
 ) -> nodes.container:
-    """The object's description box, like a directive's, located at the file's line (so problems point there)."""
+    """The object's description box, like a directive's, located at the file's line (so problems point there).
+
+    Its HTML anchor is claimed on the page like a directive's (:func:`sphinx_cjm.directives.claim_anchor`).
+    """
     location = (record.origin.source, record.origin.lineno)
-    return directives.detail_block(kind, record.id, record.title, fields, details, location)
+    anchor = directives.claim_anchor(directive.state.document, kind, record, record_location(record))
+    return directives.detail_block(kind, anchor, record.title, fields, details, location)
 
 
 def stage_box(directive: JourneyDirective, loaded: files.FileStage, labels: Labels, details: str) -> nodes.container:
@@ -142,7 +147,7 @@ def stage_box(directive: JourneyDirective, loaded: files.FileStage, labels: Labe
         fields.append((labels.field("emotion"), [format_number(stage.emotion, labels.language)]))
     if stage.reach is not None:
         fields.append((labels.field("reach"), [format_number(stage.reach, labels.language)]))
-    container = block("stage", stage, fields, details)
+    container = block(directive, "stage", stage, fields, details)
     if details != "none":
         container += directive.evidence_placeholder(stage.id)
         container += paragraphs(loaded.description, stage.origin)
@@ -150,14 +155,14 @@ def stage_box(directive: JourneyDirective, loaded: files.FileStage, labels: Labe
     for point in loaded.touchpoints:
         container += touchpoint_box(directive, point, labels, details)
     for item in loaded.metrics:
-        container += metric_box(item, details)
+        container += metric_box(directive, item, details)
     return container
 
 
-def metric_box(loaded: files.FileMetric, details: str) -> nodes.container:
+def metric_box(directive: JourneyDirective, loaded: files.FileMetric, details: str) -> nodes.container:
     """A metric's description: its plan, fact and verdict are filled in once the facts files are read."""
     metric = loaded.metric
-    container = block("metric", metric, [], details)
+    container = block(directive, "metric", metric, [], details)
     if details != "none":
         container += metric_values(metric=metric.id, nested=True)
         container += paragraphs(loaded.description, metric.origin)
@@ -178,7 +183,7 @@ def touchpoint_box(
         for name in ("barrier", "solution", "owner", "kpi")
         if getattr(touchpoint, name)
     ]
-    container = block("touchpoint", touchpoint, fields, details)
+    container = block(directive, "touchpoint", touchpoint, fields, details)
     if details != "none":
         container += directive.evidence_placeholder(touchpoint.id)
         container += paragraphs(loaded.description, touchpoint.origin)
@@ -195,9 +200,9 @@ def linked_boxes(directive: JourneyDirective, items: list[files.FileLinked], lab
         record = item.record
         if isinstance(record, model.Recommendation):
             fields = recommendation_fields(record, recommendation_types(directive.config), labels)
-            container = block("recommendation", record, fields)
+            container = block(directive, "recommendation", record, fields)
         else:
-            container = block("evidence", record, evidence_fields(record, labels))
+            container = block(directive, "evidence", record, evidence_fields(record, labels))
         container += paragraphs(item.description, record.origin)
         result.append(container)
     return result

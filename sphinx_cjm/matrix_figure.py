@@ -38,7 +38,7 @@ class priority_matrix_placeholder(nodes.General, nodes.Element):
 
 
 class priority_matrix(nodes.General, nodes.Element):
-    """A matrix ready to draw: ``points`` (plain data), ``targets`` (id -> docname), ``alt``; then ``file``,
+    """A matrix ready to draw: ``points`` (plain data), ``targets`` (id -> docname and anchor), ``alt``; then ``file``,
     ``format`` and ``options`` for builders that draw. Its child paragraph is the text alternative."""
 
 
@@ -99,7 +99,7 @@ class ResolvePriorityMatrices(ResolveRegisters):
                 "",
                 nodes.paragraph(alt, alt),
                 points=points,
-                targets={r.id: r.origin.docname for r in domain.written("recommendation") if r.id in ids},
+                targets={r.id: list(domain.anchor(r)) for r in domain.written("recommendation") if r.id in ids},
                 alt=alt,
                 language=labels.language,
                 classes=["cjm-priority-matrix"],
@@ -140,7 +140,7 @@ def name_file(builder: Builder, node: priority_matrix, labels: Labels) -> str:
     fmt = figure.curve_format(builder)
     links = {}
     if fmt == "svg" and isinstance(builder, StandaloneHTMLBuilder):  # only HTML builders take SVG
-        links = {i: figure.link_from_images(builder, d, i) for i, d in sorted(node["targets"].items())}
+        links = {i: figure.link_from_images(builder, *target) for i, target in sorted(node["targets"].items())}
     node["format"], node["options"] = fmt, {"links": links, "messages": messages(labels)}
     key = {
         "data": node["points"],

@@ -57,7 +57,7 @@ class MetricDirective(CJMDirective):
             nested_index=self.nested_position(STAGE_CONTEXT, stage_id),
             origin=self.origin(),
         )
-        box = self.container(metric.id, title)
+        box = self.container(metric, title)
         if stage_id:
             self.domain.add("metric", metric)
             nested = self.env.ref_context.get(STAGE_CONTEXT) == stage_id

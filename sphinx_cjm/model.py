@@ -8,6 +8,7 @@ Sphinx layer can point a warning at the right line, but nothing here imports Sph
 from __future__ import annotations
 
 import datetime
+import itertools
 import math
 import re
 import unicodedata
@@ -117,6 +118,8 @@ class Origin:
     docname: str = ""
     source: str = ""
     lineno: int = 0
+    #: The object's HTML anchor where its id was already an HTML id on the page ('' when the anchor is the id).
+    anchor: str = ""
 
 
 @dataclass
@@ -290,20 +293,50 @@ def normalise_number(value: float) -> Number:
     return int(rounded) if float(rounded).is_integer() else rounded
 
 
+#: A number as people type it: an optional sign (``-``, ``+`` or the real minus U+2212), digits
+#: (thousands may be grouped by spaces), a decimal point or comma, an exponent. No underscores or other digits.
+_NUMBER = re.compile(
+    r"[-+\u2212]?(?:[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?:[.,][0-9]+)?|[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)"
+    r"(?:[eE][-+]?[0-9]+)?"
+)
+
+
+def parse_number(raw: object) -> float | None:
+    """A finite number from any source (directive option, YAML, CSV, command line); None if it is not one.
+
+    Accepts ``-1``, ``\u22121``, ``+1``, ``1.5`` and ``1,5``; a YAML number as it was read; never a bool.
+    """
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int | float):
+        try:
+            value = float(raw)
+        except OverflowError:  # an integer beyond any float
+            return None
+    elif isinstance(raw, str) and _NUMBER.fullmatch(text := raw.strip()):
+        value = float(re.sub(r"[ \u00a0\u202f]", "", text).replace("\u2212", "-").replace(",", "."))
+    else:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def as_written(raw: object, limit: int = 40) -> str:
+    """A value as the user wrote it, shortened for a message."""
+    text = str(raw).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
 def parse_emotion(raw: object, scale: tuple[float, float]) -> tuple[Number | None, list[Problem]]:
     """An emotion score inside ``scale``; anything else is dropped with a problem."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None, []
-    try:
-        value = float(str(raw).strip().replace(",", ".")) if not isinstance(raw, bool) else math.nan
-    except ValueError:
-        value = math.nan
+    value = parse_number(raw)
     low, high = scale
-    if not math.isfinite(value):
-        return None, [Problem("emotion", f"emotion {raw!s:.40} is not a number; it is ignored")]
+    if value is None:
+        return None, [Problem("emotion", f"emotion {as_written(raw)} is not a number; it is ignored")]
     if not low <= value <= high:
         return None, [
-            Problem("emotion", f"emotion {normalise_number(value)} is outside the scale {low}..{high}; it is ignored")
+            Problem("emotion", f"emotion {as_written(raw)} is outside the scale {low:g}..{high:g}; it is ignored")
         ]
     return normalise_number(value), []
 
@@ -324,6 +357,32 @@ def score_of_emotion(emotion: float, scale: tuple[float, float]) -> Number:
     """The inverse of :func:`emotion_of_score`, to two decimals."""
     (first, last), (low, high) = MERMAID_SCORES, scale
     return normalise_number(round(first + (emotion - low) * (last - first) / (high - low), 2))
+
+
+def parse_scale(raw: object) -> tuple[float, float] | None:
+    """An emotion scale ``(low, high)``: two finite numbers, low below high; None if ``raw`` is not one."""
+    if not isinstance(raw, list | tuple) or len(raw) != 2:
+        return None
+    low, high = (parse_number(v) for v in raw)
+    if low is None or high is None or not low < high:
+        return None
+    return normalise_number(low), normalise_number(high)
+
+
+#: What cannot stand in XML or HTML text and attributes: control characters other than tab and line
+#: ends (C0, DEL, C1), lone surrogates (no encoding can write them) and the noncharacters U+FFFE/U+FFFF.
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+REPLACEMENT = "\ufffd"
+
+
+def clean_text(text: str) -> tuple[str, list[Problem]]:
+    """``text`` with every character that cannot be shown replaced by U+FFFD, and a problem naming them."""
+    found = sorted(set(_UNSHOWABLE.findall(text)))
+    if not found:
+        return text, []
+    names = ", ".join(f"U+{ord(ch):04X}" for ch in found[:5]) + (", ..." if len(found) > 5 else "")
+    message = f"control characters or invalid code points ({names}) replaced by U+FFFD"
+    return _UNSHOWABLE.sub(REPLACEMENT, text), [Problem("text", message)]
 
 
 def parse_channel(raw: str | None, channels: Mapping[str, str] = DEFAULT_CHANNELS) -> tuple[str, str, list[Problem]]:
@@ -522,11 +581,6 @@ class Measure:
         return self.low != self.high
 
 
-def parse_number(text: str) -> float:
-    """A number as :data:`NUMBER` matches it."""
-    return float(re.sub(r"[ \u00a0\u202f]", "", text).replace(",", ".").replace("\u2212", "-"))
-
-
 def parse_measure(text: str) -> Measure | None:
     """``40%``, ``35–40 days``, ``≤ 40 days`` -> a :class:`Measure`; None when it is not one."""
     match = MEASURE.match(text.strip())
@@ -534,7 +588,7 @@ def parse_measure(text: str) -> Measure | None:
         return None
     low = parse_number(match["low"])
     high = parse_number(match["high"]) if match["high"] else low
-    if high < low:
+    if low is None or high is None or high < low:
         return None
     bound = {"\u2264": "lower", "<=": "lower", "\u2265": "higher", ">=": "higher"}.get(match["bound"] or "", "")
     unit = match["unit"].strip()
@@ -591,8 +645,10 @@ def parse_reach(raw: object) -> tuple[int | None, list[Problem]]:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None, []
     text = str(raw).strip()
-    if not isinstance(raw, bool) and re.fullmatch(r"\+?\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\+?\d+", text):
-        return int(parse_number(text)), []
+    value = parse_number(text) if re.fullmatch(r"\+?\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\+?\d+", text) else None
+    # Past 2**53 a float no longer holds every whole number: no funnel is that wide.
+    if not isinstance(raw, bool) and value is not None and value < 2**53:
+        return int(value), []
     return None, [Problem("option", f"reach {text!r:.40} is not a whole number of customers; it is ignored")]
 
 
@@ -702,6 +758,13 @@ def derive_id(title: str, parent_id: str, kind: str, position: int) -> str:
     return f"{parent_id}-{slug}" if parent_id else slug
 
 
+def unique_id(candidate: str, taken: set[str]) -> str:
+    """``candidate``, or ``candidate-2``, ``-3``... if it is already taken."""
+    if candidate not in taken:
+        return candidate
+    return next(f"{candidate}-{n}" for n in itertools.count(2) if f"{candidate}-{n}" not in taken)
+
+
 # --- assembly --------------------------------------------------------------------------------
 
 
@@ -785,6 +848,45 @@ def _by_target(records: Iterable[Any], targets: str, wanted: set[str]) -> dict[s
             if target in wanted:
                 found.setdefault(target, []).append(record)
     return found
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The most stages, touchpoints and lanes a journey shows (``cjm_max_stages``, ...)."""
+
+    stages: int = 100
+    touchpoints: int = 1000
+    lanes: int = 50
+
+
+def limit_problems(journey_id: str, stages: int, touchpoints: int, lanes: int, limits: Limits) -> list[Problem]:
+    """What :func:`apply_limits` leaves out of a journey of that size, one problem per limit passed."""
+    counts = {"stages": (stages, limits.stages), "touchpoints": (touchpoints, limits.touchpoints)}
+    counts["lanes"] = (lanes, limits.lanes)
+    return [
+        Problem(
+            "limit",
+            f"journey {journey_id!r} has {count} {what}, more than cjm_max_{what} ({limit}); "
+            f"only the first {limit} are shown",
+        )
+        for what, (count, limit) in counts.items()
+        if count > limit
+    ]
+
+
+def apply_limits(assembled: AssembledJourney, limits: Limits) -> AssembledJourney:
+    """The journey cut to ``limits``: first stages, touchpoints and lanes in order."""
+    stages, room = [], limits.touchpoints
+    for stage in assembled.stages[: limits.stages]:
+        points = stage.touchpoints[: max(room, 0)]
+        room -= len(points)
+        stages.append(
+            stage if len(points) == len(stage.touchpoints) else AssembledStage(stage.stage, points, stage.emotion)
+        )
+    journey = assembled.journey
+    if len(journey.lanes) > limits.lanes:
+        journey = replace(journey, lanes=journey.lanes[: limits.lanes])
+    return AssembledJourney(journey, assembled.persona, stages)
 
 
 def export_journey(assembled: AssembledJourney) -> dict:

@@ -132,7 +132,7 @@ class RecommendationDirective(LinkingDirective):
         self.store(recommendation, targets)
         labels = self.labels()
         fields = self.target_links(labels.field("addresses"), targets)
-        box = self.container(recommendation.id, title, fields + recommendation_fields(recommendation, types, labels))
+        box = self.container(recommendation, title, fields + recommendation_fields(recommendation, types, labels))
         box += self.parse_body()
         return [box]
 
@@ -175,7 +175,7 @@ class EvidenceDirective(LinkingDirective):
         self.store(evidence, targets)
         labels = self.labels()
         fields = evidence_fields(evidence, labels) + self.target_links(labels.field("supports"), targets)
-        box = self.container(evidence.id, title, fields)
+        box = self.container(evidence, title, fields)
         box += self.parse_body()
         return [box]
 

@@ -25,14 +25,25 @@ def project_channels(config: Any) -> dict[str, str]:
     return model.configured_channels(getattr(config, "cjm_channels", None))[0]
 
 
+def project_limits(config: Any) -> model.Limits:
+    """The most stages, touchpoints and lanes a journey shows (``cjm_max_stages``...)."""
+    default = model.Limits()
+    return model.Limits(
+        getattr(config, "cjm_max_stages", default.stages),
+        getattr(config, "cjm_max_touchpoints", default.touchpoints),
+        getattr(config, "cjm_max_lanes", default.lanes),
+    )
+
+
 def file_settings(config: Any) -> files.Settings:
     """How journey files are read in this project: a Sphinx ``Config``, or the names ``conf.py`` defines."""
     return files.Settings(
-        scale=tuple(getattr(config, "cjm_emotion_scale", model.DEFAULT_EMOTION_SCALE)),
+        scale=getattr(config, "cjm_emotion_scale", model.DEFAULT_EMOTION_SCALE),
         default_lanes=getattr(config, "cjm_default_lanes", model.DEFAULT_LANES),
         max_bytes=getattr(config, "cjm_file_max_bytes", files.DEFAULT_MAX_BYTES),
         lane_labels=configured_lane_labels(config),
         lanes=tuple(project_lanes(config)),
         channels=project_channels(config),
         recommendation_types=tuple(getattr(config, "cjm_recommendation_types", model.DEFAULT_RECOMMENDATION_TYPES)),
+        limits=project_limits(config),
     )

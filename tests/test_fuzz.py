@@ -21,6 +21,7 @@ import json
 import os
 import re
 import tempfile
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,7 @@ from hypothesis import strategies as st
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 
-from sphinx_cjm import DIRECTIVES
+from sphinx_cjm import DIRECTIVES, config
 
 SEED = os.environ.get("CJM_FUZZ_SEED")
 FUZZ = settings(
@@ -298,12 +299,12 @@ ALLOWED_TYPE = re.compile(r"\[(cjm(\.[a-z-]+)?|docutils|myst\.[a-z_]+)\]$")
 WARNING_START = re.compile(r"^(?:\S[^\n]*?: )?(?:WARNING|ERROR|CRITICAL|SEVERE): ", re.MULTILINE)
 
 
-def build(pages: dict[str, str], files: dict[str, bytes] | None = None) -> None:
+def build(pages: dict[str, str], files: dict[str, bytes] | None = None, conf: str = "") -> None:
     """Build the project; fail with the first broken promise."""
     with tempfile.TemporaryDirectory() as tmp:
         srcdir = Path(tmp, "src")
         srcdir.mkdir()
-        (srcdir / "conf.py").write_text(CONF, encoding="utf-8")
+        (srcdir / "conf.py").write_text(CONF + conf, encoding="utf-8")
         toctree = "\n".join(f"   {Path(name).stem}" for name in pages)
         (srcdir / "index.rst").write_text(f"Fuzz\n====\n\n.. toctree::\n\n{toctree}\n", encoding="utf-8")
         for name, source in pages.items():
@@ -328,6 +329,12 @@ def build(pages: dict[str, str], files: dict[str, bytes] | None = None) -> None:
         check_output(warnings, outdir, pages)
 
 
+#: Characters no page may carry: they make SVG malformed and HTML attributes invalid.
+UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+#: The anchors the extension writes (``<span id=...>`` targets); none may repeat on a page.
+HTML_ID = re.compile(r'\sid="([^"]+)"')
+
+
 def check_output(warnings: str, outdir: Path, pages: dict[str, str]) -> None:
     assert "Traceback" not in warnings and "Exception occurred" not in warnings, warnings
     starts = [m.start() for m in WARNING_START.finditer(warnings)]
@@ -339,9 +346,16 @@ def check_output(warnings: str, outdir: Path, pages: dict[str, str]) -> None:
     export = json.loads((outdir / "cjm.json").read_text(encoding="utf-8"))
     assert export["version"] == 1 and isinstance(export["journeys"], list)
     for written in [*outdir.rglob("*.html"), *outdir.rglob("*.svg")]:
-        assert INJECTION not in written.read_text(encoding="utf-8", errors="replace"), (
-            f"unescaped user text in {written.name}"
-        )
+        content = written.read_text(encoding="utf-8", errors="replace")
+        assert INJECTION not in content, f"unescaped user text in {written.name}"
+        assert not UNSHOWABLE.search(content), f"a control character in {written.name}"
+        if written.suffix == ".svg":
+            ET.fromstring(content.encode("utf-8"))  # well-formed, or the browser shows nothing
+        else:
+            ids = HTML_ID.findall(content)
+            assert len(ids) == len(set(ids)), (
+                f"HTML id twice in {written.name}: {sorted({i for i in ids if ids.count(i) > 1})}"
+            )
 
 
 @pytest.mark.parametrize("syntax", ["rst", "md"])
@@ -375,3 +389,68 @@ def test_any_journey_file_builds_without_a_traceback(file, spelling, options):
         "Page\n====\n\n" + "\n".join(render_rst(journey)) + "\n.. journey-table:: doors\n\n.. emotion-curve:: doors\n"
     )
     build({"page.rst": page}, {path: data})
+
+
+# --- YAML scalars that broke the reader, conf values, ids shared across kinds ------------------------
+
+#: Characters that YAML forbids raw, and that escapes may still write (controls, surrogates, noncharacters).
+AWKWARD_CODES = [0x00, 0x01, 0x07, 0x08, 0x0B, 0x1B, 0x1F, 0x7F, 0x85, 0x9F, 0xD800, 0xDFFF, 0xFFFE, 0xFFFF]
+
+
+def yaml_escape(code: int) -> str:
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+awkward_scalar = st.one_of(
+    # Dates, real and impossible (2024-02-30, 2001-13-45), as YAML resolves them to timestamps.
+    st.tuples(st.integers(0, 9999), st.integers(0, 13), st.integers(0, 32)).map(
+        lambda d: f"{d[0]:04d}-{d[1]:02d}-{d[2]:02d}"
+    ),
+    st.integers(4290, 4400).map(lambda n: "9" * n),  # past Python's 4,300-digit limit for int()
+    st.sampled_from(["1,5", "+1", "\u22121", "'1,5'", "'+1'", "-0", "0x1F", "1_000", ".inf", "~", "yes"]),
+    # Escapes in double-quoted text, and the same characters raw (YAML refuses the file).
+    st.lists(st.sampled_from(AWKWARD_CODES), min_size=1, max_size=3).map(
+        lambda cs: '"a' + "".join(map(yaml_escape, cs)) + 'b"'
+    ),
+    st.sampled_from(AWKWARD_CODES).filter(lambda c: c < 0xD800).map(lambda c: f"a{chr(c)}b"),
+    st.integers(40, 600).map(lambda n: "[" * n + "]" * n),  # nesting (the reader stops at 50)
+    text.map(json.dumps),
+)
+
+
+@st.composite
+def awkward_yaml(draw) -> bytes:
+    """A journey whose scalars are drawn from :data:`awkward_scalar`, written as YAML source."""
+    value = lambda: draw(awkward_scalar)  # noqa: E731
+    source = (
+        f"id: {draw(st.sampled_from(IDS[:6]))}\ntitle: {value()}\nstages:\n"
+        f"  - id: {draw(st.sampled_from(IDS[:6]))}\n    title: {value()}\n    emotion: {value()}\n"
+        f"    touchpoints:\n      - {{title: {value()}, emotion: {value()}, barrier: {value()}}}\n"
+        f"  - {{title: {value()}, actions: [{value()}]}}\n"
+    )
+    return source.encode("utf-8", "surrogatepass")
+
+
+@fuzz
+@given(data=awkward_yaml())
+def test_awkward_yaml_scalars_build_without_a_traceback(data):
+    page = "Page\n====\n\n.. journey::\n   :file: a.yaml\n\n.. persona:: P\n   :id: doors\n"
+    build({"page.rst": page}, {"a.yaml": data})
+
+
+#: Values worth trying for each checked conf value: wrong types, wrong shapes, out of range.
+CONF_VALUES = [("a", "b"), (1,), [0, 1, 2], (None, None), (2, -2), (-1, 1.5), "10", 10**30, -1, 0, 3, True,
+               ["nope", 5], ["actions", "KPIs"], "actions", 5, None, "../x.json", "sub/map.json", "/abs.json", "", [], {}]  # fmt: skip
+
+
+@fuzz
+@given(
+    values=st.dictionaries(
+        st.sampled_from([s.name for s in config.SETTINGS]), st.sampled_from(CONF_VALUES), max_size=4
+    ),
+    blocks=document("rst"),
+)
+def test_any_conf_values_build_without_a_traceback(values, blocks):
+    page = "Page\n====\n\n" + "\n".join(line for b in blocks for line in render_rst(b)) + "\n"
+    page += "\n.. journey::\n   :file: journeys/a.yaml\n"
+    build({"page.rst": page}, SAMPLE_FILES, "".join(f"{name} = {value!r}\n" for name, value in values.items()))

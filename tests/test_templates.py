@@ -130,5 +130,5 @@ def test_unknown_template_and_untitled_stage_warn(app):
         r"known templates: b2b, classic, normative, retail \[cjm.option\]$",
         lines[0],
     )
-    assert re.search(r"notes.rst:4: WARNING: stage 'sofa-stage-1' has no title .* \[cjm.option\]$", lines[1])
+    assert re.search(r"notes.rst:4: WARNING: stage 'sofa-notes-stage-1' has no title .* \[cjm.option\]$", lines[1])
     assert stages_in_export(app)["broken"] == []

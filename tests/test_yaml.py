@@ -224,7 +224,8 @@ def test_each_problem_points_at_its_yaml_line(app):
         ("broken.yaml:7:", "stages[0].emotion: emotion 5 is outside the scale -2..2", "cjm.emotion"),
         ("broken.yaml:8:", "stages[0].actions[1]: 42 is not of type 'string'", "cjm.yaml"),
         ("broken.yaml:12:", "stages[0].touchpoints[0].channel: 'pigeon' is not one of: online, offline", "cjm.yaml"),
-        ("broken.yaml:13:", "stages[0].touchpoints[0].emotion: 'high' is not of type 'number'", "cjm.yaml"),
+        # Text is read as a number when it is one ("1,5", "−1"); this is not.
+        ("broken.yaml:13:", "stages[0].touchpoints[0].emotion: emotion high is not a number", "cjm.emotion"),
         ("broken.yaml:14:", "unknown key 'chanel' (did you mean 'channel'?)", "cjm.yaml"),
         ("broken.yaml:15:", "stages[1]: 'title' is a required property", "cjm.yaml"),
         ("broken.yaml:16:", "unknown key 'titel' (did you mean 'title'?)", "cjm.yaml"),
