@@ -479,6 +479,10 @@ class _YamlReader(_Reader):
         if root is None:
             return
         self.root = root
+        stages, limit = data.get("stages") if isinstance(data, dict) else None, self.settings.limits.stages
+        if isinstance(stages, list) and len(stages) > limit + 1:
+            # Stages past the limit are not read: neither checked against the schema nor built.
+            data = {**data, "stages": stages[: limit + 1]}
         self.check_duplicate_keys(root)
         self.schema_paths: set[NodePath] = set()
         self.validate(data)
@@ -493,7 +497,11 @@ class _YamlReader(_Reader):
                 self.problem("yaml", "the file is empty; it holds no journey", 1)
                 return None, None
             if _expanded_size(root, {}) > MAX_EXPANDED_NODES:
-                self.problem("yaml", f"aliases expand the file beyond {MAX_EXPANDED_NODES} nodes; it is not read", 1)
+                self.problem(
+                    "yaml",
+                    f"the file expands to more than {MAX_EXPANDED_NODES} values (aliases expand in place); it is not read",
+                    1,
+                )
                 return None, None
             self.clean_scalars(root)
             data = loader.construct_document(root)

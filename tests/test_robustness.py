@@ -624,3 +624,16 @@ def test_limits_on_stages_touchpoints_and_lanes(tmp_path):
     assert sum(len(s["touchpoints"]) for s in journeys["big"]["stages"]) == 4
     assert len(next(j for j in journeys.values() if j["title"] == "Wide")["stages"]) == 3
     assert journeys["lanes"]["lanes"] == ["actions", "goals"]
+
+
+def test_a_huge_journey_file_costs_no_more_than_its_limit(tmp_path):
+    stages = "".join(
+        f"  - {{title: S{n}, emotion: 1, touchpoints: [{{title: T{n}, emotion: -1}}]}}\n" for n in range(5000)
+    )
+    build = Build(tmp_path, {"index.rst": journey_page("huge.yaml")}, {"huge.yaml": yaml_journey("huge", stages)}).run()
+    assert [w.split(": WARNING: ")[1] for w in build.warnings] == [
+        "journey file: more than cjm_max_stages (100) stages; the rest are not read [cjm.limit]"
+    ]
+    assert len(build.export()["journeys"][0]["stages"]) == 100
+    assert build.html().count(">S99<") and not build.html().count(">S100<")
+    assert max(svg.stat().st_size for svg in build.svgs()) < 1_000_000
