@@ -52,6 +52,16 @@ def fuzz(test):
     return seed(int(SEED))(test) if SEED else test
 
 
+#: Fewer examples for the fuzzers of one narrow input (a journey file's scalars, conf values).
+FEW_EXAMPLES = int(os.environ.get("CJM_FUZZ_EXAMPLES", "20"))
+
+
+def fuzz_few(test):
+    """:func:`fuzz` with :data:`FEW_EXAMPLES`: each example is a whole build, and CI has two cores."""
+    test = settings(FUZZ, max_examples=FEW_EXAMPLES)(test)
+    return seed(int(SEED))(test) if SEED else test
+
+
 #: Markup that must come out escaped wherever user text is written.
 INJECTION = '<b class="cjm-fuzz">x</b>'
 IDS = ["shop-owner", "may24", "may24-visit", "may24-rep", "doors", "doors-search", "doors-ad", "бег", "a b", ""]
@@ -338,7 +348,8 @@ HTML_ID = re.compile(r'\sid="([^"]+)"')
 def check_output(warnings: str, outdir: Path, pages: dict[str, str]) -> None:
     assert "Traceback" not in warnings and "Exception occurred" not in warnings, warnings
     starts = [m.start() for m in WARNING_START.finditer(warnings)]
-    for start, end in zip(starts, [*starts[1:], len(warnings)], strict=True):
+    ends = [*starts[1:], len(warnings)] if starts else []
+    for start, end in zip(starts, ends, strict=True):
         record = warnings[start:end].strip()
         assert ALLOWED_TYPE.search(record), f"untyped or foreign warning: {record}"
     for name in ["index", *(Path(p).stem for p in pages)]:
@@ -431,7 +442,7 @@ def awkward_yaml(draw) -> bytes:
     return source.encode("utf-8", "surrogatepass")
 
 
-@fuzz
+@fuzz_few
 @given(data=awkward_yaml())
 def test_awkward_yaml_scalars_build_without_a_traceback(data):
     page = "Page\n====\n\n.. journey::\n   :file: a.yaml\n\n.. persona:: P\n   :id: doors\n"
@@ -443,7 +454,7 @@ CONF_VALUES = [("a", "b"), (1,), [0, 1, 2], (None, None), (2, -2), (-1, 1.5), "1
                ["nope", 5], ["actions", "KPIs"], "actions", 5, None, "../x.json", "sub/map.json", "/abs.json", "", [], {}]  # fmt: skip
 
 
-@fuzz
+@fuzz_few
 @given(
     values=st.dictionaries(
         st.sampled_from([s.name for s in config.SETTINGS]), st.sampled_from(CONF_VALUES), max_size=4
