@@ -320,7 +320,7 @@ class _Reader:
             report(name, problems)
         budget = raw.get("budget")
         recommendation = model.Recommendation(
-            id=_stripped(raw.get("id")) or model.derive_id(title, parent_id, "recommendation", position + 1),
+            id=_stripped(raw.get("id")) or self.derived_id(title, parent_id, "recommendation", position + 1),
             title=title,
             addresses=self.targets(raw, "addresses", parent_id),
             type=choices["type"],
@@ -343,7 +343,7 @@ class _Reader:
         kind, problems = model.parse_choice(raw.get("kind"), model.EVIDENCE_KINDS, "evidence kind")
         report("kind", problems)
         evidence = model.Evidence(
-            id=_stripped(raw.get("id")) or model.derive_id(title, parent_id, "evidence", position + 1),
+            id=_stripped(raw.get("id")) or self.derived_id(title, parent_id, "evidence", position + 1),
             title=title,
             kind=kind,
             source=_one_line(raw.get("source")),
@@ -351,6 +351,17 @@ class _Reader:
             origin=self.origin(line),
         )
         return FileLinked(evidence, _stripped(raw.get("description")))
+
+    def clean_text(self) -> None:
+        """Control characters would break the curve's SVG and the page's attributes: replace them, line by line."""
+        if not model.clean_text(self.text)[1]:
+            return
+        lines = self.text.split("\n")
+        for n, line in enumerate(lines):
+            lines[n], problems = model.clean_text(line)
+            for problem in problems:
+                self.problem(problem.subtype, problem.message, n + 1)
+        self.text = "\n".join(lines)
 
     def past_limit(self, what: str, limit: int, line: int) -> None:
         """Reading stops at a limit, once: past it the rest is not read."""
@@ -665,12 +676,12 @@ class _YamlReader(_Reader):
                 break
             if isinstance(point, dict) and _one_line(point.get("title")):
                 result.touchpoints.append(self.build_touchpoint(point, stage.id, n, (*path, "touchpoints", n)))
+                self.touchpoints_left -= 1
         metrics = raw.get("metrics")
         for n, item in enumerate(metrics if isinstance(metrics, list) else []):
             if isinstance(item, dict) and _one_line(item.get("title")):
                 metric = self.metric(item, stage.id, n, (*path, "metrics", n))
                 result.metrics.append(FileMetric(metric, _stripped(item.get("description"))))
-                self.touchpoints_left -= 1
         return result
 
     def reach(self, value: object, path: NodePath) -> int | None:
@@ -685,7 +696,7 @@ class _YamlReader(_Reader):
         self.report((*path, "plan"), model.check_metric_values(values["plan"], "", ""))
         self.report((*path, "fact"), model.check_metric_values("", values["fact"], ""))
         return model.Metric(
-            id=_stripped(raw.get("id")) or model.derive_id(title, stage_id, "metric", position + 1),
+            id=_stripped(raw.get("id")) or self.derived_id(title, stage_id, "metric", position + 1),
             title=title,
             stage=stage_id,
             plan=values["plan"],
@@ -806,17 +817,6 @@ class _CsvReader(_Reader):
         if self.overrides.lanes is None:
             journey.lanes = list(dict.fromkeys(lanes)) or list(self.settings.default_lanes)
 
-    def clean_text(self) -> None:
-        """Control characters in cells would break the curve's SVG and the page's attributes: replace them."""
-        if not model.clean_text(self.text)[1]:
-            return
-        lines = self.text.split("\n")
-        for n, line in enumerate(lines):
-            lines[n], problems = model.clean_text(line)
-            for problem in problems:
-                self.problem(problem.subtype, problem.message, n + 1)
-        self.text = "\n".join(lines)
-
     def rows(self) -> list[tuple[int, list[str]]] | None:
         self.clean_text()
         first_line = self.text.split("\n", 1)[0]
@@ -927,7 +927,7 @@ class _CsvReader(_Reader):
             self.problem(problem.subtype, f"metric {values['title']!r:.60}: {problem.message}", line)
         position = len(stage.metrics)
         metric = model.Metric(
-            id=model.derive_id(values["title"], stage.stage.id, "metric", position + 1),
+            id=self.derived_id(values["title"], stage.stage.id, "metric", position + 1),
             title=values["title"],
             stage=stage.stage.id,
             plan=values["plan"],
@@ -1001,6 +1001,7 @@ class _MermaidReader(_Reader):
     """
 
     def read(self) -> None:
+        self.clean_text()
         statements = [(n, line.strip()) for n, line in enumerate(self.text.split("\n"), start=1)]
         statements = [(n, text) for n, text in statements if text and not text.startswith("%%")]
         if not statements or statements[0][1].split()[0].lower() != "journey":
@@ -1054,7 +1055,7 @@ class _MermaidReader(_Reader):
             stage_title = section_title or journey.title
             stage = FileStage(
                 model.Stage(
-                    id=model.derive_id(stage_title, journey.id, "stage", position + 1),
+                    id=self.derived_id(stage_title, journey.id, "stage", position + 1),
                     title=stage_title,
                     journey=journey.id,
                     nested_index=position,
@@ -1071,7 +1072,7 @@ class _MermaidReader(_Reader):
             self.problem(problem.subtype, f"task {task.title!r:.60}: Mermaid score: {problem.message}", task.line)
         position = len(stage.touchpoints)
         touchpoint = model.Touchpoint(
-            id=model.derive_id(task.title, stage.stage.id, "touchpoint", position + 1),
+            id=self.derived_id(task.title, stage.stage.id, "touchpoint", position + 1),
             title=task.title,
             stage=stage.stage.id,
             emotion=None if score is None else model.emotion_of_score(score, self.settings.scale),
