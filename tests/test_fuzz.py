@@ -309,7 +309,9 @@ ALLOWED_TYPE = re.compile(r"\[(cjm(\.[a-z-]+)?|docutils|myst\.[a-z_]+)\]$")
 WARNING_START = re.compile(r"^(?:\S[^\n]*?: )?(?:WARNING|ERROR|CRITICAL|SEVERE): ", re.MULTILINE)
 
 
-def build(pages: dict[str, str], files: dict[str, bytes] | None = None, conf: str = "") -> None:
+def build(
+    pages: dict[str, str], files: dict[str, bytes] | None = None, conf: str = "", export: str | None = "cjm.json"
+) -> None:
     """Build the project; fail with the first broken promise."""
     with tempfile.TemporaryDirectory() as tmp:
         srcdir = Path(tmp, "src")
@@ -336,7 +338,7 @@ def build(pages: dict[str, str], files: dict[str, bytes] | None = None, conf: st
             outdir = Path(app.outdir)
         finally:
             app.cleanup()
-        check_output(warnings, outdir, pages)
+        check_output(warnings, outdir, pages, export)
 
 
 #: Characters no page may carry: they make SVG malformed and HTML attributes invalid.
@@ -345,7 +347,7 @@ UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe
 HTML_ID = re.compile(r'\sid="([^"]+)"')
 
 
-def check_output(warnings: str, outdir: Path, pages: dict[str, str]) -> None:
+def check_output(warnings: str, outdir: Path, pages: dict[str, str], export_name: str | None = "cjm.json") -> None:
     assert "Traceback" not in warnings and "Exception occurred" not in warnings, warnings
     starts = [m.start() for m in WARNING_START.finditer(warnings)]
     ends = [*starts[1:], len(warnings)] if starts else []
@@ -354,8 +356,11 @@ def check_output(warnings: str, outdir: Path, pages: dict[str, str]) -> None:
         assert ALLOWED_TYPE.search(record), f"untyped or foreign warning: {record}"
     for name in ["index", *(Path(p).stem for p in pages)]:
         assert (outdir / f"{name}.html").is_file(), name
-    export = json.loads((outdir / "cjm.json").read_text(encoding="utf-8"))
-    assert export["version"] == 1 and isinstance(export["journeys"], list)
+    if export_name is None:
+        assert not (outdir / "cjm.json").exists()
+    else:
+        export = json.loads((outdir / export_name).read_text(encoding="utf-8"))
+        assert export["version"] == 1 and isinstance(export["journeys"], list)
     for written in [*outdir.rglob("*.html"), *outdir.rglob("*.svg")]:
         content = written.read_text(encoding="utf-8", errors="replace")
         assert INJECTION not in content, f"unescaped user text in {written.name}"
@@ -464,4 +469,9 @@ CONF_VALUES = [("a", "b"), (1,), [0, 1, 2], (None, None), (2, -2), (-1, 1.5), "1
 def test_any_conf_values_build_without_a_traceback(values, blocks):
     page = "Page\n====\n\n" + "\n".join(line for b in blocks for line in render_rst(b)) + "\n"
     page += "\n.. journey::\n   :file: journeys/a.yaml\n"
-    build({"page.rst": page}, SAMPLE_FILES, "".join(f"{name} = {value!r}\n" for name, value in values.items()))
+    try:  # where the export goes: the name given if usable, else the default
+        export = config.export_name(values.get("cjm_export_json", "cjm.json"), None)
+    except ValueError:
+        export = "cjm.json"
+    conf = "".join(f"{name} = {value!r}\n" for name, value in values.items())
+    build({"page.rst": page}, SAMPLE_FILES, conf, export)
