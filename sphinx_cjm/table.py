@@ -135,20 +135,18 @@ class ResolveJourneyPlaceholders(SphinxPostTransform):
             if not assembled.stages:
                 warn(f"journey {node['journey']!r} has no stages; its table is left out", "ref", node)
                 node.replace_self([])
-            elif self.curve_on_table(node, assembled):
-                labels = project_labels(self.env, assembled.journey.language)
-                row, legend = curve_row(builder_of(self.env), self.env.docname, assembled, labels)
-                table = build_table(assembled, labels, row)
-                link = []
-                if node.get("full_map") and writes_full_maps(builder_of(self.env)):
-                    text = labels.gettext("Open the full map")
-                    link = [full_map_link(builder_of(self.env), self.env.docname, assembled.journey.id, text)]
-                node.replace_self([*link, table, legend, *facts_source_lines(assembled, domain)])
             else:
                 labels = project_labels(self.env, assembled.journey.language)
-                node.replace_self(
-                    [*self.journey_tables(node, assembled, labels), *facts_source_lines(assembled, domain)]
-                )
+                shown: list[nodes.Node] = []
+                if node.get("full_map") and writes_full_maps(builder_of(self.env)):
+                    text = labels.gettext("Open the full map")
+                    shown.append(full_map_link(builder_of(self.env), self.env.docname, assembled.journey.id, text))
+                if self.curve_on_table(node, assembled):
+                    row, legend = curve_row(builder_of(self.env), self.env.docname, assembled, labels)
+                    shown += [build_table(assembled, labels, row), legend]
+                else:
+                    shown += self.journey_tables(node, assembled, labels)
+                node.replace_self([*shown, *facts_source_lines(assembled, domain)])
         for listing in list(self.document.findall(persona_journeys)):
             journeys = [j for j in domain.objects("journey").values() if j.persona == listing["persona"]]
             if not journeys:

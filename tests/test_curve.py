@@ -357,8 +357,39 @@ def test_byte_identical_with_one_and_two_processes(rootdir, tmp_path):
     build(srcdir, tmp_path / "j1", "-j", "1", "-d", str(tmp_path / "d1"))
     build(srcdir, tmp_path / "j2", "-j", "2", "-d", str(tmp_path / "d2"))
     assert not (tmp_path / "j1" / "_images").exists()  # curves are drawn into the pages
-    for page in ("map.html", "tobe.html", "compare.html", "draft.html", "tricky.html"):
+    full_maps = sorted(p.name for p in (tmp_path / "j1" / "cjm").iterdir())
+    assert full_maps == ["doors-tobe.html", "doors.html", "repeat.html", "tricky.html", "warranty.html"]
+    for page in (
+        "map.html",
+        "tobe.html",
+        "compare.html",
+        "draft.html",
+        "tricky.html",
+        *(f"cjm/{n}" for n in full_maps),
+    ):
         assert (tmp_path / "j1" / page).read_bytes() == (tmp_path / "j2" / page).read_bytes()
+
+
+def test_full_map_page_of_each_journey(rootdir, tmp_path):
+    """cjm/<id>.html: title, persona-free header, the table with its curve row and legend, links relative to cjm/."""
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / "test-curve", srcdir)
+    build(srcdir, tmp_path / "html", "-d", str(tmp_path / "doctrees"))
+    page = (tmp_path / "html" / "cjm" / "doors.html").read_text(encoding="utf-8")
+    assert "<h1>Buying a front door</h1>" in page
+    assert '<link rel="stylesheet" href="../_static/cjm.css">' in page
+    assert "@page { size: A4 landscape" in page and 'class="cjm-full-map-page cjm-paper-a4"' in page
+    [curve] = table_curves(tmp_path / "html", "cjm/doors.html")
+    assert curve.links(1) == ["../map.html#doors-call", "../elsewhere.html#doors-measurer"]
+    assert '<a href="../map.html#doors">' in page  # back to the journey
+    # The journey links to it.
+    journey = (tmp_path / "html" / "map.html").read_text(encoding="utf-8")
+    assert re.search(r'<a class="[^"]*cjm-full-map[^"]*" href="cjm/doors.html">Open the full map</a>', journey)
+    # A journey removed: its page goes too, as a clean build would have it.
+    (srcdir / "tricky.rst").write_text("Escaping\n========\n\nNothing left.\n", encoding="utf-8")
+    build(srcdir, tmp_path / "html", "-d", str(tmp_path / "doctrees"))
+    assert not (tmp_path / "html" / "cjm" / "tricky.html").exists()
+    assert (tmp_path / "html" / "cjm" / "doors.html").exists()
 
 
 @pytest.mark.sphinx("latex", testroot="curve", srcdir="latex_build_includes_a_pdf")
