@@ -190,7 +190,8 @@ def link(kind: str, record: model.Journey | model.Stage | model.Touchpoint | Non
 def register_table(
     classes: list[str], headers: Iterable[str], rows: Iterable[nodes.row], widths: Iterable[int]
 ) -> nodes.table:
-    table = nodes.table(classes=["cjm-register-table", *classes])
+    # On paper a register breaks across pages between rows (longtable), its columns as wide as ``widths`` say.
+    table = nodes.table(classes=["cjm-register-table", "longtable", "colwidths-given", *classes])
     widths = list(widths)
     group = nodes.tgroup(cols=len(widths))
     table += group

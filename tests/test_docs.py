@@ -1,4 +1,4 @@
-"""The documentation site, its recipes (GitHub Pages, Read the Docs, sphinx-autobuild) and the PDF.
+"""The documentation site and its recipes (GitHub Pages, Read the Docs, sphinx-autobuild); the PDF is tests/test_pdf.py.
 
 The docs are built as `make docs` builds them (with -W), and their pages are checked
 against the code: every directive option, config value and warning type of the
@@ -151,37 +151,6 @@ def test_readthedocs_config_points_at_the_docs() -> None:
     for extra in install["extra_requirements"]:
         assert f"\n{extra} = [" in pyproject, f"no {extra!r} extra in pyproject.toml"
     assert "furo" in pyproject.split("\ndocs = [", 1)[1].split("]", 1)[0]
-
-
-def test_example_builds_to_latex_and_pdf(tmp_path: Path) -> None:
-    out = tmp_path / "latex"
-    result = sphinx_build("-b", "latex", str(EXAMPLES), str(out))
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
-    tex = next(out.glob("*.tex")).read_text(encoding="utf-8")
-    assert "\\begin{document}" in tex and "Линия видимости" in tex
-    assert tex.count("\\sphinxincludegraphics") >= 3  # the curves, as PDF figures
-    assert len(list(out.glob("cjm-curve-*.pdf"))) >= 3
-    if not (shutil.which("latexmk") and shutil.which("xelatex") and shutil.which("pdftotext")):
-        pytest.skip("latexmk, xelatex or poppler-utils not installed: LaTeX checked, PDF not built")
-    run = subprocess.run(
-        ["latexmk", "-pdfxe", "-interaction=nonstopmode", "-halt-on-error", next(out.glob("*.tex")).name],
-        cwd=out, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-    assert run.returncode == 0, run.stdout[-3000:]
-    pdf = next(p for p in out.glob("*.pdf") if not p.name.startswith("cjm-"))  # not a figure (curve, funnel, matrix)
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    pages = text.split("\f")
-    assert len(pages) > 20
-    # The wholesale map's table and the clinic's comparison reach paper, in Russian.
-    assert any("Действия внутри" in page and "Линия видимости" in page for page in pages)
-    assert any("Петля лояльности" in page for page in pages)
-    # The fonts set in examples/conf.py have every glyph the maps use, the rouble sign among them.
-    assert any("₽" in page for page in pages)
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "3", str(pdf), str(out / "page")], check=True, timeout=60
-    )
-    assert len(list(out.glob("page-*.png"))) == 3
 
 
 def free_port() -> int:

@@ -1,0 +1,159 @@
+"""PDF that loses nothing: the example site and a 6-stage × 11-lane map through XeLaTeX.
+
+Each source is built to HTML (the journey tables' cells, as a reader sees them) and to
+LaTeX, then to PDF with latexmk; the PDF's text (``pdftotext``) must hold every word of
+every cell, and the LaTeX log no ``Overfull \\vbox`` and no undefined reference. Slow
+(about a minute a source): marked ``pdf``, deselect with ``-m 'not pdf'``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from tablesparse import Tables
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+PDF_ROOT = Path(__file__).parent / "roots" / "test-pdf"
+WORD = re.compile(r"\w+")
+
+pytestmark = pytest.mark.pdf
+
+
+@dataclass
+class Built:
+    html: Path
+    latex: Path
+    tex: str
+    log: str
+    pdf: Path
+    #: The PDF's text, page by page (``pdftotext -raw``: each cell's lines in the order LaTeX set them).
+    pages: list[str]
+
+
+def sphinx_build(builder: str, source: Path, out: Path, doctrees: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", builder, "-d", str(doctrees), str(source), str(out)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
+def build_pdf(source: Path, out: Path) -> Built:
+    if not (shutil.which("latexmk") and shutil.which("xelatex") and shutil.which("pdftotext")):
+        pytest.skip("latexmk, xelatex or poppler-utils not installed (make system-deps)")
+    sphinx_build("html", source, out / "html", out / "doctrees")
+    sphinx_build("latex", source, out / "latex", out / "doctrees")
+    tex_file = next((out / "latex").glob("*.tex"))
+    run = subprocess.run(
+        ["latexmk", "-pdfxe", "-interaction=nonstopmode", "-halt-on-error", tex_file.name],
+        cwd=tex_file.parent, capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-3000:]
+    pdf = tex_file.with_suffix(".pdf")
+    text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return Built(
+        html=out / "html",
+        latex=out / "latex",
+        tex=tex_file.read_text(encoding="utf-8"),
+        log=tex_file.with_suffix(".log").read_text(encoding="utf-8", errors="replace"),
+        pdf=pdf,
+        pages=[unicodedata.normalize("NFKC", page) for page in text.split("\f")],
+    )
+
+
+@pytest.fixture(scope="module")
+def examples(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build_pdf(EXAMPLES, tmp_path_factory.mktemp("examples-pdf"))
+
+
+@pytest.fixture(scope="module")
+def big_map(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build_pdf(PDF_ROOT, tmp_path_factory.mktemp("big-map-pdf"))
+
+
+def words_of(text: str) -> set[str]:
+    """Words, also those LaTeX hyphenated at a line's end (``neigh-`` / ``bourhood``)."""
+    joined = re.sub(r"(\w)-\n(\w)", r"\1\2", text)
+    return set(WORD.findall(text)) | set(WORD.findall(joined))
+
+
+def cells_missing_words(built: Built) -> dict[str, list[str]]:
+    """For each journey-table cell of the HTML site with a word not in the PDF: those words."""
+    in_pdf = words_of("\n".join(built.pages))
+    missing: dict[str, list[str]] = {}
+    pages = sorted(built.html.rglob("*.html"))
+    assert pages
+    tables = 0
+    for page in pages:
+        for table in Tables.read(page, "cjm-journey-table"):
+            if "/cjm/" in page.as_posix():  # full-map pages repeat the maps of the site's pages
+                continue
+            tables += 1
+            for row in table:
+                if "cjm-curve-row" in row.classes:  # a picture in HTML, the figure after the table on paper
+                    continue
+                for cell in row.cells:
+                    lost = [w for w in WORD.findall(unicodedata.normalize("NFKC", cell)) if w not in in_pdf]
+                    if lost:
+                        missing[f"{page.name}: {cell[:60]}"] = lost
+    assert tables
+    return missing
+
+
+def log_problems(log: str) -> list[str]:
+    overfull = re.findall(r"Overfull \\vbox[^\n]*", log)
+    undefined = re.findall(r"(?:Hyper r|R)eference `[^']*' on page \d+ undefined", log)
+    return overfull + undefined
+
+
+def page_rotations(pdf: Path) -> list[int]:
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "9999", str(pdf)], capture_output=True, text=True, check=True)
+    return [int(rot) for rot in re.findall(r"^Page +\d+ rot: +(\d+)", info.stdout, re.M)]
+
+
+def test_every_cell_of_the_examples_reaches_the_pdf(examples: Built) -> None:
+    assert cells_missing_words(examples) == {}
+    assert log_problems(examples.log) == []
+    # The wholesale map's blueprint lines and the clinic's comparison, in Russian.
+    text = "\n".join(examples.pages)
+    assert "Действия внутри" in text and "Линия видимости" in text and "Петля лояльности" in text
+    # The fonts set in examples/conf.py have every glyph the maps use, the rouble sign among them.
+    assert "₽" in text
+    # Numbers in the maps' languages: a decimal comma and a real minus sign in Russian.
+    assert re.search(r"\u22120,\d", text)
+    assert len(examples.pages) > 20
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "3", str(examples.pdf), str(examples.latex / "page")], check=True, timeout=60)  # fmt: skip
+    assert len(list(examples.latex.glob("page-*.png"))) == 3
+
+
+def test_a_six_stage_eleven_lane_map_loses_nothing(big_map: Built) -> None:
+    assert cells_missing_words(big_map) == {}
+    assert log_problems(big_map.log) == []
+    assert r"\begin{longtable}" in big_map.tex and r"\begin{tabulary}" not in big_map.tex
+
+
+def test_wide_maps_are_on_landscape_pages_with_the_stage_header_on_each(big_map: Built) -> None:
+    rotations = page_rotations(big_map.pdf)
+    assert len(rotations) == len(big_map.pages) - 1  # (the text ends with a form feed)
+    stages = ["Looking for a clinic", "Booking an appointment", "Arrival and registration", "Seeing the doctor"]
+    first = next(n for n, page in enumerate(big_map.pages) if "Table 1: A first visit to a private clinic" in page)
+    clinic = [first]
+    while "continued from previous page" in big_map.pages[clinic[-1] + 1]:
+        clinic.append(clinic[-1] + 1)
+    assert len(clinic) >= 2  # the 6-stage map breaks between rows onto a second page
+    for n in clinic:
+        assert rotations[n] == 90
+        assert set(WORD.findall(" ".join(stages))) <= words_of(big_map.pages[n])
+    # A 3-stage map stays on a portrait page.
+    library = [n for n, page in enumerate(big_map.pages) if re.search(r"Table \d+: Renewing a library card", page)]
+    assert library and all(rotations[n] == 0 for n in library)
+    # Nine stages: two tables of consecutive stages (5 + 4), each with the lane column.
+    assert big_map.tex.count("\\caption{Renovating a flat") == 2
