@@ -200,3 +200,27 @@ def test_export_follows_pages_another_builder_read(make_app, rootdir, tmp_path):
     clean.build()
     assert "Substitution phone call" in export
     assert export == (clean.outdir / "cjm.json").read_text(encoding="utf-8")
+
+
+def test_a_row_taller_than_a_pdf_page_warns_at_its_stage(make_app, tmp_path):
+    source = tmp_path / "tall"
+    source.mkdir()
+    (source / "conf.py").write_text('extensions = ["sphinx_cjm"]\n', encoding="utf-8")
+    items = "\n".join(f"                Step {n} of a very long checklist the customer goes through" for n in range(90))
+    (source / "index.rst").write_text(
+        "Tall\n====\n\n.. journey:: Tall map\n   :id: tall\n   :lanes: actions\n\n"
+        "   .. stage:: Checklist\n      :id: tall-list\n      :actions: First step\n" + items + "\n\n"
+        "   .. stage:: Done\n      :id: tall-done\n      :actions: Done\n",
+        encoding="utf-8",
+    )
+    app = make_app("latex", srcdir=source)
+    app.build()
+    warnings = app._warning.getvalue()
+    assert re.search(
+        r"index\.rst:8: WARNING: journey 'tall': the row 'Actions' of stage 'Checklist' is taller than a portrait PDF page",
+        warnings,
+    )
+    assert "[cjm.latex]" in warnings and warnings.count("WARNING") == 1
+    html = make_app("html", srcdir=source, builddir=tmp_path / "html")
+    html.build()
+    assert "cjm.latex" not in html._warning.getvalue()  # a limit of paper only
