@@ -440,7 +440,9 @@ def test_registers_and_matrix_in_latex(app):
     app.build()
     tex = (app.outdir / "recommendations.tex").read_text(encoding="utf-8")
     # The register is a real table; the matrix a PDF drawn beside it; the CSV link is HTML's only.
-    assert "Rep places the first order together with the owner" in tex and r"\begin{longtable}" in tex  # breaks across pages
+    assert (
+        "Rep places the first order together with the owner" in tex and r"\begin{longtable}" in tex
+    )  # breaks across pages
     (matrix,) = set(re.findall(r"\\sphinxincludegraphics\[width=\\linewidth\]\{(cjm-matrix-[0-9a-f]{32}\.pdf)\}", tex))
     assert (app.outdir / matrix).read_bytes().startswith(b"%PDF")
     assert "Download the register as CSV" not in tex
