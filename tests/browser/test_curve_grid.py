@@ -12,23 +12,20 @@ Marked ``browser`` (slow): ``pytest -m "not browser"`` skips it locally; CI runs
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from .chromium import served
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 OUTPUT = EXAMPLES / "_build" / "browser-grid"
 SCREENSHOTS = OUTPUT / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 THEMES = ("alabaster", "furo")
 WIDTHS = (1366, 1920, 390)
 #: Pages with a journey's table (and so its curve row); the clinic's first-timer journey has six stages.
@@ -37,17 +34,8 @@ SIX_STAGES = "cjm/clinic-new.html"
 
 pytestmark = pytest.mark.browser
 
-if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-    pytest.skip("Debian's chromium and chromium-driver are not installed", allow_module_level=True)
-
 webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -61,32 +49,8 @@ def sites() -> Iterator[dict[str, str]]:
             capture_output=True, text=True, timeout=300,
         )  # fmt: skip
         assert result.returncode == 0, result.stderr
-    handler = functools.partial(QuietHandler, directory=str(OUTPUT))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield {theme: f"http://127.0.0.1:{server.server_address[1]}/{theme}" for theme in THEMES}
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture(scope="module")
-def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-    ):  # fmt: skip
-        options.add_argument(flag)
-    browser = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    browser.set_page_load_timeout(30)
-    try:
-        yield browser
-    finally:
-        browser.quit()
+    with served(OUTPUT) as base:
+        yield {theme: f"{base}/{theme}" for theme in THEMES}
 
 
 def show(driver: webdriver.Chrome, url: str, width: int, height: int = 900, mode: str = "light") -> None:
