@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import functools
 import http.server
+import shutil
+import subprocess
+import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -30,3 +34,16 @@ def served(directory: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def build_examples(output: Path, themes: Iterable[str]) -> None:
+    """The example site built with each theme into ``output/<theme>``, with -W: no theme may cause a warning."""
+    shutil.rmtree(output, ignore_errors=True)
+    (output / "screenshots").mkdir(parents=True)
+    for theme in themes:
+        result = subprocess.run(
+            [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
+             "-D", f"html_theme={theme}", "-d", str(output / "doctrees" / theme), str(EXAMPLES), str(output / theme)],
+            capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr

@@ -17,13 +17,12 @@ import base64
 import json
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .chromium import served
+from .chromium import build_examples, served
 
 pytestmark = pytest.mark.browser
 
@@ -51,15 +50,7 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 @pytest.fixture(scope="module")
 def sites() -> Iterator[dict[str, str]]:
     """The example site built with each theme (with -W: no theme may cause a warning), served."""
-    shutil.rmtree(OUTPUT, ignore_errors=True)
-    SCREENSHOTS.mkdir(parents=True)
-    for theme in THEMES:
-        result = subprocess.run(
-            [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
-             "-D", f"html_theme={theme}", "-d", str(OUTPUT / "doctrees" / theme), str(EXAMPLES), str(OUTPUT / theme)],
-            capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
-        assert result.returncode == 0, result.stderr
+    build_examples(OUTPUT, THEMES)
     with served(OUTPUT) as base:
         yield {theme: f"{base}/{theme}" for theme in THEMES}
 
