@@ -378,21 +378,24 @@ def html_visit(self: HTML5Translator, node: emotion_curve) -> None:
     builder = self.builder
     if inline_curve(builder):
         inline_visit(self, node)
-    fmt = node["format"]
     name = draw(node, Path(builder.outdir, builder.imagedir), builder)
-    source = self.attval(posixpath.join(builder.imgpath, name))
+    size = curve_geometry.figure_size(node["plotted"], builder.config.cjm_curve_size, curve_scale(builder.config))
+    visit_figure_file(self, node, name, size)
+
+
+def visit_figure_file(self: HTML5Translator, node: nodes.Element, name: str, size: tuple[float, float]) -> None:
+    """A figure drawn to a file (``node``'s ``format``, ``alt`` and ``width``), in its own aspect ratio."""
+    source = self.attval(posixpath.join(self.builder.imgpath, name))
     alt = self.attval(node["alt"])
-    width, height = curve_geometry.figure_size(
-        node["plotted"], builder.config.cjm_curve_size, curve_scale(builder.config)
-    )
+    width, height = size
     style = f"aspect-ratio: {width:g} / {height:g}"
-    if node["width"]:
+    if node.get("width"):
         style += f"; width: {self.attval(css_length(node['width']))}"
     else:
         # Up to a quarter above its natural size (96 px to the inch), so text stays in proportion.
         style += f"; max-width: {round(width * 120)}px"
     self.body.append(self.starttag(node, "figure"))
-    if fmt == "svg":
+    if node["format"] == "svg":
         # <object>, not <img>: only an embedded document's links can be followed.
         self.body.append(
             f'<object data="{source}" type="image/svg+xml" role="img" aria-label="{alt}" style="{style}">'

@@ -14,7 +14,6 @@ import functools
 import hashlib
 import importlib.metadata
 import json
-import posixpath
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -34,13 +33,13 @@ from .domain import cjm_domain, warn
 from .figure import (
     ACCEPTED_FORMATS,
     FILES_WRITTEN,
-    css_length,
     curve_format,
     depart_as_text,
     link_from_images,
     quoted,
     usable_palette,
     visit_as_text,
+    visit_figure_file,
 )
 from .i18n import Labels, project_labels
 from .kpis import format_share
@@ -213,28 +212,8 @@ def draw(builder: Builder, node: funnel_figure, directory: Path) -> str:
 
 
 def html_visit(self: HTML5Translator, node: funnel_figure) -> None:
-    builder = self.builder
-    name = draw(builder, node, Path(builder.outdir, builder.imagedir))
-    source = self.attval(posixpath.join(builder.imgpath, name))
-    alt = self.attval(node["alt"])
-    width, height = figure_size(len(node["bars"]))
-    style = f"aspect-ratio: {width:g} / {height:g}"
-    style += (
-        f"; width: {self.attval(css_length(node['width']))}"
-        if node["width"]
-        else f"; max-width: {round(width * 120)}px"
-    )
-    self.body.append(self.starttag(node, "figure"))
-    if node["format"] == "svg":
-        # <object>, not <img>: only an embedded document's links can be followed.
-        self.body.append(
-            f'<object data="{source}" type="image/svg+xml" role="img" aria-label="{alt}" style="{style}">'
-            f"<p>{self.encode(node['alt'])}</p></object>\n"
-        )
-    else:
-        self.body.append(f'<img src="{source}" alt="{alt}" style="{style}" />\n')
-    self.body.append("</figure>\n")
-    raise nodes.SkipNode
+    name = draw(self.builder, node, Path(self.builder.outdir, self.builder.imagedir))
+    visit_figure_file(self, node, name, figure_size(len(node["bars"])))
 
 
 def latex_visit(self: LaTeXTranslator, node: funnel_figure) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import posixpath
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -169,22 +168,8 @@ def draw(node: priority_matrix, directory: Path, builder: Builder) -> str:
 def html_visit(self: HTML5Translator, node: priority_matrix) -> None:
     from .matrix import figure_size
 
-    builder = self.builder
-    name = draw(node, Path(builder.outdir, builder.imagedir), builder)
-    source = self.attval(posixpath.join(builder.imgpath, name))
-    alt = self.attval(node["alt"])
-    width, height = figure_size(node["points"])
-    style = f"aspect-ratio: {width:g} / {height:g}; max-width: {round(width * 120)}px"
-    self.body.append(self.starttag(node, "figure"))
-    if node["format"] == "svg":
-        self.body.append(
-            f'<object data="{source}" type="image/svg+xml" role="img" aria-label="{alt}" style="{style}">'
-            f"<p>{self.encode(node['alt'])}</p></object>\n"
-        )
-    else:
-        self.body.append(f'<img src="{source}" alt="{alt}" style="{style}" />\n')
-    self.body.append("</figure>\n")
-    raise nodes.SkipNode
+    name = draw(node, Path(self.builder.outdir, self.builder.imagedir), self.builder)
+    figure.visit_figure_file(self, node, name, figure_size(node["points"]))
 
 
 def latex_visit(self: LaTeXTranslator, node: priority_matrix) -> None:
