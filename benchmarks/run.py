@@ -293,19 +293,29 @@ def scaling_table(all_results: dict[int, Results]) -> str:
     """Per page: each form's cold `-j 1` time and memory, and what sphinx_cjm adds over the lean floor."""
     sizes = sorted(all_results)
     forms = [f for f in generate.FORMS if all(f in all_results[n] for n in sizes)]
+
+    def rows(
+        of_forms: list[str], cells: Callable[[dict[str, Callable[[str, str], float]], str, int], list[str]]
+    ) -> list[str]:
+        """A row per size N: ``cells(medians at N, form, N)`` of each of ``of_forms``."""
+        return [
+            f"| {n} | " + " | ".join(cell for f in of_forms for cell in cells(medians(all_results[n]), f, n)) + " |"
+            for n in sizes
+        ]
+
     lines = [
         "### Scaling: cold build `-j 1` per page",
         "",
         "| N | " + " | ".join(f"{FORM_NAMES[f]} ms/page (CPU) | MB" for f in forms) + " |",
         "|---:|" + "---:|---:|" * len(forms),
+        *rows(
+            forms,
+            lambda m, f, n: [
+                f"{1000 * m[f]('cold-j1', 'seconds') / n:.0f} ({1000 * m[f]('cold-j1', 'cpu_seconds') / n:.0f})",
+                f"{m[f]('cold-j1', 'peak_mb'):.0f}",
+            ],
+        ),
     ]
-    for n in sizes:
-        m = medians(all_results[n])
-        cells = []
-        for f in forms:
-            wall, cpu = m[f]("cold-j1", "seconds"), m[f]("cold-j1", "cpu_seconds")
-            cells += [f"{1000 * wall / n:.0f} ({1000 * cpu / n:.0f})", f"{m[f]('cold-j1', 'peak_mb'):.0f}"]
-        lines.append(f"| {n} | " + " | ".join(cells) + " |")
     extra = [f for f in forms if f != "lean" and "lean" in forms]
     if extra:
         lines += [
@@ -314,14 +324,14 @@ def scaling_table(all_results: dict[int, Results]) -> str:
             "",
             "| N | " + " | ".join(f"{FORM_NAMES[f]} ms | {FORM_NAMES[f]} MB" for f in extra) + " |",
             "|---:|" + "---:|---:|" * len(extra),
+            *rows(
+                extra,
+                lambda m, f, n: [
+                    f"{1000 * (m[f]('cold-j1', 'cpu_seconds') - m['lean']('cold-j1', 'cpu_seconds')) / n:.0f}",
+                    f"{(m[f]('cold-j1', 'peak_mb') - m['lean']('cold-j1', 'peak_mb')) / n:.2f}",
+                ],
+            ),
         ]
-        for n in sizes:
-            m = medians(all_results[n])
-            cells = []
-            for f in extra:
-                cells.append(f"{1000 * (m[f]('cold-j1', 'cpu_seconds') - m['lean']('cold-j1', 'cpu_seconds')) / n:.0f}")
-                cells.append(f"{(m[f]('cold-j1', 'peak_mb') - m['lean']('cold-j1', 'peak_mb')) / n:.2f}")
-            lines.append(f"| {n} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
