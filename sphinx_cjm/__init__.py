@@ -29,7 +29,7 @@ from .figure import (
     name_curve_files,
     remove_unused_curves,
 )
-from .full_map import add_template_path, collect_pages
+from .full_map import add_template_path, collect_pages, note_written_doc
 from .funnel import FunnelDirective, ResolveFunnels, add_funnel_node, name_funnel_files
 from .i18n import LOCALE_DIR, MESSAGE_CATALOG, RECOMMENDATION_TYPES
 from .journey_diff import JourneyDiffDirective, ResolveJourneyDiffs
@@ -134,6 +134,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", check_config)
     app.connect("config-inited", add_template_path)
     app.connect("html-collect-pages", collect_pages)
+    app.connect("doctree-resolved", note_written_doc)
     # Facts first: the pages to rewrite are those whose shown facts changed too.
     app.connect("env-get-updated", load_metric_facts, priority=400)
     app.connect("config-inited", register_configured_lanes)

@@ -383,6 +383,10 @@ class CJMDomain(Domain):
             content = record and [record.title, record.origin.docname]
         return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
+    def current_digest(self, key: str) -> str:
+        """:meth:`digest`, kept from :meth:`pages_to_rewrite` when a page shows ``key`` (records do not change after)."""
+        return self.data["digests"].get(key) or self.digest(key)
+
     @staticmethod
     def solution_links(assembled: model.AssembledJourney) -> list[list[str]]:
         """The recommendations a journey's solutions lane lists."""

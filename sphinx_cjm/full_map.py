@@ -8,12 +8,15 @@ the same under any theme; it follows the site's light or dark mode.
 
 The HTML builder writes the pages through ``html-collect-pages``, in the main process
 once every document is written, from the same placeholder and transforms as a journey's
-own table; each journey links to its page with ``a.cjm-full-map``.
+own table; each journey links to its page with ``a.cjm-full-map``. A page is written
+again only when what it shows may have changed (its journey's page was written, or the
+journey's digest changed), so a no-op rebuild writes none and an edit writes its own.
 """
 
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -59,13 +62,24 @@ def full_map_link(builder: Builder, fromdocname: str, journey_id: str, text: str
     return nodes.paragraph("", "", link, classes=["cjm-full-map-link"])
 
 
+#: Documents written by the current build, per builder (``doctree-resolved``: main process).
+DOCS_WRITTEN: weakref.WeakKeyDictionary[Builder, set[str]] = weakref.WeakKeyDictionary()
+
+
+def note_written_doc(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    DOCS_WRITTEN.setdefault(app.builder, set()).add(docname)
+
+
 def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """Each journey's full-map page (``html-collect-pages``), in journey id order."""
+    """Each journey's full-map page that may have changed (``html-collect-pages``), in journey id order."""
     builder = app.builder
     if not writes_full_maps(builder):
         return
     domain = cjm_domain(app.env)
-    written = []
+    docs_written = DOCS_WRITTEN.pop(builder, set())
+    record = Path(app.doctreedir) / f"cjm-full-maps-{builder.name}.json"
+    before = read_record(record)
+    shown: dict[str, str] = {}
     for journey_id in sorted(domain.objects("journey")):
         assembled = domain.assembled(journey_id)
         if assembled is None or not assembled.stages:
@@ -74,9 +88,24 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         if name in app.env.all_docs:
             warn(f"journey {journey_id!r}: a document {name!r} takes the place of its full-map page", "option", None)
             continue
-        written.append(name)
+        shown[name] = domain.current_digest(f"journey:{journey_id}")
+        target = Path(builder.outdir) / builder.get_target_uri(name)
+        unchanged = before.get(name) == shown[name] and assembled.journey.origin.docname not in docs_written
+        if unchanged and (target.is_file() or (target / "index.html").is_file()):
+            continue
         yield name, page_context(app, assembled, name), TEMPLATE
-    remove_stale_pages(app, written)
+    remove_stale_pages(app, before, shown)
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps(shown, sort_keys=True), encoding="utf-8")
+
+
+def read_record(record: Path) -> dict[str, str]:
+    """The full-map pages of the last build and their journeys' digests."""
+    try:
+        before = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return before if isinstance(before, dict) else {}
 
 
 def page_context(app: Sphinx, assembled: Any, name: str) -> dict[str, Any]:
@@ -108,20 +137,13 @@ def page_context(app: Sphinx, assembled: Any, name: str) -> dict[str, Any]:
     }
 
 
-def remove_stale_pages(app: Sphinx, written: list[str]) -> None:
+def remove_stale_pages(app: Sphinx, before: dict[str, str], shown: dict[str, str]) -> None:
     """Pages of journeys gone since the last build are deleted, so the output is what a clean build gives."""
-    record = Path(app.doctreedir) / f"cjm-full-maps-{app.builder.name}.json"
-    try:
-        before = json.loads(record.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        before = []
     outdir = Path(app.builder.outdir)
-    for name in set(before if isinstance(before, list) else []) - set(written):
+    for name in set(before) - set(shown):
         if isinstance(name, str) and name.startswith(f"{FOLDER}/") and name not in app.env.all_docs:
             target = outdir / app.builder.get_target_uri(name)
             if target.is_file():
                 target.unlink()
             elif (target / "index.html").is_file():  # dirhtml
                 (target / "index.html").unlink()
-    record.parent.mkdir(parents=True, exist_ok=True)
-    record.write_text(json.dumps(sorted(written)), encoding="utf-8")

@@ -392,6 +392,41 @@ def test_full_map_page_of_each_journey(rootdir, tmp_path):
     assert (tmp_path / "html" / "cjm" / "doors.html").exists()
 
 
+def test_full_map_pages_rewritten_only_when_their_journey_changes(rootdir, tmp_path):
+    """A no-op rebuild writes no full-map page; an edit on another page rewrites its journey's, as a clean build has it."""
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / "test-curve", srcdir)
+
+    def incremental() -> dict[str, int]:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "sphinx",
+                "-b",
+                "html",
+                "-q",
+                "-d",
+                str(tmp_path / "doctrees"),
+                str(srcdir),
+                str(tmp_path / "html"),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        return {p.name: p.stat().st_mtime_ns for p in (tmp_path / "html" / "cjm").iterdir()}
+
+    first = incremental()
+    assert incremental() == first
+    source = srcdir / "elsewhere.rst"
+    source.write_text(source.read_text(encoding="utf-8").replace(":emotion: 0.5", ":emotion: -1"), encoding="utf-8")
+    edited = incremental()
+    assert {name for name in first if edited[name] != first[name]} == {"doors.html"}
+    build(srcdir, tmp_path / "clean", "-d", str(tmp_path / "clean-doctrees"))
+    for name in first:
+        assert (tmp_path / "html" / "cjm" / name).read_bytes() == (tmp_path / "clean" / "cjm" / name).read_bytes()
+
+
 @pytest.mark.sphinx("latex", testroot="curve", srcdir="latex_build_includes_a_pdf")
 def test_latex_build_includes_a_pdf(app):
     app.build()
