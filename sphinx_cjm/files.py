@@ -51,6 +51,10 @@ CSV_LINKED_FIELDS = {
     "recommendations": ("title", "type", "priority", "impact", "effort", "owner", "status", "due", "budget"),
     "research": ("title", "kind", "source"),
 }
+#: CSV rows of recommendations and evidence about a touchpoint of the column's stage, named in a first field.
+CSV_TOUCHPOINT_LINKED_ROWS = {"touchpoint-recommendations": "recommendations", "touchpoint-research": "research"}
+#: How a problem names an item of each linked row.
+CSV_LINKED_ITEM_NAMES = {"recommendations": "recommendation", "research": "evidence"}
 
 
 @dataclass(frozen=True)
@@ -773,6 +777,14 @@ def _spellings(labels: Mapping[str, object], extra: Mapping[str, Any] | None = N
     return spellings
 
 
+def _cells(line: int, cells: list[str]) -> Iterator[tuple[int, str, int]]:
+    """Each cell of a row after its label: its column and the line of the file it starts on."""
+    cell_line = line + cells[0].count("\n")
+    for column, cell in enumerate(cells[1:], start=1):
+        yield column, cell, cell_line
+        cell_line += cell.count("\n")
+
+
 class _CsvReader(_Reader):
     """First row: the journey's title, then one stage title per column; then one row per lane."""
 
@@ -813,7 +825,11 @@ class _CsvReader(_Reader):
             {**dict.fromkeys(self.settings.lanes, ()), **self.settings.lane_labels},
         )
         self.linked_spellings = _spellings(LINKED_ROW_LABELS)
+        #: Rows about touchpoints wait until every touchpoint is read: the touchpoints row may come after them.
+        self.touchpoint_linked_rows: list[tuple[str, int, list[str]]] = []
         lanes = [CSV_ROWS_SHOWN_AS.get(lane, lane) for line, cells in body if (lane := self.read_row(line, cells))]
+        for key, line, cells in self.touchpoint_linked_rows:
+            self.read_linked_row(key, line, cells)
         if self.overrides.lanes is None:
             journey.lanes = list(dict.fromkeys(lanes)) or list(self.settings.default_lanes)
 
@@ -837,6 +853,9 @@ class _CsvReader(_Reader):
         label = cells[0].strip().rstrip(":").strip()
         lane = self.lane_spellings.get(label.casefold())
         linked = self.linked_spellings.get(label.casefold())
+        if linked in CSV_TOUCHPOINT_LINKED_ROWS:
+            self.touchpoint_linked_rows.append((linked, line, cells))
+            return ""
         if linked is not None:
             self.read_linked_row(linked, line, cells)
             return ""
@@ -844,36 +863,38 @@ class _CsvReader(_Reader):
             known = ", ".join((*model.LANES, *self.settings.lanes))
             self.problem("csv", f"unknown lane {label!r:.60} in the first column; known lanes: {known}", line)
             return ""
-        cell_line = line + cells[0].count("\n")
-        for column, cell in enumerate(cells[1:], start=1):
+        for column, cell, cell_line in _cells(line, cells):
             if cell.strip():
                 stage = self.columns.get(column)
                 if stage is not None:
                     self.read_cell(stage, lane, cell, cell_line)
                 elif column >= self.width:
                     self.problem("csv", f"{label}: column {column + 1} has no stage; its text is left out", cell_line)
-            cell_line += cell.count("\n")
         return lane
 
     def read_linked_row(self, key: str, line: int, cells: list[str]) -> None:
-        """A row of recommendations or research evidence: one per line of a cell, about the column's stage."""
-        names = CSV_LINKED_FIELDS[key]
-        build = self.make_recommendation if key == "recommendations" else self.make_evidence
-        cell_line = line + cells[0].count("\n")
-        for column, cell in enumerate(cells[1:], start=1):
+        """A row of recommendations or research evidence: one per line of a cell.
+
+        They are about the column's stage, or, in a touchpoint row, about the stage's touchpoint named first.
+        """
+        kind = CSV_TOUCHPOINT_LINKED_ROWS.get(key, key)
+        about_touchpoint = key in CSV_TOUCHPOINT_LINKED_ROWS
+        names = ("touchpoint", *CSV_LINKED_FIELDS[kind]) if about_touchpoint else CSV_LINKED_FIELDS[kind]
+        build = self.make_recommendation if kind == "recommendations" else self.make_evidence
+        for column, cell, cell_line in _cells(line, cells):
             stage = self.columns.get(column)
             for offset, item in enumerate(cell.split("\n")):
                 item_line = cell_line + offset
-                parts = [part.strip() for part in item.split("|")]
                 if not item.strip() or stage is None:
                     continue
-                if len(parts) > len(names):
-                    self.problem(
-                        "csv", f"{parts[0]!r:.60} has more than {len(names)} fields ({' | '.join(names)})", item_line
-                    )
-                values = dict(zip(names, parts, strict=False))  # extra fields were reported above
-                if not values["title"]:
-                    self.problem("csv", f"a {key} item has no title; it is left out", item_line)
+                values = self.split_fields(item, names, CSV_LINKED_ITEM_NAMES[kind], item_line)
+                about: FileStage | FileTouchpoint | None = stage
+                if about_touchpoint:
+                    about = self.touchpoint_named(stage, values["touchpoint"], item_line)
+                if about is None:
+                    continue
+                if not values.get("title"):
+                    self.problem("csv", f"a {CSV_LINKED_ITEM_NAMES[kind]} item has no title; it is left out", item_line)
                     continue
 
                 def report(
@@ -882,8 +903,35 @@ class _CsvReader(_Reader):
                     for problem in problems:
                         self.problem(problem.subtype, f"{title!r:.60}: {problem.message}", at)
 
-                stage.linked.append(build(values, stage.stage.id, len(stage.linked), item_line, report))
-            cell_line += cell.count("\n")
+                about_id = about.stage.id if isinstance(about, FileStage) else about.touchpoint.id
+                about.linked.append(build(values, about_id, len(about.linked), item_line, report))
+
+    def touchpoint_named(self, stage: FileStage, name: str, line: int) -> FileTouchpoint | None:
+        """The stage's touchpoint with this title (spacing and case aside) or id; None, with a problem, if none."""
+        wanted = " ".join(name.split()).casefold()
+        for point in stage.touchpoints:
+            if wanted in (point.touchpoint.title.casefold(), point.touchpoint.id.casefold()):
+                return point
+        known = ", ".join(repr(p.touchpoint.title) for p in stage.touchpoints) or "none"
+        self.problem(
+            "csv",
+            f"{name!r:.60} is not a touchpoint of stage {stage.stage.title!r:.60} (its touchpoints: {known:.200}); "
+            "the item is left out",
+            line,
+        )
+        return None
+
+    def split_fields(self, item: str, names: tuple[str, ...], what: str, line: int) -> dict[str, str]:
+        """The ``|``-separated fields of one item of a cell, by name; fields past the last name are reported."""
+        parts = [part.strip() for part in item.split("|")]
+        if len(parts) > len(names):
+            self.problem(
+                "csv",
+                f"{what} {parts[0]!r:.60} has more than {len(names)} fields ({' | '.join(names)}); "
+                "the rest is left out",
+                line,
+            )
+        return dict(zip(names, parts, strict=False))
 
     def read_cell(self, stage: FileStage, lane: str, cell: str, line: int) -> None:
         if lane == "reach":
@@ -911,15 +959,7 @@ class _CsvReader(_Reader):
 
     def read_metric(self, stage: FileStage, item: str, line: int) -> None:
         """``Title | plan | fact | better``; its id derived from the title and the stage's id."""
-        parts = [part.strip() for part in item.split("|")]
-        if len(parts) > len(CSV_METRIC_FIELDS):
-            self.problem(
-                "csv",
-                f"metric {parts[0]!r:.60} has more than {len(CSV_METRIC_FIELDS)} fields "
-                f"({' | '.join(CSV_METRIC_FIELDS)}); the rest is left out",
-                line,
-            )
-        values = {name: "" for name in CSV_METRIC_FIELDS} | dict(zip(CSV_METRIC_FIELDS, parts, strict=False))
+        values = {name: "" for name in CSV_METRIC_FIELDS} | self.split_fields(item, CSV_METRIC_FIELDS, "metric", line)
         if not values["title"]:
             self.problem("csv", "a metric has no title; it is left out", line)
             return
@@ -939,15 +979,7 @@ class _CsvReader(_Reader):
         stage.metrics.append(FileMetric(metric))
 
     def read_touchpoint(self, stage: FileStage, item: str, line: int) -> None:
-        parts = [part.strip() for part in item.split("|")]
-        if len(parts) > len(CSV_TOUCHPOINT_FIELDS):
-            self.problem(
-                "csv",
-                f"touchpoint {parts[0]!r:.60} has more than {len(CSV_TOUCHPOINT_FIELDS)} fields "
-                f"({' | '.join(CSV_TOUCHPOINT_FIELDS)}); the rest is left out",
-                line,
-            )
-        values = dict(zip(CSV_TOUCHPOINT_FIELDS, parts, strict=False))  # extra fields were reported above
+        values = self.split_fields(item, CSV_TOUCHPOINT_FIELDS, "touchpoint", line)
         if self.touchpoints_read == self.settings.limits.touchpoints:
             self.past_limit("touchpoints", self.settings.limits.touchpoints, line)
             return

@@ -117,7 +117,12 @@ QUADRANT_LABELS = {
 CHANNEL_LABELS = {"online": _("online"), "offline": _("offline")}
 
 #: Rows of a CSV journey that hold recommendations and research evidence rather than a lane's items.
-LINKED_ROW_LABELS = {"recommendations": _("Recommendations"), "research": _("Research evidence")}
+LINKED_ROW_LABELS = {
+    "recommendations": _("Recommendations"),
+    "research": _("Research evidence"),
+    "touchpoint-recommendations": _("Touchpoint recommendations"),
+    "touchpoint-research": _("Touchpoint research evidence"),
+}
 
 #: Registers (touchpoint-index, barrier-list), blueprint lines and KPI values.
 REGISTER_LABELS = {

@@ -21,6 +21,10 @@ def warning_lines(app) -> list[str]:
     return [re.sub(r"\x1b\[[0-9;]*m", "", w) for w in app._warning.getvalue().splitlines() if "WARNING" in w]
 
 
+def journey_stages(data: dict, journey_id: str) -> list[dict]:
+    return next(j for j in data["journeys"] if j["id"] == journey_id)["stages"]
+
+
 def section(html: str, anchor: str) -> str:
     start = html.index(f'id="{anchor}"')
     end = html.find('<section id="', start + 1)
@@ -417,6 +421,11 @@ def test_recommendations_and_evidence_rows_in_a_csv_file(app):
         "it is ignored [cjm.option]",
         f"{source}:4: WARNING: journey file: 'Retarget visitors': unknown priority 'urgent'; "
         "use one of: high, medium, low [cjm.option]",
+        # The second line of the quoted cell of the touchpoint recommendations, on line 6.
+        f"{source}:7: WARNING: journey file: 'Sofa shop' is not a touchpoint of stage 'Showroom visit' "
+        "(its touchpoints: 'Showroom'); the item is left out [cjm.csv]",
+        f"{source}:8: WARNING: journey file: evidence 'Showroom' has more than 4 fields "
+        "(touchpoint | title | kind | source); the rest is left out [cjm.csv]",
     ]
     data = json.loads((app.outdir / "cjm.json").read_text(encoding="utf-8"))
     banner = next(r for r in data["recommendations"] if r["title"] == "Banner with the sofa in a real flat")
@@ -433,6 +442,35 @@ def test_recommendations_and_evidence_rows_in_a_csv_file(app):
     assert banner["id"] in page.ids and quote["id"] in page.ids
     # The rows are not lanes of the table.
     assert list(table_rows(page.tables[0])) == ["Touchpoints"]
+
+    # A touchpoint row names the touchpoint of the column's stage by title (case aside); the rest are the same fields.
+    banner_id, showroom_id = "buying-a-sofa-search-banner", "buying-a-sofa-showroom-visit-showroom"
+    metro = next(r for r in data["recommendations"] if r["title"] == "Banner in the metro")
+    assert (metro["addresses"], metro["type"], metro["priority"], metro["impact"], metro["effort"]) == (
+        [banner_id], "digital", "medium", 3, 1,
+    )  # fmt: skip
+    at_home = next(r for r in data["recommendations"] if r["title"] == "Sofas to try at home")
+    assert at_home["addresses"] == [showroom_id] and at_home["owner"] == ""
+    assert "Wrong place" not in {r["title"] for r in data["recommendations"]}
+    looks_up = next(e for e in data["evidence"] if e["title"] == "Nobody looks up on the escalator")
+    assert (looks_up["kind"], looks_up["source"], looks_up["supports"]) == ("observation", "Field notes", [banner_id])
+    sat = next(e for e in data["evidence"] if e["title"] == "Sat on it")
+    assert (sat["kind"], sat["source"], sat["supports"]) == ("quote", "Interview 7", [showroom_id])
+    touchpoints = [t for s in journey_stages(data, "buying-a-sofa") for t in s["touchpoints"]]
+    assert [t["evidence"] for t in touchpoints] == [[looks_up["id"]], [sat["id"]]]
+    html = (app.outdir / "shop.html").read_text(encoding="utf-8")
+    # The register lists them with the touchpoint they address, linked to its description.
+    register = Tables(html, "cjm-register-table").tables[0]
+    rows = {row.cells[0]: row for row in register[1:]}
+    assert rows["Banner in the metro"].cells[1] == "Banner" and rows["Banner in the metro"].links[1] == [
+        f"#{banner_id}"
+    ]
+    assert rows["Sofas to try at home"].links[1] == [f"#{showroom_id}"]
+    # The evidence list and each touchpoint's description link the evidence.
+    evidence_list = html[html.index("cjm-evidence-list") :]
+    assert f'href="#{looks_up["id"]}"' in evidence_list and f'href="#{sat["id"]}"' in evidence_list
+    banner_box = html[html.index(f'id="{banner_id}"') : html.index(f'id="{showroom_id}"')]
+    assert re.search(rf'cjm-evidence-links.*href="#{looks_up["id"]}"', banner_box, re.S)
 
 
 @pytest.mark.sphinx("latex", testroot="recommendations")
