@@ -190,7 +190,12 @@ def render(args: argparse.Namespace) -> int:
     labels = labels_for(language(args), locale_dirs(project(args)))
     with curve_data.font_problems() as problems:
         drawing = draw_curve(
-            [assembled], fmt, title=assembled.journey.title, scale=settings(args).scale, messages=messages(labels)
+            [assembled],
+            fmt,
+            title=assembled.journey.title,
+            scale=settings(args).scale,
+            messages=messages(labels),
+            language=labels.language,
         )
     for problem in problems:
         print(f"{shown(args.output)}: [cjm.{problem.subtype}] {problem.message}", file=sys.stderr)

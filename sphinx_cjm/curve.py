@@ -84,12 +84,14 @@ def draw_curve(
     palette: Mapping[str, Any] | Sequence[str] | None = None,
     links: dict[str, str] | None = None,
     messages: Mapping[str, str] | None = None,
+    language: str | None = None,
 ) -> bytes:
     """The emotion curve of one journey, or several overlaid, as SVG, PDF or PNG bytes.
 
     ``links`` maps touchpoint (or stage) ids to the hrefs their points open (SVG only);
     ``palette`` overrides :data:`DEFAULT_PALETTE` keys, or is a list of line colours;
-    ``size`` is in inches (default: from the number of stages).
+    ``size`` is in inches (default: from the number of stages); the scale's numbers are
+    written in ``language`` (English by default), the figure's words are ``messages``.
     """
     return draw_plotted(
         plotted_data(journeys),
@@ -100,6 +102,7 @@ def draw_curve(
         palette=palette,
         links=links,
         messages=messages,
+        language=language,
     )
 
 
@@ -113,6 +116,7 @@ def draw_plotted(
     palette: Mapping[str, Any] | Sequence[str] | None = None,
     links: Mapping[str, str] | None = None,
     messages: Mapping[str, str] | None = None,
+    language: str | None = None,
 ) -> bytes:
     """:func:`draw_curve` for data already reduced by :func:`plotted_data`."""
     if fmt not in FORMATS:
@@ -126,7 +130,16 @@ def draw_plotted(
         matplotlib.rcParams.update(_RC)
         matplotlib.rcParams.update({"text.color": text_colour, "axes.labelcolor": text_colour})
         figure = Figure(figsize=curve_geometry.figure_size(plotted, size, scale, _LABEL_SIZE))
-        draw_into(figure, plotted, title=title, scale=scale, palette=palette, links=links, messages=messages)
+        draw_into(
+            figure,
+            plotted,
+            title=title,
+            scale=scale,
+            palette=palette,
+            links=links,
+            messages=messages,
+            language=language,
+        )
         buffer = io.BytesIO()
         with warnings.catch_warnings():
             if fmt == "svg":  # the browser draws the text, falling back on its own fonts
@@ -162,6 +175,7 @@ def draw_into(
     palette: Mapping[str, Any] | Sequence[str] | None = None,
     links: Mapping[str, str] | None = None,
     messages: Mapping[str, str] | None = None,
+    language: str | None = None,
 ) -> None:
     """Draw the curve onto an existing figure (a pyplot one in a notebook, say) without saving it.
 
@@ -255,7 +269,16 @@ def draw_into(
             color=text_colour,
         )
     for value in curve_geometry.emotion_ticks(low, high):
-        area.text(0, value, signed(value), (-5, 0), ha="right", va="center", fontsize=_FONT_SIZE - 1, color=text_colour)
+        area.text(
+            0,
+            value,
+            signed(value, language),
+            (-5, 0),
+            ha="right",
+            va="center",
+            fontsize=_FONT_SIZE - 1,
+            color=text_colour,
+        )
     area.text(
         0,
         (low + high) / 2,

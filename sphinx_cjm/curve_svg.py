@@ -40,9 +40,9 @@ def num(value: float) -> str:
     return f"{round(value, 4):g}"
 
 
-def point_title(mark: Mark) -> str:
+def point_title(mark: Mark, language: str | None) -> str:
     where = mark.stage if mark.is_stage else mark.title
-    return f"{where}: {signed(mark.value)}"
+    return f"{where}: {signed(mark.value, language)}"
 
 
 def marker(mark: Mark) -> str:
@@ -120,8 +120,10 @@ def split_at(piece: Piece, base: float) -> list[tuple[float, float, float, float
     return [(piece.start, piece.y0, cross, base), (cross, base, piece.end, piece.y1)]
 
 
-def stage_svg(layout: Layout, column: int, hrefs: Mapping[str, str], style: str = "") -> str:
-    """The SVG of one stage's column: its share of the line, its points and their labels."""
+def stage_svg(
+    layout: Layout, column: int, hrefs: Mapping[str, str], style: str = "", language: str | None = None
+) -> str:
+    """The SVG of one stage's column: its share of the line, its points and their labels (values in ``language``)."""
     marks, pieces, labels = layout.in_column(column)
     height = layout.height * FONT
     extra_style = f"; {style}" if style else ""
@@ -134,7 +136,7 @@ def stage_svg(layout: Layout, column: int, hrefs: Mapping[str, str], style: str 
     label_of = {id(lb.mark): lb for lb in labels}
     for mark in marks:
         label = label_of.get(id(mark))
-        inner = f"<title>{text(point_title(mark))}</title>\n{marker(mark)}"
+        inner = f"<title>{text(point_title(mark, language))}</title>\n{marker(mark)}"
         if label:
             inner += "\n" + label_text(label)
         href = hrefs.get(mark.id)
@@ -147,15 +149,20 @@ def stage_svg(layout: Layout, column: int, hrefs: Mapping[str, str], style: str 
     return "\n".join(out)
 
 
-def scale_svg(layout: Layout) -> str:
-    """The emotion scale, right-aligned in its column (the table's lane column, or the figure's first)."""
+def scale_svg(layout: Layout, language: str | None = None) -> str:
+    """The emotion scale, right-aligned in its column (the table's lane column, or the figure's first).
+
+    Its numbers are written in ``language`` (Russian ``−3,5``), like every other number of the map.
+    """
     height = layout.height * FONT
     out = [
         f'<svg class="cjm-curve-scale" width="100%" height="{height:g}" aria-hidden="true">',
         f'<g transform="translate(0 {layout.top * FONT:g})">',
     ]
     for value, y in layout.ticks:
-        out.append(f'<text x="100%" dx="-6" y="{px(y)}" dy="0.35em" text-anchor="end">{text(signed(value))}</text>')
+        out.append(
+            f'<text x="100%" dx="-6" y="{px(y)}" dy="0.35em" text-anchor="end">{text(signed(value, language))}</text>'
+        )
     out.append("</g></svg>")
     return "\n".join(out)
 
@@ -205,11 +212,14 @@ def figure(
     messages: Mapping[str, str],
     attributes: str,
     style: str = "",
+    language: str | None = None,
 ) -> str:
     """The standalone figure: the scale and one column per stage in a grid, stage titles under them, the legend."""
     columns = layout.columns
-    cells = [f'<div class="cjm-curve-axis">{scale_svg(layout)}</div>']
-    cells += [f'<div class="cjm-curve-column">{stage_svg(layout, c, hrefs, style)}</div>' for c in range(columns)]
+    cells = [f'<div class="cjm-curve-axis">{scale_svg(layout, language)}</div>']
+    cells += [
+        f'<div class="cjm-curve-column">{stage_svg(layout, c, hrefs, style, language)}</div>' for c in range(columns)
+    ]
     cells.append("<div></div>")
     cells += [f'<div class="cjm-curve-stage-title">{text(t)}</div>' for t in stage_titles]
     if not layout.marks:

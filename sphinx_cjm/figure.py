@@ -301,13 +301,13 @@ def curve_row(
         "",
         nodes.paragraph(label, label),
         nodes.inline(alt, alt, classes=["cjm-visually-hidden"]),
-        nodes.raw("", curve_svg.scale_svg(layout), format="html"),
+        nodes.raw("", curve_svg.scale_svg(layout, labels.language), format="html"),
         classes=["cjm-curve-head"],
     )
     row = nodes.row("", head, classes=["cjm-emotion-curve", "cjm-curve-row"])
     style = palette_style(config, None)
     for column in range(layout.columns):
-        svg = curve_svg.stage_svg(layout, column, hrefs, style)
+        svg = curve_svg.stage_svg(layout, column, hrefs, style, labels.language)
         row += nodes.entry("", nodes.raw("", svg, format="html"), classes=["cjm-curve-cell"])
     return row, nodes.raw("", curve_svg.legend(layout, messages(labels), style), format="html")
 
@@ -333,13 +333,15 @@ def name_file(builder: Builder, node: emotion_curve) -> str:
             object_id: link_from_images(builder, docname, anchor)
             for object_id, (docname, anchor) in sorted(node["targets"].items())
         }
+    labels = project_labels(builder.env, node.get("language"))
     options = {
         "title": node["title"],
         "scale": [float(v) for v in config.cjm_emotion_scale],  # checked by sphinx_cjm.config
         "size": config.cjm_curve_size,
         "palette": usable_palette(config, node),
         "links": links,
-        "messages": messages(project_labels(builder.env, node.get("language"))),
+        "messages": messages(labels),
+        "language": labels.language,
     }
     node["format"], node["options"] = fmt, options
     node["fingerprint"] = curve_data.fingerprint(node["plotted"], fmt, **options)
@@ -412,6 +414,7 @@ def inline_visit(self: HTML5Translator, node: emotion_curve) -> None:
     config = self.builder.config
     layout = layout_of(config, node["plotted"])
     hrefs = page_links(self.builder, self.builder.current_docname, node["targets"])
+    labels = project_labels(self.builder.env, node.get("language"))
     attributes = self.starttag(node, "figure", CLASS="cjm-curve-figure")[len("<figure") : -1].strip()
     if node["width"]:
         attributes += f' style="width: {self.attval(css_length(node["width"]))}"'
@@ -422,9 +425,10 @@ def inline_visit(self: HTML5Translator, node: emotion_curve) -> None:
             curve_data.stage_titles(node["plotted"], layout.columns),
             alt=node["alt"],
             title=node["title"],
-            messages=messages(project_labels(self.builder.env, node.get("language"))),
+            messages=messages(labels),
             attributes=attributes,
             style=palette_style(config, node),
+            language=labels.language,
         )
     )
     raise nodes.SkipNode

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -120,6 +121,14 @@ def test_render_curve(entry, tmp_path, fmt, magic):
         # Text stays text: the title, the stage titles and the touchpoints are searchable.
         for words in ("Buying a front door online", "Studying the", "Delivery and"):
             assert words in text
+
+
+def test_render_writes_the_scale_in_the_language(entry, tmp_path):
+    output = tmp_path / "curve.svg"
+    result = run(entry, "render", DOORS, "--language", "ru", "--scale", "-7", "7", "-o", output)
+    assert result.returncode == 0, result.stderr
+    ticks = re.findall(r"<text [^>]*>([^<]*)</text>", output.read_text(encoding="utf-8"))
+    assert {"\u22127", "\u22123,5", "0", "+3,5", "+7"} <= set(ticks) and "+3.5" not in ticks
 
 
 def test_render_reports_bad_scale_and_unwritable_output(entry, tmp_path):

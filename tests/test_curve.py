@@ -504,6 +504,40 @@ def test_russian_labels_in_the_figure_and_alt(app):
     assert curve.alt.startswith("Кривая эмоций «Buying a front door» по этапам: Search, Measuring visit, Installation.")
 
 
+#: A scale wider than 10 steps has fractional ticks: -7, -3.5, 0, 3.5, 7.
+RUSSIAN_WIDE_SCALE = {"language": "ru", "cjm_emotion_scale": (-7, 7)}
+RUSSIAN_TICKS = ("\u22127", "\u22123,5", "0", "+3,5", "+7")
+
+
+def scale_ticks(markup: str) -> list[str]:
+    [scale] = outer_svgs(markup, "cjm-curve-scale")
+    return [t.text or "" for t in scale.iter(f"{SVG}text")]
+
+
+@pytest.mark.sphinx("html", testroot="curve", srcdir="russian_numbers_on_the_scale", confoverrides=RUSSIAN_WIDE_SCALE)
+def test_russian_numbers_on_the_scale_and_in_point_titles(app):
+    app.build()
+    [curve] = table_curves(app.outdir, "map.html")
+    assert scale_ticks(curve.markup) == list(RUSSIAN_TICKS)
+    assert "Installation: +1,5" in curve.words()
+    for figure in figures(app.outdir, "compare.html"):
+        assert scale_ticks(figure.markup) == list(RUSSIAN_TICKS)
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs pdftotext (poppler-utils)")
+@pytest.mark.sphinx("latex", testroot="curve", srcdir="russian_numbers_in_the_pdf", confoverrides=RUSSIAN_WIDE_SCALE)
+def test_russian_numbers_on_the_scale_of_the_drawn_pdf(app):
+    app.build()
+    [name, *_] = re.findall(r"\\sphinxincludegraphics\[[^]]*\]\{(cjm-curve-[0-9a-f]+\.pdf)\}", read_tex(app))
+    done = subprocess.run(["pdftotext", str(app.outdir / name), "-"], capture_output=True, text=True, check=True)
+    words = done.stdout.split()
+    assert all(tick in words for tick in RUSSIAN_TICKS) and "3.5" not in done.stdout
+
+
+def read_tex(app) -> str:
+    return next(app.outdir.glob("*.tex")).read_text(encoding="utf-8")
+
+
 @pytest.mark.sphinx("html", testroot="curve-md")
 def test_myst_journey_and_emotion_curve_directive(app):
     app.build()
