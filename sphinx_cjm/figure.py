@@ -170,7 +170,11 @@ def plotted_targets(journeys: Sequence[model.AssembledJourney]) -> dict[str, tup
 
 
 def describe(plotted: Sequence[Mapping[str, Any]], labels: Labels) -> str:
-    """The text alternative: which journeys, which stages, the lowest and highest points."""
+    """The text alternative: which journeys, which stages, the lowest and highest points.
+
+    It also names the points no research evidence supports, which the figure draws hollow:
+    a reader who cannot see the figure must not take guesses for findings either.
+    """
     columns = max(len(j["stages"]) for j in plotted)
     stages = ", ".join(curve_data.stage_titles(plotted, columns))
     if len(plotted) == 1:
@@ -194,6 +198,12 @@ def describe(plotted: Sequence[Mapping[str, Any]], labels: Labels) -> str:
         highest = max(points, key=lambda p: p["y"])
         values = {"lowest": point_text(lowest, labels.language), "highest": point_text(highest, labels.language)}
         parts.append(prefix + labels.gettext("Lowest point: %(lowest)s; highest: %(highest)s.") % values)
+        unsupported = [p for p in points if not p["supported"]]
+        if unsupported:
+            listed = "; ".join(point_text(p, labels.language) for p in unsupported)
+            parts.append(
+                prefix + labels.gettext("No research evidence (hollow points): %(points)s.") % {"points": listed}
+            )
     return " ".join(parts)
 
 

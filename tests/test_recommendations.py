@@ -331,6 +331,26 @@ def test_unsupported_touchpoints_are_hollow_points(app):
     assert set(markers) == {"may24-rep-visit", "may24-ad", "may24-cart", "may24-van"}
     assert filled == {"may24-rep-visit", "may24-ad", "may24-cart"}
     assert "No research evidence" in curve_legend(html)  # named in the legend
+    # ... and in the alt text, for a reader who does not see which points are hollow.
+    assert curve_alt(html).endswith(
+        "highest: Delivery van (Self-service), +1.5. No research evidence (hollow points): Delivery van (Self-service), +1.5."
+    )
+
+
+@pytest.mark.sphinx(
+    "html", testroot="recommendations", srcdir="unsupported_points_in_russian", confoverrides={"language": "ru"}
+)
+def test_alt_text_names_unsupported_points_in_russian(app):
+    app.build()
+    alt = curve_alt((app.outdir / "map.html").read_text(encoding="utf-8"))
+    assert alt.endswith("Нет подтверждения исследованием (полые точки): Delivery van (Self-service), +1,5.")
+
+
+def curve_alt(html: str) -> str:
+    """The alt text of the journey's curve row (a visually hidden span in its head cell)."""
+    head = re.search(r'<th class="stub cjm-curve-head">.*?<span class="cjm-visually-hidden">([^<]*)</span>', html, re.S)
+    assert head, "no curve row"
+    return head[1]
 
 
 @pytest.mark.sphinx("html", testroot="recommendations-md")
