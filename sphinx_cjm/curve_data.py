@@ -43,14 +43,15 @@ DEFAULT_MESSAGES: dict[str, str] = {
     "stage": "Stage's own emotion (no touchpoint scored)",
     "gap": "No emotion in this stage",
 }
-#: The modules whose code shapes a figure's bytes.
+#: The modules whose code shapes a curve's bytes.
 DRAWING_CODE = ("curve.py", "curve_data.py")
 
 
 @functools.cache
-def code_digest() -> str:
+def code_digest(modules: tuple[str, ...] = DRAWING_CODE) -> str:
+    """A digest of the drawing code: the named modules of this package."""
     digest = hashlib.sha256()
-    for name in DRAWING_CODE:
+    for name in modules:
         digest.update(Path(__file__).with_name(name).read_bytes())
     return digest.hexdigest()
 
@@ -121,14 +122,14 @@ def curve_points(journey: Mapping[str, Any]) -> list[dict[str, Any]]:
     return points
 
 
-def fingerprint(plotted: Sequence[Mapping[str, Any]], fmt: str, **options: Any) -> str:
-    """A digest of everything that shapes the file: data, options, format, matplotlib and the drawing code."""
+def fingerprint(data: Any, fmt: str, *, drawing_code: tuple[str, ...] = DRAWING_CODE, **options: Any) -> str:
+    """A digest of everything that shapes a figure's file: data, options, format, matplotlib and the drawing code."""
     key = {
-        "data": plotted,
+        "data": data,
         "format": fmt,
         "options": options,
         "matplotlib": matplotlib_version(),
-        "code": code_digest(),
+        "code": code_digest(drawing_code),
     }
     return hashlib.sha256(json.dumps(key, sort_keys=True, ensure_ascii=False, default=list).encode()).hexdigest()
 

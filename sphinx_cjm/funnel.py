@@ -10,10 +10,6 @@ always. Matplotlib is imported only to draw.
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import importlib.metadata
-import json
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -21,32 +17,23 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
-from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 from sphinx.writers.latex import LaTeXTranslator
 
-from . import figure_cache, model
+from . import figure_cache, figure_files, model
 from .directives import CJMDirective
 from .domain import cjm_domain, warn
-from .figure import (
-    ACCEPTED_FORMATS,
-    FILES_WRITTEN,
-    curve_format,
-    depart_as_text,
-    link_from_images,
-    quoted,
-    usable_palette,
-    visit_as_text,
-    visit_figure_file,
-)
+from .figure import depart_as_text, quoted, usable_palette, visit_as_text, visit_figure_file
 from .i18n import Labels, project_labels
 from .kpis import format_share
 from .numbers import format_number
 
 logger = logging.getLogger(__name__)
 
+#: The modules whose code shapes a funnel's bytes.
+DRAWING_CODE = ("funnel_draw.py",)
 #: The figure's width, and the height of a stage's row, in inches (see :mod:`sphinx_cjm.funnel_draw`).
 WIDTH, ROW, MARGIN = 6.4, 0.5, 0.35
 
@@ -154,41 +141,17 @@ class ResolveFunnels(SphinxPostTransform):
 # --- files -----------------------------------------------------------------------------------
 
 
-@functools.cache
-def code_digest() -> str:
-    return hashlib.sha256(Path(__file__).with_name("funnel_draw.py").read_bytes()).hexdigest()
-
-
 def name_funnel_files(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Name the funnels of a page about to be written, beside its curves (``doctree-resolved``, after the curves')."""
-    if app.builder.format not in ACCEPTED_FORMATS:
-        return
-    files = [name_file(app.builder, node) for node in doctree.findall(funnel_figure)]
-    if files:
-        written = FILES_WRITTEN.setdefault(app.builder, {})
-        written[docname] = sorted({*written.get(docname, []), *files})
+    figure_files.note_page_files(app, doctree, docname, funnel_figure, name_file)
 
 
 def name_file(builder: Builder, node: funnel_figure) -> str:
-    fmt = curve_format(builder)
-    links = {}
-    if fmt == "svg" and isinstance(builder, StandaloneHTMLBuilder):
-        links = {stage_id: link_from_images(builder, *anchor) for stage_id, anchor in sorted(node["targets"].items())}
     palette = usable_palette(builder.config, node)
     if isinstance(palette, list | tuple):
         palette = {"lines": list(palette)}
-    options = {"links": links, "palette": palette, "size": list(figure_size(len(node["bars"])))}
-    key = {
-        "bars": node["bars"],
-        "format": fmt,
-        "options": options,
-        "matplotlib": importlib.metadata.version("matplotlib"),
-        "code": code_digest(),
-    }
-    digest = hashlib.sha256(json.dumps(key, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    node["format"], node["options"], node["fingerprint"] = fmt, options, f"funnel-{digest}"
-    node["file"] = f"cjm-funnel-{digest[:32]}.{fmt}"
-    return node["file"]
+    size = list(figure_size(len(node["bars"])))
+    return figure_files.name_file(builder, node, "funnel", node["bars"], DRAWING_CODE, palette=palette, size=size)
 
 
 def draw(builder: Builder, node: funnel_figure, directory: Path) -> str:
@@ -218,10 +181,7 @@ def html_visit(self: HTML5Translator, node: funnel_figure) -> None:
 
 def latex_visit(self: LaTeXTranslator, node: funnel_figure) -> None:
     name = draw(self.builder, node, Path(self.builder.outdir, self.builder.imagedir))
-    width = self.latex_image_length(node["width"]) if node["width"] else None
-    options = f"width={width}" if width else ""
-    self.body.append(f"\n\n\\begin{{center}}\n\\sphinxincludegraphics[{options}]{{{name}}}\n\\end{{center}}\n\n")
-    raise nodes.SkipNode
+    figure_files.latex_visit_file(self, name, self.latex_image_length(node["width"]) if node["width"] else None)
 
 
 def add_funnel_node(app: Sphinx) -> None:

@@ -8,9 +8,6 @@ only if no file of that name exists yet.
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import json
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -18,17 +15,17 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
-from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.writers.html5 import HTML5Translator
 from sphinx.writers.latex import LaTeXTranslator
 from sphinx.writers.texinfo import TexinfoTranslator
 
-from . import curve_data, figure, figure_cache
+from . import figure, figure_cache, figure_files
 from .domain import CJMDomain, cjm_domain
 from .i18n import QUADRANT_LABELS, Labels, project_labels
 from .recommendations import Register
 from .registers import RegisterDirective, ResolveRegisters
 
+#: The modules whose code shapes a matrix's bytes.
 DRAWING_CODE = ("matrix.py", "curve.py")
 
 
@@ -107,14 +104,6 @@ class ResolvePriorityMatrices(ResolveRegisters):
             node.replace_self(matrix)
 
 
-@functools.cache
-def code_digest() -> str:
-    digest = hashlib.sha256()
-    for name in DRAWING_CODE:
-        digest.update(Path(__file__).with_name(name).read_bytes())
-    return digest.hexdigest()
-
-
 def messages(labels: Labels) -> dict[str, str]:
     from .matrix import QUADRANT_KEYS
 
@@ -124,33 +113,12 @@ def messages(labels: Labels) -> dict[str, str]:
 
 def name_matrix_files(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Name the matrices of a page about to be written and note their files (``doctree-resolved``)."""
-    builder = app.builder
-    if builder.format not in figure.ACCEPTED_FORMATS:
-        return
-    names = [
-        name_file(builder, node, project_labels(app.env, node["language"])) for node in doctree.findall(priority_matrix)
-    ]
-    if names:
-        files = figure.FILES_WRITTEN.setdefault(builder, {}).setdefault(docname, [])
-        files[:] = sorted({*files, *names})
+    figure_files.note_page_files(app, doctree, docname, priority_matrix, name_file)
 
 
-def name_file(builder: Builder, node: priority_matrix, labels: Labels) -> str:
-    fmt = figure.curve_format(builder)
-    links = {}
-    if fmt == "svg" and isinstance(builder, StandaloneHTMLBuilder):  # only HTML builders take SVG
-        links = {i: figure.link_from_images(builder, *target) for i, target in sorted(node["targets"].items())}
-    node["format"], node["options"] = fmt, {"links": links, "messages": messages(labels)}
-    key = {
-        "data": node["points"],
-        "format": fmt,
-        "options": node["options"],
-        "matplotlib": curve_data.matplotlib_version(),
-        "code": code_digest(),
-    }
-    digest = hashlib.sha256(json.dumps(key, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    node["fingerprint"], node["file"] = digest, f"cjm-matrix-{digest[:32]}.{fmt}"
-    return node["file"]
+def name_file(builder: Builder, node: priority_matrix) -> str:
+    words = messages(project_labels(builder.env, node["language"]))
+    return figure_files.name_file(builder, node, "matrix", node["points"], DRAWING_CODE, messages=words)
 
 
 def draw(node: priority_matrix, directory: Path, builder: Builder) -> str:
@@ -174,10 +142,7 @@ def html_visit(self: HTML5Translator, node: priority_matrix) -> None:
 
 def latex_visit(self: LaTeXTranslator, node: priority_matrix) -> None:
     name = draw(node, Path(self.builder.outdir, self.builder.imagedir), self.builder)
-    self.body.append(
-        f"\n\n\\begin{{center}}\n\\sphinxincludegraphics[width=\\linewidth]{{{name}}}\n\\end{{center}}\n\n"
-    )
-    raise nodes.SkipNode
+    figure_files.latex_visit_file(self, name, "\\linewidth")
 
 
 def texinfo_visit(self: TexinfoTranslator, node: priority_matrix) -> None:
