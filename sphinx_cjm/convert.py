@@ -14,9 +14,11 @@ import yaml
 from docutils.utils import column_width
 
 from . import model
-from .files import FileStage, FileTouchpoint, JourneyFile
+from .files import FileLinked, FileMetric, FileStage, FileTouchpoint, JourneyFile
 
 TOUCHPOINT_FIELDS = ("channel", "emotion", "barrier", "solution", "owner", "kpi")
+RECOMMENDATION_FIELDS = ("type", "priority", "impact", "effort", "owner", "status", "due", "budget")
+EVIDENCE_FIELDS = ("kind", "source")
 
 
 class _Dumper(yaml.SafeDumper):
@@ -71,14 +73,21 @@ def _text_lanes(stage: model.Stage) -> list[str]:
 
 def _stage_data(loaded: FileStage) -> dict[str, Any]:
     stage = loaded.stage
+    lanes: dict[str, list[Any] | None] = {lane: stage.lanes.get(lane) for lane in _text_lanes(stage)}
+    linked = _linked_data(loaded.linked, stage.id)
+    # A stage's ``evidence`` holds both the physical-evidence lane's text items and research evidence.
+    lanes["evidence"] = [*(lanes.get("evidence") or []), *linked["evidence"]]
     return _without_empty(
         {
             "id": stage.id,
             "title": stage.title,
             "emotion": stage.emotion,
-            **{lane: stage.lanes.get(lane) for lane in _text_lanes(stage)},
+            "reach": stage.reach,
+            **lanes,
             "description": loaded.description,
             "touchpoints": [_touchpoint_data(point) for point in loaded.touchpoints],
+            "recommendations": linked["recommendations"],
+            "metrics": [_metric_data(metric) for metric in loaded.metrics],
         }
     )
 
@@ -86,7 +95,57 @@ def _stage_data(loaded: FileStage) -> dict[str, Any]:
 def _touchpoint_data(loaded: FileTouchpoint) -> dict[str, Any]:
     point = loaded.touchpoint
     fields = {name: getattr(point, name) for name in TOUCHPOINT_FIELDS}
-    return _without_empty({"id": point.id, "title": point.title, **fields, "description": loaded.description})
+    return _without_empty(
+        {
+            "id": point.id,
+            "title": point.title,
+            **fields,
+            "description": loaded.description,
+            **_linked_data(loaded.linked, point.id),
+        }
+    )
+
+
+def _metric_fields(metric: model.Metric) -> dict[str, str]:
+    """Plan, fact, and ``better`` when reading the plan would not give it."""
+    better = "" if metric.better == model.metric_better("", metric.plan) else metric.better
+    return _without_empty({"plan": metric.plan, "fact": metric.fact, "better": better})
+
+
+def _metric_data(loaded: FileMetric) -> dict[str, Any]:
+    metric = loaded.metric
+    return {
+        "id": metric.id,
+        "title": metric.title,
+        **_metric_fields(metric),
+        **_without_empty({"description": loaded.description}),
+    }
+
+
+def _linked_fields(record: model.Recommendation | model.Evidence, parent_id: str) -> dict[str, Any]:
+    """The fields of a recommendation or evidence written in ``parent_id``: the ids it is about besides that one."""
+    if isinstance(record, model.Recommendation):
+        others = {"addresses": [t for t in record.addresses if t != parent_id]}
+        # The default status is what reading gives when none is written.
+        values = {name: getattr(record, name) for name in RECOMMENDATION_FIELDS}
+        values["status"] = "" if record.status == model.DEFAULT_STATUS else record.status
+    else:
+        others = {"supports": [t for t in record.supports if t != parent_id]}
+        values = {name: getattr(record, name) for name in EVIDENCE_FIELDS}
+    return _without_empty({**others, **values})
+
+
+def _linked_data(items: list[FileLinked], parent_id: str) -> dict[str, list[dict[str, Any]]]:
+    """The ``recommendations`` and ``evidence`` written in a stage or touchpoint, in the YAML format's shape."""
+    found: dict[str, list[dict[str, Any]]] = {"recommendations": [], "evidence": []}
+    for item in items:
+        record = item.record
+        key = "recommendations" if isinstance(record, model.Recommendation) else "evidence"
+        fields = _linked_fields(record, parent_id)
+        found[key].append(
+            {"id": record.id, "title": record.title, **fields, **_without_empty({"description": item.description})}
+        )
+    return found
 
 
 def to_yaml(loaded: JourneyFile) -> str:
@@ -118,7 +177,8 @@ def escape(text: str) -> str:
 def _stage_options(stage: model.Stage) -> dict[str, str]:
     lanes = {lane: "\n".join(stage.lanes[lane]) for lane in _text_lanes(stage) if stage.lanes.get(lane)}
     emotion = "" if stage.emotion is None else str(stage.emotion)
-    return {"id": stage.id, **lanes, **_without_empty({"emotion": emotion})}
+    reach = "" if stage.reach is None else str(stage.reach)
+    return {"id": stage.id, **lanes, **_without_empty({"emotion": emotion, "reach": reach})}
 
 
 def _touchpoint_options(point: model.Touchpoint) -> dict[str, str]:
@@ -126,7 +186,29 @@ def _touchpoint_options(point: model.Touchpoint) -> dict[str, str]:
     return {"id": point.id, **_without_empty(values)}
 
 
-def _blocks(loaded: JourneyFile) -> list[tuple[int, str, str, dict[str, str], str]]:
+def _option_text(value: object) -> str:
+    """An option's value: ids comma-separated, numbers as written, nothing for None."""
+    if isinstance(value, list):
+        return ", ".join(value)
+    return "" if value is None else str(value)
+
+
+def _linked_blocks(items: list[FileLinked], parent_id: str, depth: int) -> list[Block]:
+    """``recommendation`` and ``evidence`` directives nested in their stage or touchpoint."""
+    blocks = []
+    for item in items:
+        record = item.record
+        name = "recommendation" if isinstance(record, model.Recommendation) else "evidence"
+        fields = {key: _option_text(value) for key, value in _linked_fields(record, parent_id).items()}
+        blocks.append((depth, name, record.title, {"id": record.id, **fields}, item.description))
+    return blocks
+
+
+#: A directive to write: (depth, name, title, options, description).
+Block = tuple[int, str, str, dict[str, str], str]
+
+
+def _blocks(loaded: JourneyFile) -> list[Block]:
     """The directives to write, in order: (depth, name, title, options, description)."""
     journey = loaded.journey
     assert journey is not None
@@ -146,10 +228,15 @@ def _blocks(loaded: JourneyFile) -> list[tuple[int, str, str, dict[str, str], st
     blocks.append((0, "journey", journey.title, options, loaded.description))
     for stage in loaded.stages:
         blocks.append((1, "stage", stage.stage.title, _stage_options(stage.stage), stage.description))
+        for metric in stage.metrics:
+            options = {"id": metric.metric.id, **_metric_fields(metric.metric)}
+            blocks.append((2, "metric", metric.metric.title, options, metric.description))
+        blocks += _linked_blocks(stage.linked, stage.stage.id, 2)
         for point in stage.touchpoints:
             blocks.append(
                 (2, "touchpoint", point.touchpoint.title, _touchpoint_options(point.touchpoint), point.description)
             )
+            blocks += _linked_blocks(point.linked, point.touchpoint.id, 3)
     return blocks
 
 
@@ -178,15 +265,13 @@ def to_myst(loaded: JourneyFile) -> str:
     assert journey is not None
     out = [f"# {escape(journey.title)}", ""]
     blocks = _blocks(loaded)
-    # An enclosing directive's fence is longer than the ones inside it; a backtick fence
-    # cannot carry a title with a backtick, a tilde fence can.
-    fences = {"persona": 3, "journey": 5, "stage": 4, "touchpoint": 3}
+    # A backtick fence cannot carry a title with a backtick, a tilde fence can.
     mark = "~" if any("`" in title for _depth, _name, title, _options, _text in blocks) else "`"
     open_fences: list[tuple[int, str]] = []
-    for depth, name, title, options, description in blocks:
+    for n, (depth, name, title, options, description) in enumerate(blocks):
         while open_fences and open_fences[-1][0] >= depth:
             out += [open_fences.pop()[1], ""]
-        fence = mark * fences[name]
+        fence = mark * (3 + _levels_inside(blocks, n))
         out.append(f"{fence}{{{name}}} {title}")
         out += ["---", _dump(options).rstrip("\n"), "---"]
         if description:
@@ -197,6 +282,16 @@ def to_myst(loaded: JourneyFile) -> str:
     return "\n".join(out)
 
 
+def _levels_inside(blocks: list[Block], n: int) -> int:
+    """How many levels of directives nest inside block ``n``: an enclosing fence is longer than those inside."""
+    depth, deepest = blocks[n][0], blocks[n][0]
+    for inner in blocks[n + 1 :]:
+        if inner[0] <= depth:
+            break
+        deepest = max(deepest, inner[0])
+    return deepest - depth
+
+
 # --- Mermaid -----------------------------------------------------------------------------------
 
 # Characters that end a title, section or task name in Mermaid's grammar, and look-alikes that do not.
@@ -205,6 +300,25 @@ _MERMAID_STOPS = str.maketrans({":": "：", ";": "；", "#": "＃"})
 
 def _mermaid_text(text: str) -> str:
     return " ".join(text.split()).translate(_MERMAID_STOPS)
+
+
+def _without_a_place_in_mermaid(loaded: JourneyFile) -> list[str]:
+    """What the journey holds that a Mermaid diagram cannot say (sections, tasks, scores and actors it can)."""
+    stages, points = loaded.stages, [p.touchpoint for s in loaded.stages for p in s.touchpoints]
+    records = [item.record for item in loaded.all_linked()]
+    held = {
+        "lanes": any(s.stage.lanes for s in stages),
+        "stage emotions": any(s.stage.emotion is not None for s in stages),
+        "reach": any(s.stage.reach is not None for s in stages),
+        "metrics": any(s.metrics for s in stages),
+        "recommendations": any(isinstance(r, model.Recommendation) for r in records),
+        "research evidence": any(isinstance(r, model.Evidence) for r in records),
+        "channels": any(p.channel for p in points),
+        "touchpoints' barriers, solutions, owners and KPIs": any(
+            p.barrier or p.solution or p.owner or p.kpi for p in points
+        ),
+    }
+    return [name for name, present in held.items() if present]
 
 
 def to_mermaid(loaded: JourneyFile, scale: tuple[float, float] = model.DEFAULT_EMOTION_SCALE) -> tuple[str, list[str]]:
@@ -219,6 +333,8 @@ def to_mermaid(loaded: JourneyFile, scale: tuple[float, float] = model.DEFAULT_E
     persona = loaded.persona.title if loaded.persona else journey.persona
     out = ["journey", f"    title {_mermaid_text(journey.title)}"]
     left_out = []
+    if dropped := _without_a_place_in_mermaid(loaded):
+        left_out.append(f"a Mermaid diagram has no place for the journey's {', '.join(dropped)}; they are left out")
     for stage in loaded.stages:
         out.append(f"    section {_mermaid_text(stage.stage.title)}")
         for point in stage.touchpoints:

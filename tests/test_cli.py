@@ -52,10 +52,26 @@ stages:
     touchpoints:
       - {id: tricky-tp, title: "Call | back", channel: offline, emotion: -1.5, barrier: "Slow *answer*",
          solution: Call back in 5 minutes, owner: Call centre, kpi: Calls answered, description: "=== not a title ==="}
+    reach: 1200
+    evidence:
+      - Printed *flyer*
+      - {id: tricky-survey, title: "Half *compare* shops", kind: survey, source: Survey 2026}
+    recommendations:
+      - {id: tricky-rec, title: Price table, type: digital, priority: high, impact: 4, effort: 2, owner: Web,
+         status: planned, due: 2027-03-01, budget: 50 000 ₽, addresses: [tricky-tp2], description: "- a rec *note*"}
+    metrics:
+      - {id: tricky-share, title: Share of visits, plan: 40%, fact: 27%}
+      - {id: tricky-wait, title: Waiting, plan: 5 min, fact: 7 min, better: lower, description: "1) a metric note"}
   - id: tricky-two
     title: Two
     touchpoints:
-      - {id: tricky-tp2, title: Letter, channel: online}
+      - id: tricky-tp2
+        title: Letter
+        channel: online
+        recommendations:
+          - {id: tricky-rec2, title: Shorter letter, impact: 3}
+        evidence:
+          - {id: tricky-quote, title: "Too long", kind: quote, supports: [tricky-one], description: ".. a quote note"}
 """
 
 
@@ -195,6 +211,9 @@ def what_the_map_shows(app) -> tuple:
             ".. not a comment",
             "A stage {with} $math$ and \\backslash.",
             "=== not a title ===",
+            "- a rec *note*",
+            "1) a metric note",
+            ".. a quote note",
         )
         if text in html
     ]
@@ -226,8 +245,42 @@ def test_convert_yaml_to_directives_builds_the_same_map(make_app, tmp_path, suff
     )
     converted = build_page(make_app, tmp_path / "converted", f"index{suffix}", output.read_text(encoding="utf-8"))
     expected, got = what_the_map_shows(from_file), what_the_map_shows(converted)
-    assert len(expected[2]) == 8  # every tricky description shown as plain text
+    assert len(expected[2]) == 11  # every tricky description shown as plain text
     assert got == expected
+    # What convert once dropped is there: reach, metrics, recommendations and evidence of stages and touchpoints.
+    data = expected[1]
+    (journey,) = data["journeys"]
+    one, two = journey["stages"]
+    assert one["reach"] == 1200 and one["lanes"]["evidence"] == ["Printed *flyer*"]
+    assert [(m["id"], m["plan"], m["fact"], m["better"]) for m in journey["metrics"]] == [
+        ("tricky-share", "40%", "27%", "higher"),
+        ("tricky-wait", "5 min", "7 min", "lower"),
+    ]
+    assert [(r["id"], r["addresses"], r["due"], r["budget"]) for r in data["recommendations"]] == [
+        ("tricky-rec", ["tricky-one", "tricky-tp2"], "2027-03-01", "50 000 ₽"),
+        ("tricky-rec2", ["tricky-tp2"], "", ""),
+    ]
+    assert {e["id"]: e["supports"] for e in data["evidence"]} == {
+        "tricky-survey": ["tricky-one"],
+        "tricky-quote": ["tricky-tp2", "tricky-one"],
+    }
+    assert two["touchpoints"][0]["evidence"] == ["tricky-quote"]
+
+
+def test_convert_yaml_to_yaml_keeps_every_field(tmp_path):
+    source, output = tmp_path / "tricky.yaml", tmp_path / "again.yaml"
+    source.write_text(TRICKY_YAML, encoding="utf-8")
+    assert run("module", "convert", source, "-o", output).returncode == 0
+    before, after = files.load(source), files.load(output)
+    assert after.problems == []
+    assert model.export_journey(after.assembled()) == model.export_journey(before.assembled())
+    # Every record and description read from the file, the file's lines aside.
+    for read in (before, after):
+        for record in [*read.all_stages(), *read.all_touchpoints(), *read.all_metrics()]:
+            record.origin = model.Origin()
+        for item in read.all_linked():
+            item.record.origin = model.Origin()
+    assert after.stages == before.stages
 
 
 LANES_ROOT = ROOT / "tests" / "roots" / "test-lanes-language"

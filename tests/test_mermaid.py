@@ -81,6 +81,22 @@ def test_round_trip_through_yaml_keeps_stages_touchpoints_and_scores(tmp_path: P
     assert (tmp_path / "again.mmd").read_text(encoding="utf-8") == back
 
 
+def test_yaml_map_to_mermaid_names_what_the_diagram_cannot_hold(tmp_path: Path) -> None:
+    source = tmp_path / "map.yaml"
+    source.write_text(
+        "title: Map\nstages:\n  - title: One\n    reach: 100\n    actions: [Looks]\n"
+        "    metrics: [{title: Share, plan: 40%}]\n    recommendations: [{title: Fix}]\n"
+        "    touchpoints:\n      - {title: Call, channel: offline, emotion: 1, evidence: [{title: Said so}]}\n",
+        encoding="utf-8",
+    )
+    result = cli("convert", source, "-o", tmp_path / "map.mmd")
+    assert result.returncode == 0
+    assert (
+        "map.mmd: a Mermaid diagram has no place for the journey's lanes, reach, metrics, recommendations, "
+        "research evidence, channels; they are left out"
+    ) in result.stderr
+
+
 def test_yaml_map_to_mermaid_maps_emotions_and_reports_what_has_no_score(tmp_path: Path) -> None:
     source = tmp_path / "map.yaml"
     source.write_text(
@@ -92,6 +108,7 @@ def test_yaml_map_to_mermaid_maps_emotions_and_reports_what_has_no_score(tmp_pat
     result = cli("convert", source, "-o", tmp_path / "map.mmd")
     assert result.returncode == 0
     assert "touchpoint 'Letter' has no emotion, so no Mermaid score; it is left out" in result.stderr
+    assert "no place for" not in result.stderr  # everything else of this map is in the diagram
     text = (tmp_path / "map.mmd").read_text(encoding="utf-8")
     # Mermaid ends a name at ':', ';' and '#': look-alikes keep the text readable.
     assert text == (
