@@ -6,7 +6,8 @@ Sphinx's own table machinery does the work: the table gets the class ``longtable
 ``\\cjmcell`` in :mod:`sphinx_cjm.latex_styles`) and the journey's title as caption.
 A map of more than :data:`MAX_PORTRAIT_STAGES` stages goes on landscape pages
 (``pdflscape``), its curve with it; one of more than :data:`MAX_STAGES_PER_PAGE`
-stages is split into several tables of consecutive stages, each with the lane column.
+stages is split into several tables of consecutive stages, each with the lane column and
+a caption saying which stages it holds ("Renovating a flat — stages 1–5 of 9").
 
 What still cannot fit, a row taller than a page, is a ``cjm.latex`` warning at the
 stage's file and line (LaTeX itself would only write ``Overfull \\vbox`` to its log
@@ -16,6 +17,7 @@ and cut the row at the page's foot).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from collections.abc import Callable
 
@@ -24,6 +26,7 @@ from sphinx import addnodes
 
 from . import model
 from .domain import record_location, warn
+from .i18n import Labels
 from .nodes import emotion_curve_placeholder
 
 #: Up to this many stages a map stays on portrait pages.
@@ -48,10 +51,14 @@ LANDSCAPE_END = "\\end{landscape}\n"
 
 
 def stage_groups(stages: list[model.AssembledStage]) -> list[list[model.AssembledStage]]:
-    """Consecutive stages, as evenly split as possible, at most :data:`MAX_STAGES_PER_PAGE` a table."""
+    """Consecutive stages, at most :data:`MAX_STAGES_PER_PAGE` a table, the tables' sizes at most one apart.
+
+    So no table is left with a stage or two (43 stages: 7 + 6 × 6, not 6 × 7 + 1).
+    """
     count = math.ceil(len(stages) / MAX_STAGES_PER_PAGE)
-    size = math.ceil(len(stages) / count)
-    return [stages[start : start + size] for start in range(0, len(stages), size)]
+    size, larger = divmod(len(stages), count)
+    bounds = [n * size + min(n, larger) for n in range(count + 1)]
+    return [stages[start:end] for start, end in itertools.pairwise(bounds)]
 
 
 def column_widths(table: nodes.table, stage_columns: int) -> list[float]:
@@ -99,21 +106,33 @@ def warn_rows_too_tall(
             )
 
 
+def part_caption(title: str, first: int, last: int, count: int, labels: Labels) -> str:
+    """The caption of one of a split map's tables: the journey's title and the stages it holds (1-based)."""
+    message = labels.gettext("%(journey)s — stages %(first)d–%(last)d of %(count)d")
+    return message % {"journey": title, "first": first, "last": last, "count": count}
+
+
 def paper_tables(
     placeholder: nodes.Element,
     assembled: model.AssembledJourney,
     build_table: Callable[[model.AssembledJourney], nodes.container],
+    labels: Labels,
 ) -> list[nodes.Node]:
     """The journey's table(s) for LaTeX, in place of ``placeholder``; ``build_table`` makes one table."""
     groups = stage_groups(assembled.stages)
     landscape = len(assembled.stages) > MAX_PORTRAIT_STAGES
     page = "landscape" if landscape else "portrait"
     result: list[nodes.Node] = []
+    first = 1
     for group in groups:
         wrapper = build_table(dataclasses.replace(assembled, stages=group))
         table = next(iter(wrapper.findall(nodes.table)))
         table["classes"].append("longtable")
-        table.insert(0, nodes.title(assembled.journey.title, assembled.journey.title))
+        caption = assembled.journey.title
+        if len(groups) > 1:
+            caption = part_caption(caption, first, first + len(group) - 1, len(assembled.stages), labels)
+        first += len(group)
+        table.insert(0, nodes.title(caption, caption))
         table.parent.insert(table.parent.index(table), column_spec(table, len(groups[0])))
         warn_rows_too_tall(table, group, len(groups[0]), assembled.journey.id, page)
         result.append(wrapper)

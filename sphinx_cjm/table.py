@@ -118,7 +118,7 @@ class ResolveJourneyPlaceholders(SphinxPostTransform):
     ) -> list[nodes.Node]:
         """The journey's table; on paper, its LaTeX layout (:mod:`sphinx_cjm.latex_map`)."""
         if self.app.builder.format == "latex":
-            return paper_tables(placeholder, assembled, lambda journey: build_table(journey, labels))
+            return paper_tables(placeholder, assembled, lambda journey: build_table(journey, labels), labels)
         return [build_table(assembled, labels)]
 
     def run(self, **kwargs: Any) -> None:

@@ -224,3 +224,37 @@ def test_a_row_taller_than_a_pdf_page_warns_at_its_stage(make_app, tmp_path):
     html = make_app("html", srcdir=source, builddir=tmp_path / "html")
     html.build()
     assert "cjm.latex" not in html._warning.getvalue()  # a limit of paper only
+
+
+@pytest.mark.parametrize(
+    "language, captions",
+    [
+        ("en", ["Renovating a flat — stages 1–5 of 9", "Renovating a flat — stages 6–9 of 9"]),
+        ("ru", ["Renovating a flat — этапы 1–5 из 9", "Renovating a flat — этапы 6–9 из 9"]),
+    ],
+)
+def test_each_table_of_a_split_map_says_which_stages_it_holds(make_app, rootdir, tmp_path, language, captions):
+    source = tmp_path / "src"
+    shutil.copytree(rootdir / "test-pdf", source)
+    app = make_app("latex", srcdir=source, confoverrides={"language": language})
+    app.build()
+    tex = next(app.outdir.glob("*.tex")).read_text(encoding="utf-8")
+    assert re.findall(r"\\caption\{(Renovating a flat[^}]*?)(?:\\strut)?\}", tex) == captions
+    # A map that fits one table keeps the journey's title alone.
+    assert re.search(r"\\caption\{A first visit to a private clinic(?:\\strut)?\}", tex)
+
+
+def test_a_split_map_is_cut_into_tables_of_nearly_equal_size(make_app, tmp_path):
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "conf.py").write_text('extensions = ["sphinx_cjm"]\n', encoding="utf-8")
+    stages = "".join(f"   .. stage:: Step {n}\n      :id: many-{n}\n      :actions: Act {n}\n\n" for n in range(1, 23))
+    (source / "index.rst").write_text(
+        "Many\n====\n\n.. journey:: Many steps\n   :id: many\n   :lanes: actions\n\n" + stages, encoding="utf-8"
+    )
+    app = make_app("latex", srcdir=source)
+    app.build()
+    tex = next(app.outdir.glob("*.tex")).read_text(encoding="utf-8")
+    # 22 stages: four tables of 6, 6, 5 and 5 stages (not 6, 6, 6 and 4); pdflatex's dash is a macro.
+    parts = re.findall(r"\\caption\{Many steps — stages (\d+)\\textendash\{\}(\d+) of 22", tex)
+    assert parts == [("1", "6"), ("7", "12"), ("13", "17"), ("18", "22")]
