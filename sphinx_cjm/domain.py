@@ -372,6 +372,10 @@ class CJMDomain(Domain):
                 ],
                 [self.export(r) for kind in TARGET_FIELDS for r in self.written(kind)],
             ]
+        elif kind == "journey-recommendations":  # a journey diff compares every field of them
+            content = [
+                self.export(r) for r in self.objects("recommendation").values() if self.journey_of(r) == object_id
+            ]
         elif kind == "supported-by":  # the evidence a touchpoint's or stage's description lists
             content = [[r.id, r.title, r.origin.docname] for r in self.linked_to("evidence", object_id)]
         elif kind == "persona-journeys":

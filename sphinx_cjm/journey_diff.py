@@ -68,6 +68,8 @@ class JourneyDiffDirective(CJMDirective):
         node = journey_diff(journey=journey_id, old=journey_part(old, journey_id), against=against)
         self.set_source_info(node)
         self.domain.note_use(self.env.docname, "journey", journey_id)
+        # The journey's digest holds its recommendations' titles only; the diff shows their status, owner...
+        self.domain.note_use(self.env.docname, "journey-recommendations", journey_id)
         return [node]
 
     def read_old_export(self, against: str) -> dict[str, Any] | None:

@@ -270,6 +270,28 @@ def test_editing_the_old_export_rewrites_the_page(make_app, tmp_path: Path) -> N
     assert ["metric fact", "Visits with an order", "29%", "31%"] in diff_rows(app)
 
 
+def test_a_recommendations_status_edited_on_another_page_rewrites_the_diff(make_app, tmp_path: Path) -> None:
+    """Only map.rst changes; review.rst, showing the diff, is rewritten to what a clean build writes."""
+    source = tmp_path / "src"
+    shutil.copytree(ROOT, source)
+    app = make_app("html", srcdir=source, builddir=tmp_path / "b")
+    app.build()
+    app.cleanup()
+    assert ["recommendation status", "Reserve parking for showroom visitors", "planned", "done"] in diff_rows(app)
+    page = source / "map.rst"
+    page.write_text(page.read_text(encoding="utf-8").replace(":status: done", ":status: in-progress"), encoding="utf-8")
+    app = make_app("html", srcdir=source, builddir=tmp_path / "b")
+    app.build()
+    app.cleanup()
+    incremental = (app.outdir / "review.html").read_bytes()
+    clean = make_app("html", srcdir=source, builddir=tmp_path / "clean", freshenv=True)
+    clean.build()
+    assert ["recommendation status", "Reserve parking for showroom visitors", "planned", "in-progress"] in diff_rows(
+        clean
+    )
+    assert incremental == (clean.outdir / "review.html").read_bytes()
+
+
 def test_pull_request_workflow_runs_its_compare_step(new_export: Path, tmp_path: Path) -> None:
     """The recipe's workflow builds both exports and comments with the Markdown diff; its Compare step runs here."""
     import os
