@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from buildresult import assert_same_files, output_files, plain, written_pages
 from htmlparse import Page, table_rows
 from sphinx.util.inventory import InventoryFile
 
@@ -113,10 +114,6 @@ def test_objects_in_the_inventory_for_intersphinx(app, make_app, rootdir, tmp_pa
     assert "https://example.org/cx/map.html#weekly" in hrefs
 
 
-def output_files(outdir: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(outdir)): p.read_bytes() for p in sorted(outdir.rglob("*")) if p.is_file()}
-
-
 def test_parallel_build_is_byte_identical_to_serial(make_app, rootdir, tmp_path):
     source = basic_source(rootdir, tmp_path)
     outputs = {}
@@ -126,15 +123,13 @@ def test_parallel_build_is_byte_identical_to_serial(make_app, rootdir, tmp_path)
         assert app._warning.getvalue() == ""
         if jobs == 2:
             # Both reading and writing really went through Sphinx's parallel path (chunks "a .. b").
-            status = re.sub(r"\x1b\[[0-9;]*m", "", app._status.getvalue())
+            status = plain(app._status.getvalue())
             assert re.search(r"reading sources\.\.\. \[\s*\d+%\] \S+ \.\. \S+", status)
             assert re.search(r"writing output\.\.\. \[\s*\d+%\] \S+ \.\. \S+", status)
         outputs[jobs] = output_files(app.outdir)
         app.cleanup()
     assert len(outputs[1]) > 10
-    assert outputs[1].keys() == outputs[2].keys()
-    for name in outputs[1]:
-        assert outputs[1][name] == outputs[2][name], name
+    assert_same_files(outputs[2], outputs[1])
 
 
 def basic_source(rootdir: Path, tmp_path: Path) -> Path:
@@ -149,11 +144,6 @@ def rename_substitution_call(source: Path, *, emotion: bool = False) -> None:
     touchpoints = source / "touchpoints.rst"
     edited = touchpoints.read_text(encoding="utf-8").replace("Substitution call", "Substitution phone call")
     touchpoints.write_text(edited.replace(":emotion: -2", ":emotion: -1") if emotion else edited, encoding="utf-8")
-
-
-def written_pages(status: str) -> set[str]:
-    plain = re.sub(r"\x1b\[[0-9;]*m", "", status)
-    return set(re.findall(r"writing output\.\.\. \[\s*\d+%\] (\S+)", plain))
 
 
 def test_incremental_rebuild_matches_a_clean_build(make_app, rootdir, tmp_path):
@@ -175,9 +165,7 @@ def test_incremental_rebuild_matches_a_clean_build(make_app, rootdir, tmp_path):
     clean.build()
     expected = output_files(clean.outdir)
     assert "Substitution phone call" in expected["map.html"].decode()
-    assert incremental.keys() == expected.keys()
-    for name in expected:
-        assert incremental[name] == expected[name], name
+    assert_same_files(incremental, expected)
 
 
 def test_export_follows_pages_another_builder_read(make_app, rootdir, tmp_path):

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from buildresult import warned, warning_lines
 from tablesparse import Tables
 
 ROOT = Path(__file__).parent / "roots" / "test-journey-diff"
@@ -237,20 +238,11 @@ def test_journey_diff_in_myst_and_its_problems(make_app, tmp_path: Path) -> None
     )
     app = make_app("html", srcdir=source, builddir=tmp_path / "b")
     app.build()
-    warnings = [re.sub(r"\x1b\[[0-9;]*m", "", w) for w in app._warning.getvalue().splitlines() if "WARNING" in w]
+    warnings = warning_lines(app)
     review = str(source / "review.md")
-    assert any(
-        w.startswith(f"{review}:7: WARNING:") and "must name a cjm.json file inside" in w and w.endswith("[cjm.file]")
-        for w in warnings
-    ), warnings
-    assert any(
-        w.startswith(f"{review}:11: WARNING:") and "bad.json:1: not valid JSON" in w and w.endswith("[cjm.file]")
-        for w in warnings
-    ), warnings
-    assert any(
-        w.startswith(f"{review}:15") and "unknown journey id 'no-such-journey'" in w and w.endswith("[cjm.ref]")
-        for w in warnings
-    ), warnings
+    assert warned(warnings, f"{review}:7", "must name a cjm.json file inside", "cjm.file"), warnings
+    assert warned(warnings, f"{review}:11", "bad.json:1: not valid JSON", "cjm.file"), warnings
+    assert warned(warnings, f"{review}:15", "unknown journey id 'no-such-journey'", "cjm.ref"), warnings
     assert len(warnings) == 3, warnings
     rows = diff_rows(app)
     assert ["touchpoint emotion", "Search ad", "\u22121", "1 (+2)"] in rows

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+from buildresult import assert_same_files, parallel_outputs, warning_lines
 from htmlparse import Page, table_rows
 from tablesparse import Tables
 
 from sphinx_cjm import files
 from sphinx_cjm.lint import LINT_CHECKS
-
-
-def warning_lines(app) -> list[str]:
-    return [re.sub(r"\x1b\[[0-9;]*m", "", w) for w in app._warning.getvalue().splitlines() if "WARNING" in w]
 
 
 def export(app) -> dict:
@@ -204,26 +200,8 @@ def test_bad_lane_and_channel_settings_warn(app):
 
 
 def test_parallel_build_is_byte_identical(make_app, rootdir, tmp_path):
-    outputs = {}
-    for jobs in (1, 2):
-        source = tmp_path / f"src-{jobs}"
-        shutil.copytree(rootdir / "test-lanes-language", source)
-        for n in range(4):  # Sphinx reads in parallel only from six pages on
-            (source / f"extra-{n}.rst").write_text(f":orphan:\n\nExtra {n}\n=======\n", encoding="utf-8")
-        app = make_app("html", srcdir=source, builddir=tmp_path / f"build-{jobs}", parallel=jobs)
-        app.build()
-        status = re.sub(r"\x1b\[[0-9;]*m", "", app._status.getvalue())
-        assert jobs == 1 or re.search(r"reading sources\.\.\. \[\s*\d+%\] \S+ \.\. \S+", status)  # in chunks
-        outdir = Path(app.outdir)
-        outputs[jobs] = {
-            str(p.relative_to(outdir)): p.read_bytes().replace(str(source).encode(), b"SRC")
-            for p in sorted(outdir.rglob("*"))
-            if p.is_file()
-        }
-        app.cleanup()
-    assert outputs[1].keys() == outputs[2].keys()
-    for name in outputs[1]:
-        assert outputs[1][name] == outputs[2][name], name
+    outputs = parallel_outputs(make_app, rootdir / "test-lanes-language", tmp_path)
+    assert_same_files(outputs[2], outputs[1])
 
 
 def test_schema_knows_the_projects_lanes_and_channels():

@@ -8,14 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from buildresult import assert_same_files, output_files, warned, warning_lines, written_pages
 from htmlparse import Page, table_rows
-from test_builds import output_files, written_pages
 
 from sphinx_cjm import model
-
-
-def warnings_of(app) -> list[str]:
-    return [re.sub(r"\x1b\[[0-9;]*m", "", w) for w in app._warning.getvalue().splitlines() if "WARNING" in w]
 
 
 def kpi_items(html: str) -> dict[str, tuple[list[str], str]]:
@@ -31,7 +27,7 @@ def kpi_items(html: str) -> dict[str, tuple[list[str], str]]:
 def test_marks_follow_the_direction_and_the_range(make_app, rootdir, tmp_path, root):
     app = make_app("html", srcdir=rootdir / f"test-{root}", builddir=tmp_path / root, freshenv=True)
     app.build()
-    assert warnings_of(app) == []
+    assert warning_lines(app) == []
     html = (app.outdir / "map.html").read_text(encoding="utf-8")
     items = kpi_items(html)
     expected = {
@@ -177,9 +173,7 @@ def test_editing_the_csv_rewrites_only_the_pages_showing_its_metrics(make_app, r
     clean = make_app("html", srcdir=source, builddir=tmp_path / "clean")
     clean.build()
     expected = output_files(clean.outdir)
-    assert incremental.keys() == expected.keys()
-    for name in expected:
-        assert incremental[name] == expected[name], name
+    assert_same_files(incremental, expected)
 
 
 def test_facts_file_problems_warn_at_the_files_line(make_app, rootdir, tmp_path):
@@ -196,18 +190,11 @@ def test_facts_file_problems_warn_at_the_files_line(make_app, rootdir, tmp_path)
         "html", srcdir=source, builddir=tmp_path / "b", confoverrides={"cjm_metric_facts_max_age": 30}, freshenv=True
     )
     app.build()
-    warnings = warnings_of(app)
+    warnings = warning_lines(app)
     csv = str(source / "data" / "kpi.csv")
-    assert any(
-        w.startswith(f"{csv}:3: WARNING:") and "unknown metric id 'no-such-metric'" in w and w.endswith("[cjm.ref]")
-        for w in warnings
-    ), warnings
-    assert any(
-        w.startswith(f"{csv}:4: WARNING:") and "fact 'a lot'" in w and w.endswith("[cjm.metric]") for w in warnings
-    ), warnings
-    assert any(
-        w.startswith(f"{csv}:5: WARNING:") and "date '1st of May'" in w and w.endswith("[cjm.metric]") for w in warnings
-    ), warnings
+    assert warned(warnings, f"{csv}:3", "unknown metric id 'no-such-metric'", "cjm.ref"), warnings
+    assert warned(warnings, f"{csv}:4", "fact 'a lot'", "cjm.metric"), warnings
+    assert warned(warnings, f"{csv}:5", "date '1st of May'", "cjm.metric"), warnings
     # The newest date is 2026-11-01, long before today (in this test's world) plus 30 days.
     stale = [w for w in warnings if w.endswith("[cjm.stale]")]
     assert len(stale) == 1 and stale[0].startswith(f"{csv}:2: WARNING:") and "2026-11-01" in stale[0]
@@ -230,7 +217,7 @@ def test_staleness_never_changes_the_pages(make_app, rootdir, tmp_path):
             confoverrides={"cjm_metric_facts_max_age": max_age},
         )
         app.build()
-        assert any(w.endswith("[cjm.stale]") for w in warnings_of(app)) == (max_age == 0)
+        assert any(w.endswith("[cjm.stale]") for w in warning_lines(app)) == (max_age == 0)
         outputs.append({k: v for k, v in output_files(app.outdir).items() if k.endswith(".html")})
         app.cleanup()
     assert outputs[0] == outputs[1]
@@ -250,11 +237,9 @@ def test_json_facts_and_files_outside_the_source(make_app, rootdir, tmp_path):
         confoverrides={"cjm_metric_facts": ["data/kpi.csv", "/data/kpi.json", "../outside.csv"]},
     )
     app.build()
-    warnings = warnings_of(app)
+    warnings = warning_lines(app)
     json_path = str(source / "data" / "kpi.json")
-    assert any(
-        w.startswith(f"{json_path}:3: WARNING:") and "visits-m-ghost" in w and w.endswith("[cjm.ref]") for w in warnings
-    ), warnings
+    assert warned(warnings, f"{json_path}:3", "visits-m-ghost", "cjm.ref"), warnings
     assert any(
         "'../outside.csv' must name a file inside the source directory" in w and w.endswith("[cjm.file]")
         for w in warnings
@@ -304,13 +289,11 @@ After them, the page goes on.
     )
     app = make_app("html", srcdir=source, builddir=tmp_path / "b")
     app.build()
-    warnings = warnings_of(app)
+    warnings = warning_lines(app)
     index = str(source / "index.rst")
 
     def has(line: int, text: str, subtype: str) -> bool:
-        return any(
-            w.startswith(f"{index}:{line}: WARNING:") and text in w and w.endswith(f"[cjm.{subtype}]") for w in warnings
-        )
+        return warned(warnings, f"{index}:{line}", text, f"cjm.{subtype}")
 
     assert has(8, "reach 'many' is not a whole number", "option"), warnings
     assert has(12, "plan 'forty' is not a number", "metric"), warnings
@@ -336,9 +319,7 @@ def test_parallel_build_is_byte_identical(make_app, rootdir, tmp_path, root):
         app.build()
         outputs[jobs] = output_files(app.outdir)
         app.cleanup()
-    assert outputs[1].keys() == outputs[2].keys()
-    for name in outputs[1]:
-        assert outputs[1][name] == outputs[2][name], name
+    assert_same_files(outputs[2], outputs[1])
 
 
 def test_measures():
@@ -396,16 +377,10 @@ def test_funnel_problems_warn(make_app, tmp_path):
     )
     app = make_app("html", srcdir=source, builddir=tmp_path / "b")
     app.build()
-    warnings = warnings_of(app)
+    warnings = warning_lines(app)
     index = str(source / "index.rst")
-    assert any(
-        w.startswith(f"{index}:11:") and "no stage of journey 'j' has a :reach:" in w and w.endswith("[cjm.ref]")
-        for w in warnings
-    ), warnings
-    assert any(
-        w.startswith(f"{index}:13:") and "unknown journey id 'nowhere'" in w and w.endswith("[cjm.ref]")
-        for w in warnings
-    ), warnings
+    assert warned(warnings, f"{index}:11", "no stage of journey 'j' has a :reach:", "cjm.ref"), warnings
+    assert warned(warnings, f"{index}:13", "unknown journey id 'nowhere'", "cjm.ref"), warnings
     assert "The page goes on." in (app.outdir / "index.html").read_text(encoding="utf-8")
 
 
@@ -458,18 +433,12 @@ stages:
     )
     app = make_app("html", srcdir=source, builddir=tmp_path / "b")
     app.build()
-    warnings = warnings_of(app)
+    warnings = warning_lines(app)
     yaml_path = str(source / "doors.yaml")
     # Line-accurate problems in the file: the schema's, then the model's.
-    assert any(w.startswith(f"{yaml_path}:23:") and "upward" in w and w.endswith("[cjm.yaml]") for w in warnings), (
-        warnings
-    )
-    assert any(
-        w.startswith(f"{yaml_path}:22:") and "plan 'forty'" in w and w.endswith("[cjm.metric]") for w in warnings
-    )
-    assert any(
-        w.startswith(f"{yaml_path}:26:") and "reach 'lots'" in w and w.endswith("[cjm.option]") for w in warnings
-    )
+    assert warned(warnings, f"{yaml_path}:23", "upward", "cjm.yaml"), warnings
+    assert warned(warnings, f"{yaml_path}:22", "plan 'forty'", "cjm.metric")
+    assert warned(warnings, f"{yaml_path}:26", "reach 'lots'", "cjm.option")
     assert len(warnings) == 3, "\n".join(warnings)
     data = json.loads((app.outdir / "cjm.json").read_text(encoding="utf-8"))
     journeys = {j["id"]: j for j in data["journeys"]}

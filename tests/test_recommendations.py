@@ -10,15 +10,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from buildresult import assert_same_files, output_files, warned, warning_lines
 from htmlparse import Page, table_rows
 from sphinx.util.inventory import InventoryFile
 from tablesparse import Tables
 
 ROOT = Path(__file__).parent / "roots" / "test-recommendations"
-
-
-def warning_lines(app) -> list[str]:
-    return [re.sub(r"\x1b\[[0-9;]*m", "", w) for w in app._warning.getvalue().splitlines() if "WARNING" in w]
 
 
 def journey_stages(data: dict, journey_id: str) -> list[dict]:
@@ -180,9 +177,7 @@ def test_every_bad_value_is_a_typed_warning_at_its_line(app):
         (20, "cjm.option", "unknown status 'lost'"),
     ]
     for line, subtype, text in expected:
-        assert any(
-            w.startswith(f"{broken}:{line}: WARNING:") and text in w and f"[{subtype}]" in w for w in warnings
-        ), text
+        assert warned(warnings, f"{broken}:{line}", text, subtype), text
     # The rest still builds: the broken recommendation is listed, without the values it got wrong.
     data = json.loads((app.outdir / "cjm.json").read_text(encoding="utf-8"))
     broken_record = next(r for r in data["recommendations"] if r["id"] == "rec-broken")
@@ -261,10 +256,6 @@ def test_myst_directives_roles_and_registers(app):
     assert data["evidence"][1]["supports"] == ["may24-rep-visit"]  # nested: its parent
 
 
-def output_files(outdir: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(outdir)): p.read_bytes() for p in sorted(outdir.rglob("*")) if p.is_file()}
-
-
 def copy_root(tmp_path: Path) -> Path:
     source = tmp_path / "src"
     shutil.copytree(ROOT, source)
@@ -280,9 +271,7 @@ def test_parallel_build_is_byte_identical(make_app, tmp_path):
         outputs[jobs] = output_files(app.outdir)
         app.cleanup()
     assert any(name.endswith(".csv") for name in outputs[1])
-    assert outputs[1].keys() == outputs[2].keys()
-    for name in outputs[1]:
-        assert outputs[1][name] == outputs[2][name], name
+    assert_same_files(outputs[2], outputs[1])
 
 
 def test_editing_a_recommendation_rewrites_the_pages_showing_it(make_app, tmp_path):
@@ -301,9 +290,7 @@ def test_editing_a_recommendation_rewrites_the_pages_showing_it(make_app, tmp_pa
     clean.build()
     expected = output_files(clean.outdir)
     assert "Rep places the very first order" in expected["map.html"].decode()
-    assert incremental.keys() == expected.keys()
-    for name in expected:
-        assert incremental[name] == expected[name], name
+    assert_same_files(incremental, expected)
 
 
 def linked_markers(html: str) -> dict[str, set[str]]:

@@ -6,13 +6,10 @@ import re
 import time
 
 import pytest
+from buildresult import warning_lines
 from tablesparse import Tables
 
 JOURNEY = "From sales-rep visit to self-service ordering"
-
-
-def warning_lines(app) -> list[str]:
-    return [re.sub(r"\x1b\[[0-9;]*m", "", w) for w in app._warning.getvalue().splitlines() if "WARNING" in w]
 
 
 def section(html: str, anchor: str) -> str:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import gettext
 import json
-import re
 import shutil
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from buildresult import assert_same_files, parallel_outputs, written_pages
 from htmlparse import Page, table_rows
 from tablesparse import Tables
 
@@ -123,8 +123,7 @@ def test_editing_a_translation_rewrites_the_translated_pages(make_app, source, t
     po.write_text(po.read_text(encoding="utf-8").replace("Нет времени в часы работы", "Некогда днём"), encoding="utf-8")
     gettext._translations.clear()  # type: ignore[attr-defined]  # as in a new process: gettext caches .mo files by path
     app = build_ru(make_app, source, tmp_path / "build")
-    status = re.sub(r"\x1b\[[0-9;]*m", "", app._status.getvalue())
-    assert re.search(r"writing output\.\.\. .*registers", status, re.S)  # shows the journey: rewritten too
+    assert "registers" in written_pages(app._status.getvalue())  # shows the journey: rewritten too
     incremental = {p: (Path(app.outdir) / p).read_bytes() for p in ("index.html", "registers.html", "cjm.json")}
     assert "Некогда днём".encode() in incremental["registers.html"]
     clean = build_ru(make_app, source, tmp_path / "clean")
@@ -156,26 +155,6 @@ def test_the_example_case_studies_translate_both_ways(make_app, tmp_path, langua
 
 
 def test_a_translated_build_is_byte_identical_with_parallel_jobs(make_app, rootdir, tmp_path):
-    outputs = {}
-    for jobs in (1, 2):
-        source = tmp_path / f"src-{jobs}"
-        shutil.copytree(rootdir / "test-translation", source)
-        for n in range(4):  # Sphinx reads in parallel only from six pages on
-            (source / f"extra-{n}.rst").write_text(f":orphan:\n\nExtra {n}\n=======\n", encoding="utf-8")
-        app = make_app(
-            "html", srcdir=source, builddir=tmp_path / f"build-{jobs}", parallel=jobs, confoverrides={"language": "ru"}
-        )
-        app.build()
-        status = re.sub(r"\x1b\[[0-9;]*m", "", app._status.getvalue())
-        assert jobs == 1 or re.search(r"reading sources\.\.\. \[\s*\d+%\] \S+ \.\. \S+", status)  # in chunks
-        outdir = Path(app.outdir)
-        outputs[jobs] = {
-            str(p.relative_to(outdir)): p.read_bytes().replace(str(source).encode(), b"SRC")
-            for p in sorted(outdir.rglob("*"))
-            if p.is_file()
-        }
-        app.cleanup()
+    outputs = parallel_outputs(make_app, rootdir / "test-translation", tmp_path, confoverrides={"language": "ru"})
     assert "Нет времени в часы работы".encode() in outputs[2]["index.html"]
-    assert outputs[1].keys() == outputs[2].keys()
-    for name in outputs[1]:
-        assert outputs[1][name] == outputs[2][name], name
+    assert_same_files(outputs[2], outputs[1])

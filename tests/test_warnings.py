@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from buildresult import warning_lines
 
 EXPECTED = [
     ("index.rst", 8, "cjm.option", "unknown lane 'feelings'"),
@@ -24,10 +25,6 @@ EXPECTED = [
     ("index.rst", 43, "cjm.ref", "unknown journey id 'nothing'"),
     ("index.rst", 43, "cjm.ref", "unknown touchpoint id 'void'"),
 ]
-
-
-def warning_lines(app) -> list[str]:
-    return [re.sub(r"\x1b\[[0-9;]*m", "", w) for w in app._warning.getvalue().splitlines() if "WARNING" in w]
 
 
 @pytest.mark.sphinx("html", testroot="warnings")
