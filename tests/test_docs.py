@@ -24,6 +24,7 @@ import pytest
 import yaml
 
 import sphinx_cjm
+from sphinx_cjm import diff
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -290,10 +291,17 @@ def test_gallery_shows_thumbnails_drawn_at_build_time(docs_html: Path, tmp_path:
     import cjm_gallery
 
     export = json.loads((docs_html / "examples" / "cjm.json").read_text(encoding="utf-8"))
-    cjm_gallery.draw_thumbnails(SimpleNamespace(srcdir=tmp_path), export)
+    assert cjm_gallery.examples_language(EXAMPLES) == "ru"
+    cjm_gallery.draw_thumbnails(SimpleNamespace(srcdir=tmp_path), export, "ru")
     for _alt, case in thumbs:
         redrawn = (tmp_path / cjm_gallery.THUMBS / f"{case}.png").read_bytes()
         assert redrawn == (docs_html / "_images" / f"{case}.png").read_bytes(), case
+    # The case studies are Russian: so are the thumbnails' axis, legend and numbers (read as SVG text).
+    journeys = [diff.assembled_from_export(j) for j in export["journeys"] if j["docname"].startswith("clinic/")]
+    drawing = cjm_gallery.thumbnail(journeys, "ru", "svg").decode("utf-8")
+    words = re.findall(r"<text [^>]*>([^<]*)</text>", drawing)
+    assert {"Эмоция", "Болевая точка (барьер)", "\u22122"} <= set(words)
+    assert "Emotion" not in words and "Pain point (barrier)" not in words
 
 
 def map_content(data: object) -> object:

@@ -7,8 +7,9 @@ of the docs' tutorial. Their warnings become the docs' warnings, so ``-W`` cover
 
 The examples are built first (``builder-inited``), so that the gallery's thumbnails can
 be drawn from what they publish: each case's journeys, read back from the examples'
-``cjm.json``, drawn by sphinx_cjm's own curve code into ``gallery/_thumbs/`` (the same
-data gives the same bytes; a file is rewritten only when they change). Browser
+``cjm.json``, drawn by sphinx_cjm's own curve code into ``gallery/_thumbs/`` in the
+examples' language (axis, legend and numbers in Russian, like the maps; the same data
+gives the same bytes; a file is rewritten only when they change). Browser
 screenshots kept under ``_static/shots/`` are shown too (``gallery-shots``).
 """
 
@@ -23,10 +24,14 @@ from typing import Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.tags import Tags
 
-from sphinx_cjm import curve, diff
+from sphinx_cjm import curve, diff, model
+from sphinx_cjm.figure import messages
+from sphinx_cjm.i18n import labels_for
 
 logger = logging.getLogger(__name__)
 
@@ -54,10 +59,23 @@ def build_examples(app: Sphinx) -> None:
     if result.returncode != 0:
         logger.warning("examples: the build failed with exit code %d", result.returncode, type="cjm-gallery")
         return
-    draw_thumbnails(app, json.loads((target / "cjm.json").read_text(encoding="utf-8")))
+    export = json.loads((target / "cjm.json").read_text(encoding="utf-8"))
+    draw_thumbnails(app, export, examples_language(source))
 
 
-def draw_thumbnails(app: Any, export: dict[str, Any]) -> None:
+def examples_language(source: Path) -> str:
+    """The ``language`` of the examples' own ``conf.py`` (their journeys set none of their own)."""
+    return Config.read(source, overrides={}, tags=Tags()).language or "en"
+
+
+def thumbnail(journeys: list[model.AssembledJourney], language: str, fmt: str = "png") -> bytes:
+    """A case's first three journeys' curves overlaid, every word and number in ``language``."""
+    return curve.draw_curve(
+        journeys[:3], fmt, size=(8, 3.4), messages=messages(labels_for(language)), language=language
+    )
+
+
+def draw_thumbnails(app: Any, export: dict[str, Any], language: str) -> None:
     """One PNG per case study (the first folder of its pages) under ``app.srcdir``: its journeys' curves overlaid."""
     cases: dict[str, list[Any]] = {}
     for journey in export["journeys"]:
@@ -67,7 +85,7 @@ def draw_thumbnails(app: Any, export: dict[str, Any]) -> None:
     folder = Path(app.srcdir, THUMBS)
     folder.mkdir(parents=True, exist_ok=True)
     for case, journeys in sorted(cases.items()):
-        data = curve.draw_curve(journeys[:3], "png", size=(8, 3.4))
+        data = thumbnail(journeys, language)
         path = folder / f"{case}.png"
         if not path.exists() or path.read_bytes() != data:
             path.write_bytes(data)
