@@ -23,6 +23,7 @@ shows a changed record.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -135,9 +136,21 @@ class ApplyTranslatedTexts(SphinxTransform):
         if anchor is None:
             return
         box = anchor if isinstance(anchor, nodes.container) else anchor.parent
+        # A compact description runs its fields into one text ("Barrier: X. Owner: Y; Z."): items are found in it.
+        items = compact_items(changes) if "cjm-details-compact" in box["classes"] else None
         for text in list(own_texts(box)):
-            if str(text) in changes:
-                text.parent.replace(text, nodes.Text(changes[str(text)]))
+            original = str(text)
+            translated = changes.get(original)
+            if translated is None and items is not None:
+                translated = items.sub(lambda match: changes[match[0]], original)
+            if translated is not None and translated != original:
+                text.parent.replace(text, nodes.Text(translated))
+
+
+def compact_items(changes: dict[str, str]) -> re.Pattern[str]:
+    """The originals as items of a compact description: after a label's ``": "`` or a ``"; "``, before ``"; "`` or ``"."``."""
+    alternatives = "|".join(re.escape(original) for original in sorted(changes, key=len, reverse=True))
+    return re.compile(f"(?<=: |; )(?:{alternatives})(?=; |\\.)")
 
 
 def own_texts(box: nodes.Element) -> Iterator[nodes.Text]:

@@ -116,6 +116,28 @@ def test_a_translated_build_shows_the_translation_everywhere(make_app, source, t
     )
 
 
+def test_a_compact_description_is_translated_like_a_full_one(make_app, source, tmp_path):
+    index = source / "index.rst"
+    text = index.read_text(encoding="utf-8")
+    index.write_text(
+        text.replace("   :persona: owner\n", "   :persona: owner\n   :details: compact\n", 1), encoding="utf-8"
+    )
+    app = build_ru(make_app, source, tmp_path / "build")
+    assert "WARNING" not in app._warning.getvalue()
+    html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+    stage, touchpoint = (
+        re.search(rf'<div class="cjm cjm-{kind} cjm-details-compact[^"]*">.*?</p>', html, re.S)[0]
+        for kind in ("stage", "touchpoint")
+    )
+    # The stage's lane items and the touchpoint's fields, inside the one paragraph, in the catalog's words.
+    for shown in ("Первый контакт", "Слушает представителя", "Не доверяет приложению", "Руководитель продаж"):
+        assert shown in stage, shown
+    for shown in ("Визит представителя", "Нет времени в часы работы", "Визиты до открытия", "Отдел продаж"):
+        assert shown in touchpoint, shown
+    for original in ("Listens to the sales rep", "Does not trust", "No time during", "Visits before opening"):
+        assert original not in html, original
+
+
 def test_editing_a_translation_rewrites_the_translated_pages(make_app, source, tmp_path):
     app = build_ru(make_app, source, tmp_path / "build")
     app.cleanup()
