@@ -113,6 +113,8 @@ class CJMDomain(Domain):
     # --- storing ---------------------------------------------------------------------------
 
     def add(self, kind: str, record: Record) -> None:
+        if isinstance(record, model.Journey):
+            record.stage_titles = templates.conf_template_titles(record, self.env.config.cjm_stage_templates)
         self.data[KINDS[kind]].setdefault(record.id, []).append(record)
         self.records_changed()
         if self._keys_of_doc is not None:

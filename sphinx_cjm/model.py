@@ -142,6 +142,8 @@ class Journey:
     language: str = ""
     #: Lint switches for this journey only, replacing the project's; None for the project's.
     lint: list[str] | None = None
+    #: Titles of the stages its ``cjm_stage_templates`` give, by stage id: texts of its page, so translated there.
+    stage_titles: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

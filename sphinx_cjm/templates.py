@@ -103,6 +103,17 @@ def expand_stage_order(
     return order, titles, problems
 
 
+def conf_template_titles(journey: model.Journey, user_templates: Mapping[str, Any]) -> dict[str, str]:
+    """The titles of the journey's stages from ``cjm_stage_templates``, by stage id (problems are reported on expanding)."""
+    titles: dict[str, str] = {}
+    for item in journey.stage_order:
+        name = item.removeprefix(TEMPLATE_PREFIX)
+        if item.startswith(TEMPLATE_PREFIX) and name in user_templates:
+            for stage in template_stages(name, user_templates)[0] or []:
+                titles.setdefault(f"{journey.id}-{stage.slug}", stage.title)
+    return titles
+
+
 def apply_templates(
     journeys: dict[str, model.Journey],
     stages: dict[str, model.Stage],
@@ -122,7 +133,9 @@ def apply_templates(
         order, titles, found = expand_stage_order(journey, user_templates, translator_of(journey))
         problems += [(journey, problem) for problem in found]
         journeys[journey_id] = dataclasses.replace(journey, stage_order=order)
-        for stage_id, title in titles.items():
+        for stage_id, template_title in titles.items():
+            # A conf.py template's title as the journey's page translated it.
+            title = journey.stage_titles.get(stage_id, template_title)
             stage = stages.get(stage_id)
             if stage is None:
                 stages[stage_id] = model.Stage(stage_id, title, journey_id, origin=journey.origin, from_template=True)

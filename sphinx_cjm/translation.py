@@ -34,11 +34,11 @@ from sphinx.transforms import SphinxTransform
 from .domain import added_records, cjm_domain
 
 #: The fields of each kind of record that hold text a reader sees: strings, lists of
-#: strings, or (``lanes``) a dict of lists of strings. Kinds and fields a record does
+#: strings, or a dict of strings or of lists of strings (``lanes``). Kinds and fields a record does
 #: not have are skipped, so a kind is translatable once it is listed here.
 TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "persona": ("title", "segment"),
-    "journey": ("title",),
+    "journey": ("title", "stage_titles"),
     "stage": ("title", "lanes"),
     "touchpoint": ("title", "barrier", "solution", "owner", "kpi"),
     "metric": ("title",),
@@ -75,6 +75,8 @@ def record_texts(kind: str, record: Any) -> Iterator[tuple[Path, str]]:
             yield from (((name, n), item) for n, item in enumerate(value) if isinstance(item, str) and item.strip())
         elif isinstance(value, dict):
             for key, items in value.items():
+                if isinstance(items, str) and items.strip():
+                    yield (name, key), items
                 for n, item in enumerate(items if isinstance(items, list) else []):
                     if isinstance(item, str) and item.strip():
                         yield (name, key, n), item

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 from htmlparse import Page
 
 RETAIL_IDS = [
@@ -118,6 +120,34 @@ def test_user_templates_from_conf(app):
     ]
     actions = next(row for row in Page.read(app.outdir / "saas.html").tables[0] if row[0] == "Actions")
     assert actions[2] == "Runs the pilot in one warehouse"
+
+
+@pytest.mark.sphinx("gettext", testroot="templates", freshenv=True)
+def test_gettext_extracts_the_titles_of_conf_templates(app):
+    app.build()
+    with (app.outdir / "saas.pot").open("rb") as stream:
+        found = {m.id: m.locations for m in read_po(stream) if m.id}
+    # At the journey that uses the template, whose page's catalog translates them.
+    for title in ("Lead", "Pilot order", "Annual contract"):
+        assert [(Path(file).name, line) for file, line in found[title]] == [("saas.rst", 4)], title
+
+
+@pytest.mark.sphinx(
+    "html", testroot="templates", freshenv=True, confoverrides={"language": "ru", "locale_dirs": ["translated"]}
+)
+def test_a_catalog_translates_the_titles_of_conf_templates(app):
+    app.build()
+    assert stages_in_export(app)["crm"] == [
+        ("crm-lead", "Лид"),
+        ("crm-pilot-order", "Пилотный заказ"),
+        ("crm-contract", "Годовой контракт"),
+        ("crm-renewal", "Renewal"),
+    ]
+    page = Page.read(app.outdir / "saas.html")
+    assert page.tables[0][0] == ["Этап", "Лид", "Пилотный заказ", "Годовой контракт", "Renewal"]
+    # The untitled stage directive is headed by the translated title too.
+    html = (app.outdir / "saas.html").read_text(encoding="utf-8")
+    assert "Pilot order" not in html and "Annual contract" not in html
 
 
 @pytest.mark.sphinx("html", testroot="templates", freshenv=True)
