@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo docs test lint system-deps locale clean
+.PHONY: demo docs test lint system-deps locale pdf-shots clean
 
 # Debian packages the browser test (tests/browser) and the PDF test need. Installed when this
 # machine can (root with apt-get); otherwise those tests skip. About 2–3 minutes on a fresh machine.
@@ -44,6 +44,12 @@ system-deps:
 	   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(PDF_PACKAGES)) >/dev/null 2>&1 || \
 	  echo "Could not install them; the browser and PDF tests will be skipped."; \
 	fi
+
+# The docs gallery's pictures of the examples' PDF (the first page of each case study's map),
+# drawn by the PDF test from its build of the examples; run after changing how maps go on paper.
+pdf-shots: $(INSTALLED)
+	$(BIN)/python -m pytest -q -m pdf tests/test_pdf.py -k first_map_page_of_each_case_study
+	cp examples/_build/pdf-shots/pdf-*-map.png docs/_static/shots/
 
 # Compile the message catalogs (labels in other languages) after editing a .po file.
 locale: $(INSTALLED)

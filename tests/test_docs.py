@@ -122,6 +122,25 @@ def test_gallery_publishes_the_example_site(docs_html: Path) -> None:
     assert 'class="cjm-journey-table' in wholesale
 
 
+def test_each_case_page_shows_the_first_page_of_its_map_in_the_pdf(docs_html: Path) -> None:
+    """The PNGs of the examples' PDF (drawn by tests/test_pdf.py, `make pdf-shots`), one on each case's page."""
+    for case in ("wholesale", "doors", "clinic"):
+        page = (docs_html / "gallery" / f"{case}.html").read_text(encoding="utf-8")
+        figure = re.search(
+            rf'<img alt="(The first page of [^"]+ in the PDF[^"]*)" src="../_images/pdf-{case}-map\.png" />\s*'
+            r'<figcaption>\s*<p><span class="caption-text">([^<]+)</span>',
+            page,
+        )
+        assert figure, case
+        assert "PDF" in figure[2] and "landscape page" in figure[2], case
+        shot = (docs_html / "_images" / f"pdf-{case}-map.png").read_bytes()
+        assert shot == (DOCS / "_static" / "shots" / f"pdf-{case}-map.png").read_bytes()
+        width, height = int.from_bytes(shot[16:20], "big"), int.from_bytes(shot[20:24], "big")
+        assert (width, height) == (660, 510), case  # a landscape Letter page at 60 dpi, as pdftoppm -r 60 draws it
+    # Not among the browser screenshots of the gallery's index.
+    assert "pdf-" not in (docs_html / "gallery" / "index.html").read_text(encoding="utf-8")
+
+
 def test_github_pages_workflow_builds_with_W_and_deploys() -> None:
     workflow = yaml.safe_load((DOCS / "recipes" / "github-pages.yml").read_text(encoding="utf-8"))
     triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true

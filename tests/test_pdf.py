@@ -8,6 +8,7 @@ every cell, and the LaTeX log no ``Overfull \\vbox`` and no undefined reference.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -23,6 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 PDF_ROOT = Path(__file__).parent / "roots" / "test-pdf"
 WORD = re.compile(r"\w+")
+#: The docs gallery's pictures of the examples' PDF, one page a case study, drawn here;
+#: ``make pdf-shots`` copies them to ``docs/_static/shots/`` (as the browser tests' screenshots were).
+PDF_SHOTS = EXAMPLES / "_build" / "pdf-shots"
 
 pytestmark = pytest.mark.pdf
 
@@ -157,3 +161,44 @@ def test_wide_maps_are_on_landscape_pages_with_the_stage_header_on_each(big_map:
     assert library and all(rotations[n] == 0 for n in library)
     # Nine stages: two tables of consecutive stages (5 + 4), each with the lane column.
     assert big_map.tex.count("\\caption{Renovating a flat") == 2
+
+
+def case_journeys(built: Built) -> dict[str, list[dict]]:
+    """Each case study (the first folder of its pages, as the gallery groups them) and its journeys, in page order."""
+    export = json.loads((built.html / "cjm.json").read_text(encoding="utf-8"))
+    cases: dict[str, list[dict]] = {}
+    for journey in sorted(export["journeys"], key=lambda j: j["docname"]):
+        case, slash, _page = journey["docname"].partition("/")
+        if slash:
+            cases.setdefault(case, []).append(journey)
+    return cases
+
+
+def first_map_page(built: Built, journeys: list[dict]) -> tuple[int, dict]:
+    """The 1-based number of the first page with a table captioned with one of ``journeys``' titles, and that journey."""
+    for number, page in enumerate(built.pages, start=1):
+        for journey in journeys:
+            # The caption may be hyphenated across lines: its first three words are enough.
+            opening = r"\s+".join(map(re.escape, journey["title"].split()[:3]))
+            if re.search(rf"^\w+ \d+: {opening}", page, re.M):
+                return number, journey
+    raise AssertionError(f"no map of {[j['title'] for j in journeys]} in the PDF")
+
+
+def test_first_map_page_of_each_case_study_for_the_gallery(examples: Built) -> None:
+    PDF_SHOTS.mkdir(parents=True, exist_ok=True)
+    cases = case_journeys(examples)
+    assert sorted(cases) == ["clinic", "doors", "wholesale"]
+    rotations = page_rotations(examples.pdf)
+    for case, journeys in cases.items():
+        number, journey = first_map_page(examples, journeys)
+        page = examples.pages[number - 1]
+        # The whole header: every stage of the case's first map is on its first page, which is landscape.
+        stages = [stage["title"] for stage in journey["stages"]]
+        assert set(WORD.findall(" ".join(stages))) <= words_of(page), case
+        assert rotations[number - 1] == 90, case
+        target = PDF_SHOTS / f"pdf-{case}-map"
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(number), "-l", str(number), "-singlefile", str(examples.pdf), str(target)], check=True, timeout=60)  # fmt: skip
+        shot = target.with_suffix(".png").read_bytes()
+        width, height = int.from_bytes(shot[16:20], "big"), int.from_bytes(shot[20:24], "big")
+        assert width > height, case  # shown as read, turned to landscape

@@ -10,7 +10,9 @@ be drawn from what they publish: each case's journeys, read back from the exampl
 ``cjm.json``, drawn by sphinx_cjm's own curve code into ``gallery/_thumbs/`` in the
 examples' language (axis, legend and numbers in Russian, like the maps; the same data
 gives the same bytes; a file is rewritten only when they change). Browser
-screenshots kept under ``_static/shots/`` are shown too (``gallery-shots``).
+screenshots kept under ``_static/shots/`` are shown too (``gallery-shots``); the pages of
+the case studies' PDF kept beside them (``pdf-<case>-map.png``, drawn by ``make pdf-shots``)
+are shown on their case's own page instead.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ logger = logging.getLogger(__name__)
 
 THUMBS = "gallery/_thumbs"
 SHOTS = "_static/shots"
+#: Pages of the case studies' PDF among the shots: each case's page shows its own.
+PDF_PAGES = "pdf-*.png"
 
 
 def build_examples(app: Sphinx) -> None:
@@ -114,6 +118,8 @@ class GalleryShots(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         figures: list[nodes.Node] = []
         for path in sorted(Path(self.env.srcdir, SHOTS).glob("*.png")):
+            if path.match(PDF_PAGES):
+                continue
             name = f"/{SHOTS}/{path.name}"
             caption = path.stem.replace("-", " ")
             figure = nodes.figure("", nodes.image(uri=name, alt=caption, width="45%"), nodes.caption(caption, caption))
