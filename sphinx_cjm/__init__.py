@@ -11,6 +11,7 @@ from sphinx.environment import BuildEnvironment
 from . import config
 from .blueprint import blueprint_line_row, skip_line_row
 from .directives import (
+    ExpandDescriptions,
     JourneyDirective,
     JourneyTableDirective,
     PersonaDirective,
@@ -37,6 +38,7 @@ from .latex_styles import LATEX_PACKAGES, add_latex_styles
 from .lint import check_project
 from .matrix_figure import PriorityMatrixDirective, ResolvePriorityMatrices, add_matrix_node, name_matrix_files
 from .metrics import MetricDirective, ResolveMetricValues, load_metric_facts
+from .nodes import cjm_description
 from .recommendations import (
     EvidenceDirective,
     EvidenceListDirective,
@@ -113,6 +115,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_transform(OfferTexts)
     app.add_transform(ApplyTranslatedTexts)
     app.add_node(cjm_texts)
+    app.add_node(cjm_description)
+    app.add_post_transform(ExpandDescriptions)
     app.add_post_transform(ResolveJourneyPlaceholders)
     app.add_post_transform(ResolveCurvePlaceholders)
     app.add_post_transform(ResolveRegisters)

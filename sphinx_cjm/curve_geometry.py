@@ -15,8 +15,10 @@ one belonging to the point further left stays on the left (checked in :func:`apa
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
+import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -60,17 +62,35 @@ def text_width(text: str) -> float:
     return width
 
 
+#: A word's pieces a line may break after: "long-term" -> "long-", "term" (a leading minus stays).
+_HYPHENATED = re.compile(r"[^-]+-+(?=[^-])|.+")
+
+
 def wrap_label(text: str, width: float) -> list[str] | None:
     """``text`` in lines of at most ``width`` font sizes, or None if a word is wider."""
-    chars = max(int(width / 0.64), 1)
-    lines = textwrap.wrap(" ".join(text.split()), width=chars, break_long_words=False, break_on_hyphens=True)
-    # Character counts are a first guess: re-wrap narrower while a line is too wide.
-    while lines and max(map(text_width, lines)) > width and chars > 1:
-        chars -= 1
-        lines = textwrap.wrap(" ".join(text.split()), width=chars, break_long_words=False, break_on_hyphens=True)
-    if not lines or max(map(text_width, lines)) > width:
-        return None
-    return lines
+    lines = _wrapped(text, width)
+    return list(lines) if lines else None
+
+
+@functools.lru_cache(maxsize=8192)
+def _wrapped(text: str, width: float) -> tuple[str, ...]:
+    """Greedy wrapping by measured width (a label is tried at several widths, and laid out for page and full map)."""
+    space = text_width(" ")
+    lines: list[str] = []
+    line, line_width = "", 0.0
+    for word in text.split():
+        for n, piece in enumerate(_HYPHENATED.findall(word)):
+            piece_width = text_width(piece)
+            if piece_width > width:
+                return ()
+            joined = piece_width if n > 0 or not line else piece_width + space
+            if line and line_width + joined > width:
+                lines.append(line)
+                line, line_width = piece, piece_width
+            else:
+                line += piece if n > 0 or not line else " " + piece
+                line_width += joined
+    return (*lines, line) if line else ()
 
 
 @dataclass(frozen=True)

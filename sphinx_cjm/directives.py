@@ -17,12 +17,14 @@ from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
-from sphinx.util.docutils import SphinxDirective
+from sphinx.transforms import SphinxSmartQuotes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.docutils import SphinxDirective, new_document
 
 from . import journey_file, model
 from .domain import CJMDomain, Record, cjm_domain, warn
 from .i18n import Labels, has_catalog, project_labels, project_locale_dirs
-from .nodes import emotion_curve_placeholder, evidence_links, journey_table, persona_journeys
+from .nodes import cjm_description, emotion_curve_placeholder, evidence_links, journey_table, persona_journeys
 from .numbers import format_number
 from .settings import project_channels, project_lanes
 
@@ -97,18 +99,71 @@ def detail_block(
     """An object's description: anchor, title and fields, as ``details`` (one of :data:`DETAILS`) says.
 
     ``anchor`` is the object's id, or the target :func:`claim_anchor` made for it. The anchor
-    is a target rather than the container's id: LaTeX labels targets only. Every node is located at ``location`` (source, line), where the object is written.
+    is a target rather than the container's id: LaTeX labels targets only. The title and
+    fields stay a :class:`~sphinx_cjm.nodes.cjm_description` until the page is written. Every node
+    is located at ``location`` (source, line), where the object is written.
     """
     classes = ["cjm", f"cjm-{kind}"] + ([] if details == "full" else [f"cjm-details-{details}"])
     box = nodes.container(classes=classes)
     box += anchor if isinstance(anchor, nodes.target) else nodes.target("", "", ids=[anchor])
     if details != "none":
-        box += described(kind, title, fields, details)
-    # Sphinx patches a rubric or field name without a source at read time, serialising it to
-    # XML for a debug message first: about half of a detail block's reading cost.
-    for node in box.findall(nodes.Element):
-        node.source, node.line = location
+        box += description_placeholder(kind, title, fields, details)
+    locate(box, location)
     return box
+
+
+def locate(node: nodes.Element, location: tuple[str, int]) -> None:
+    # Sphinx patches a rubric or field name without a source at read time, serialising it to
+    # XML for a debug message first; gettext extracts only located paragraphs.
+    for element in node.findall(nodes.Element):
+        element.source, element.line = location
+
+
+def description_placeholder(kind: str, title: str | nodes.Node, fields: list[Field], details: str) -> cjm_description:
+    node = cjm_description(kind=kind, details=details)
+
+    def kept(item: str | nodes.Node) -> str | int:
+        if isinstance(item, str):
+            return item
+        node.append(item)
+        return len(node.children) - 1
+
+    node["title"] = kept(title)
+    node["fields"] = [[label, [kept(item) for item in items]] for label, items in fields]
+    return node
+
+
+class ExpandDescriptions(SphinxPostTransform):
+    """Each :class:`~sphinx_cjm.nodes.cjm_description` becomes its rubric and field list, or its paragraph."""
+
+    # Before ReferencesResolver (10): the links among the fields are resolved with the page's.
+    default_priority = 4
+
+    def run(self, **kwargs: Any) -> None:
+        placeholders = list(self.document.findall(cjm_description))
+        if not placeholders:
+            return
+        made = [expanded(node) for node in placeholders]
+        # Typographic quotes, as Sphinx gives the text it reads; only the descriptions are walked.
+        quoted = new_document(self.document["source"], self.document.settings)
+        for result in made:
+            quoted.extend(result)
+        SphinxSmartQuotes(quoted, None).apply()
+        for node, result in zip(placeholders, made, strict=True):
+            node.replace_self(result)
+
+
+def expanded(node: cjm_description) -> list[nodes.Element]:
+    children = list(node.children)
+
+    def item(value: str | int) -> str | nodes.Node:
+        return children[value] if isinstance(value, int) else value
+
+    fields: list[Field] = [(label, [item(value) for value in items]) for label, items in node["fields"]]
+    result = described(node["kind"], item(node["title"]), fields, node["details"])
+    for element in result:
+        locate(element, (node.source or "", node.line or 0))
+    return result
 
 
 def described(kind: str, title: str | nodes.Node, fields: list[Field], details: str) -> list[nodes.Element]:

@@ -24,3 +24,15 @@ class evidence_links(nodes.General, nodes.Element):
 class metric_values(nodes.General, nodes.Element):
     """Where a metric's description shows its plan, fact and verdict; ``metric`` holds its id, ``nested``
     whether it stands in its stage (else the stage is named)."""
+
+
+class cjm_description(nodes.General, nodes.Element):
+    """An object's title and fields, made into a rubric and field list (or one paragraph) when the page is
+    written (:class:`sphinx_cjm.directives.ExpandDescriptions`).
+
+    Every read-time transform of Sphinx and docutils (smart quotes, i18n, references, ...)
+    walks the whole page, and the page is pickled between reading and writing: to them a
+    description is one node rather than a few dozen. ``kind`` and ``details`` say how it
+    renders; ``title`` and each item of ``fields`` (``[label, [item, ...]]``) is a text or
+    the index of a child node (a link).
+    """

@@ -23,7 +23,6 @@ shows a changed record.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -32,6 +31,7 @@ from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 
 from .domain import added_records, cjm_domain
+from .nodes import cjm_description
 
 #: The fields of each kind of record that hold text a reader sees: strings, lists of
 #: strings, or a dict of strings or of lists of strings (``lanes``). Kinds and fields a record does
@@ -138,21 +138,13 @@ class ApplyTranslatedTexts(SphinxTransform):
         if anchor is None:
             return
         box = anchor if isinstance(anchor, nodes.container) else anchor.parent
-        # A compact description runs its fields into one text ("Barrier: X. Owner: Y; Z."): items are found in it.
-        items = compact_items(changes) if "cjm-details-compact" in box["classes"] else None
         for text in list(own_texts(box)):
-            original = str(text)
-            translated = changes.get(original)
-            if translated is None and items is not None:
-                translated = items.sub(lambda match: changes[match[0]], original)
-            if translated is not None and translated != original:
-                text.parent.replace(text, nodes.Text(translated))
-
-
-def compact_items(changes: dict[str, str]) -> re.Pattern[str]:
-    """The originals as items of a compact description: after a label's ``": "`` or a ``"; "``, before ``"; "`` or ``"."``."""
-    alternatives = "|".join(re.escape(original) for original in sorted(changes, key=len, reverse=True))
-    return re.compile(f"(?<=: |; )(?:{alternatives})(?=; |\\.)")
+            if str(text) in changes:
+                text.parent.replace(text, nodes.Text(changes[str(text)]))
+        for placeholder in (child for child in box.children if isinstance(child, cjm_description)):
+            placeholder["title"] = changes.get(placeholder["title"], placeholder["title"])
+            for field in placeholder["fields"]:
+                field[1] = [changes.get(item, item) if isinstance(item, str) else item for item in field[1]]
 
 
 def own_texts(box: nodes.Element) -> Iterator[nodes.Text]:
