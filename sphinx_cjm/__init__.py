@@ -20,7 +20,7 @@ from .directives import (
     check_details_config,
     register_configured_lanes,
 )
-from .domain import CJMDomain, cjm_domain, warn_missing_reference
+from .domain import ApplyRenamedIds, CJMDomain, cjm_domain, warn_missing_reference
 from .export import write_export
 from .figure import (
     EmotionCurveDirective,
@@ -115,6 +115,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_transform(OfferTexts)
     app.add_transform(ApplyTranslatedTexts)
     app.add_node(cjm_texts)
+    app.add_post_transform(ApplyRenamedIds)
     app.add_node(cjm_description)
     app.add_post_transform(ExpandDescriptions)
     app.add_post_transform(ResolveJourneyPlaceholders)

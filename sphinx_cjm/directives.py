@@ -297,16 +297,22 @@ class CJMDirective(SphinxDirective):
         """Labels in the enclosing journey's ``:language:``, or the project's."""
         return project_labels(self.env, self.env.ref_context.get(LANGUAGE_CONTEXT))
 
+    #: The parent id :meth:`object_id` derived the id under; None when the id was given.
+    derived_from: str | None = None
+
     def origin(self) -> model.Origin:
         source, line = self.get_source_info()
-        return model.Origin(docname=self.env.docname, source=source or "", lineno=line or 0)
+        return model.Origin(
+            docname=self.env.docname, source=source or "", lineno=line or 0, derived_from=self.derived_from
+        )
 
     def object_id(self, title: str, parent_id: str) -> str:
         """The ``:id:`` option, or one derived from the title and the parent's id.
 
         A derived id is unique on its page (a repeated title gets ``-2``, ``-3``); a title
         with nothing to transliterate is numbered, and where the object is not nested in
-        its parent, the page's name joins the id, so pages never derive the same one.
+        its parent, the page's name joins the id, so pages never derive the same one. A title
+        derived on several pages is made unique once every page is read (:meth:`CJMDomain.renames`).
         """
         explicit = self.options.get("id", "").strip()
         if explicit:
@@ -324,6 +330,7 @@ class CJMDirective(SphinxDirective):
         taken = cast(set[str], self.env.temp_data.setdefault("cjm:derived-ids", set()))
         object_id = model.unique_id(model.derive_id(title, parent_id, self.kind, position), taken)
         taken.add(object_id)
+        self.derived_from = parent_id
         return object_id
 
     def emotion(self) -> model.Number | None:

@@ -8,6 +8,7 @@ wins and the others are reported once reading is over, whatever the read order.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
@@ -19,12 +20,14 @@ from sphinx.builders import Builder
 from sphinx.domains import Domain, ObjType
 from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 from sphinx.util.typing import RoleFunction
 
 from . import facts, model, templates
 from .i18n import _, project_labels
+from .nodes import cjm_description
 from .settings import project_limits
 
 logger = logging.getLogger(__name__)
@@ -54,6 +57,14 @@ Record = (
 TITLE_ONLY_USES = ("journey", "metric")
 #: Kinds linking to touchpoints and stages, with the field naming them.
 TARGET_FIELDS = {"recommendation": "addresses", "evidence": "supports"}
+#: The fields of each kind that name other objects by id.
+REFERENCE_FIELDS = {
+    "journey": ("persona", "stage_order"),
+    "stage": ("journey",),
+    "touchpoint": ("stage",),
+    "metric": ("stage",),
+    **{kind: (field,) for kind, field in TARGET_FIELDS.items()},
+}
 
 
 def warn(message: str, subtype: str, location: Any) -> None:
@@ -100,12 +111,17 @@ class CJMDomain(Domain):
         "digests": {},
         # facts read from cjm_metric_facts (:mod:`sphinx_cjm.facts`): kept by the main process, never per page
         "facts": {},
+        # docname -> its renamed ids (:meth:`CJMDomain.renames`) at the last build: a page whose changed is rewritten
+        "renamed": {},
     }
     data_version = 2
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         self._index: dict[str, Any] | None = None
+        #: The records by kind and id, derived ids written on several pages made unique (:meth:`renames`).
+        self._records: dict[str, dict[str, list[Record]]] | None = None
+        self._renames: dict[str, dict[str, str]] = {}
         self._keys_of_doc: dict[str, set[tuple[str, str]]] | None = None
         #: Whether this build added or dropped any record; a no-op rebuild reads nothing.
         self._modified = False
@@ -124,7 +140,7 @@ class CJMDomain(Domain):
 
     def records_changed(self) -> None:
         """Records were added or edited in place (translated): what is derived from them is made again."""
-        self._index = None
+        self._index = self._records = None
         self._modified = True
 
     def _objects_of_doc(self) -> dict[str, set[tuple[str, str]]]:
@@ -153,7 +169,7 @@ class CJMDomain(Domain):
             else:
                 objects.pop(object_id, None)
         self.data["uses"].pop(docname, None)
-        self._index = None
+        self._index = self._records = None
         self._modified = True
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
@@ -166,7 +182,7 @@ class CJMDomain(Domain):
         for docname, keys in otherdata["uses"].items():
             if docname in wanted:
                 self.data["uses"][docname] = keys
-        self._index = None
+        self._index = self._records = None
         self._keys_of_doc = None
         self._modified = True
 
@@ -225,11 +241,79 @@ class CJMDomain(Domain):
     def _written_first(kind: str, record: Record) -> tuple[str, int, str, int]:
         return (record.origin.docname, record.origin.lineno, record.origin.source, list(KINDS).index(kind))
 
+    def renames(self) -> dict[str, dict[str, str]]:
+        """docname -> {id derived there: the id it takes}, for ids derived from the same title on several pages.
+
+        The page first in document order keeps the id (a page whose id was given by ``:id:``,
+        if any, before all); on each other page the page's name joins it after the parent's
+        id, as numbered ids have it (``sales-onboarding`` on page ``b``: ``sales-b-onboarding``),
+        or, where the parent itself was renamed there, the parent's new id does.
+        Ids given by ``:id:`` and ids that do not clash never change.
+        """
+        holders: dict[str, list[Record]] = {}
+        for plural in KINDS.values():
+            for object_id, records in self.data[plural].items():
+                holders.setdefault(object_id, []).extend(records)
+        taken = set(holders)
+        renames: dict[str, dict[str, str]] = {}
+        # Shorter ids first: a parent's id is a prefix of the ids derived under it.
+        for object_id in sorted(holders, key=lambda i: (len(i), i)):
+            records = holders[object_id]
+            if len({r.origin.docname for r in records}) < 2:
+                continue
+            given = [r for r in records if r.origin.derived_from is None]
+            keeper = self._first(given or records).origin.docname
+            for record in records:
+                parent, docname = record.origin.derived_from, record.origin.docname
+                if parent is None or docname == keeper or object_id in renames.get(docname, {}):
+                    continue
+                rest = object_id[len(parent) + 1 :] if parent else object_id
+                page = model.slugify(docname)
+                new_parent = renames.get(docname, {}).get(parent)
+                wanted = f"{new_parent}-{rest}" if new_parent else "-".join(filter(None, (parent, page, rest)))
+                new_id = model.unique_id(wanted, taken)
+                taken.add(new_id)
+                renames.setdefault(docname, {})[object_id] = new_id
+        return renames
+
+    def records(self) -> dict[str, dict[str, list[Record]]]:
+        """Every record by kind (plural) and id, with :meth:`renames` applied to ids and to the ids they name."""
+        if self._records is None:
+            self._renames = renames = self.renames()
+            self._records = {plural: {} for plural in KINDS.values()}
+            for kind, plural in KINDS.items():
+                for records in self.data[plural].values():
+                    for record in records:
+                        renamed = self._renamed(kind, record, renames.get(record.origin.docname))
+                        self._records[plural].setdefault(renamed.id, []).append(renamed)
+        return self._records
+
+    @staticmethod
+    def _renamed(kind: str, record: Record, renames: dict[str, str] | None) -> Record:
+        """``record`` with its page's renamed ids (:class:`ApplyRenamedIds` renames its anchor)."""
+        if not renames:
+            return record
+        changes: dict[str, Any] = {}
+        for name in REFERENCE_FIELDS.get(kind, ()):
+            value = getattr(record, name)
+            changes[name] = [renames.get(v, v) for v in value] if isinstance(value, list) else renames.get(value, value)
+        changes["id"] = renames.get(record.id, record.id)
+        return dataclasses.replace(record, **changes)
+
+    def local_id(self, docname: str, object_id: str) -> str:
+        """The id ``object_id`` stands for on page ``docname``: the page's own object, if its id was renamed."""
+        return self.renames_of(docname).get(object_id, object_id)
+
+    def renames_of(self, docname: str) -> dict[str, str]:
+        """The ids derived on page ``docname`` that :meth:`renames` changed, with their new ids."""
+        self.records()
+        return self._renames.get(docname, {})
+
     def winners(self) -> dict[str, tuple[str, Record]]:
         """Each id to the kind and record that hold it: ids are unique across every kind, the first written wins."""
         winners: dict[str, tuple[str, Record]] = {}
         for kind, plural in KINDS.items():
-            for object_id, records in self.data[plural].items():
+            for object_id, records in self.records()[plural].items():
                 first = self._first(records)
                 held = winners.get(object_id)
                 if held is None or self._written_first(kind, first) < self._written_first(*held):
@@ -311,7 +395,7 @@ class CJMDomain(Domain):
         """Keep the facts read from the files; pages showing changed ones are rewritten (:meth:`pages_to_rewrite`)."""
         if loaded != self.data["facts"]:
             self.data["facts"] = loaded
-            self._index = None
+            self._index = self._records = None
             self._modified = True
 
     def written(self, kind: str) -> list[Any]:
@@ -413,14 +497,19 @@ class CJMDomain(Domain):
         new = {key: self.digest(key) for key in keys}
         changed = {key for key in keys if old.get(key) != new[key]}
         self.data["digests"] = new
-        return {docname for docname, uses in self.data["uses"].items() if changed.intersection(uses)}
+        self.records()
+        renamed, self.data["renamed"] = self.data.get("renamed", {}), self._renames
+        pages = {
+            docname for docname in {*renamed, *self._renames} if renamed.get(docname) != self._renames.get(docname)
+        }
+        return pages | {docname for docname, uses in self.data["uses"].items() if changed.intersection(uses)}
 
     # --- consistency -----------------------------------------------------------------------
 
     def check_consistency(self) -> None:
         winners = self.winners()
         for kind, plural in KINDS.items():
-            for object_id, records in sorted(self.data[plural].items()):
+            for object_id, records in sorted(self.records()[plural].items()):
                 first_kind, first = winners[object_id]
                 for record in sorted(records, key=lambda r: (r.origin.docname, r.origin.lineno)):
                     if record is first:
@@ -486,7 +575,7 @@ class CJMDomain(Domain):
         node: pending_xref,
         contnode: nodes.Element,
     ) -> nodes.reference | None:
-        record = self.get(typ, target)
+        record = self.get(typ, self.local_id(fromdocname, target))
         if record is None:
             return None
         if not node.get("refexplicit"):
@@ -514,6 +603,41 @@ class CJMDomain(Domain):
         for kind in KINDS:
             for object_id, record in self.objects(kind).items():
                 yield object_id, record.title, kind, *self.anchor(record), 1
+
+
+#: Attributes of a node that are never object ids (docutils' own).
+NOT_ID_ATTRIBUTES = frozenset(nodes.Element.basic_attributes)
+
+
+class ApplyRenamedIds(SphinxPostTransform):
+    """The page's anchors and placeholders hold the ids derived on it as read: give them those :meth:`CJMDomain.renames` made.
+
+    First of the post-transforms, so every other one finds the page's own objects; an
+    object's anchor stays equal to its id.
+    """
+
+    default_priority = 1
+
+    def run(self, **kwargs: Any) -> None:
+        renames = cjm_domain(self.env).renames_of(self.env.docname)
+        if not renames:
+            return
+        for node in self.document.findall(nodes.Element):
+            # An object's anchor (moved by docutils from its target to the element after it): no other element
+            # of the page has its id (:func:`~sphinx_cjm.directives.claim_anchor`).
+            if any(i in renames for i in node["ids"]):
+                node["ids"] = [renames.get(i, i) for i in node["ids"]]
+                self.document.ids.update((i, node) for i in node["ids"])
+            # A description's attributes are its text, never ids.
+            if not type(node).__module__.startswith("sphinx_cjm.") or isinstance(node, cjm_description):
+                continue
+            for name, value in node.attributes.items():
+                if name in NOT_ID_ATTRIBUTES:
+                    continue
+                if isinstance(value, str):
+                    node[name] = renames.get(value, value)
+                elif isinstance(value, list):
+                    node[name] = [renames.get(v, v) if isinstance(v, str) else v for v in value]
 
 
 def cjm_domain(env: BuildEnvironment) -> CJMDomain:

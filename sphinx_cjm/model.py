@@ -120,6 +120,8 @@ class Origin:
     lineno: int = 0
     #: The object's HTML anchor where its id was already an HTML id on the page ('' when the anchor is the id).
     anchor: str = ""
+    #: Where the id was derived from the title: the parent id it was derived under ('' for none); None if given.
+    derived_from: str | None = None
 
 
 @dataclass

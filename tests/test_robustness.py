@@ -424,6 +424,77 @@ def test_derived_ids_are_unique_and_stable_across_pages(tmp_path):
     assert [s["id"] for s in build.run(freshenv=True).export()["journeys"][0]["stages"]] == ids
 
 
+SAME_TITLES = """\
+{page}
+=
+
+.. persona:: Shop owner
+
+.. journey:: Customer journey
+
+   .. stage:: Onboarding
+
+.. stage:: Onboarding
+   :journey: sales
+
+   .. touchpoint:: Call
+"""
+
+
+def test_the_same_titles_on_two_pages_derive_ids_each_page_can_be_linked_by(tmp_path):
+    sales = "\n.. journey:: Sales\n   :id: sales\n\n.. journey:: Support\n   :id: support\n\n   .. stage:: Onboarding\n"
+    links = (
+        "\nLinks: :stage:`sales-onboarding`, :stage:`sales-b-onboarding`, :touchpoint:`sales-b-onboarding-call`, "
+        ":persona:`shop-owner`, :persona:`b-shop-owner`, :journey:`b-customer-journey`, "
+        ":stage:`b-customer-journey-onboarding`.\n"
+    )
+    pages = {
+        "index.rst": "Test\n====\n\n.. toctree::\n\n   a\n   b\n" + links,
+        "a.rst": SAME_TITLES.format(page="A") + sales,
+        "b.rst": SAME_TITLES.format(page="B"),
+    }
+    build = Build(tmp_path, pages).run()
+    assert not build.warnings, build.warnings
+    data = build.export()
+    # The page first in document order keeps the ids; on the other, the page's name joins them after the parent's.
+    assert [(p["id"], p["docname"]) for p in data["personas"]] == [("b-shop-owner", "b"), ("shop-owner", "a")]
+    journeys = {j["id"]: j for j in data["journeys"]}
+    assert [(j["id"], j["docname"]) for j in data["journeys"]] == [
+        ("b-customer-journey", "b"), ("customer-journey", "a"), ("sales", "a"), ("support", "a"),
+    ]  # fmt: skip
+    assert [s["id"] for s in journeys["customer-journey"]["stages"]] == ["customer-journey-onboarding"]
+    # A renamed journey's stage takes its new id; a stage of another journey never clashed: it keeps its id.
+    assert [s["id"] for s in journeys["b-customer-journey"]["stages"]] == ["b-customer-journey-onboarding"]
+    assert [s["id"] for s in journeys["support"]["stages"]] == ["support-onboarding"]
+    assert [(s["id"], s["docname"], [t["id"] for t in s["touchpoints"]]) for s in journeys["sales"]["stages"]] == [
+        ("sales-onboarding", "a", ["sales-onboarding-call"]),
+        ("sales-b-onboarding", "b", ["sales-b-onboarding-call"]),
+    ]
+    # Each object's anchor is its id, and the links land there.
+    assert {"sales-b-onboarding", "sales-b-onboarding-call", "b-shop-owner", "b-customer-journey"} <= set(
+        re.findall(r'\sid="([^"]+)"', build.html("b"))
+    )
+    hrefs = re.findall(r'href="([^"]+)"', build.html("index"))
+    for href in (
+        "a.html#sales-onboarding", "b.html#sales-b-onboarding", "b.html#sales-b-onboarding-call",
+        "a.html#shop-owner", "b.html#b-shop-owner", "b.html#b-customer-journey", "b.html#b-customer-journey-onboarding",
+    ):  # fmt: skip
+        assert href in hrefs, href
+    # The journey's table on page a links to the stage written on page b.
+    assert 'href="b.html#sales-b-onboarding"' in build.html("a")
+    # The same ids from a fresh environment.
+    assert build.run(freshenv=True).export() == data
+
+    # Once page a's stage has an id of its own, page b's derives the plain one again, and b is rewritten to match.
+    before = build.html("b")
+    a = build.srcdir / "a.rst"
+    a.write_text(a.read_text(encoding="utf-8").replace(":journey: sales\n", ":journey: sales\n   :id: sales-first\n"))
+    incremental = build.run().html("b")
+    assert 'id="sales-onboarding"' in incremental and incremental != before
+    (tmp_path / "clean").mkdir()
+    assert incremental == Build(tmp_path / "clean", pages | {"a.rst": a.read_text(encoding="utf-8")}).run().html("b")
+
+
 # --- 8. convert writes text, never links, and titles docutils accepts ----------------------------
 
 HOSTILE_YAML = """\
