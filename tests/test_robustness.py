@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from buildresult import assert_same_files, parallel_outputs
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 
@@ -493,6 +494,18 @@ def test_the_same_titles_on_two_pages_derive_ids_each_page_can_be_linked_by(tmp_
     assert 'id="sales-onboarding"' in incremental and incremental != before
     (tmp_path / "clean").mkdir()
     assert incremental == Build(tmp_path / "clean", pages | {"a.rst": a.read_text(encoding="utf-8")}).run().html("b")
+
+
+def test_ids_derived_on_several_pages_are_the_same_with_parallel_reading(make_app, tmp_path):
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "conf.py").write_text(CONF, encoding="utf-8")
+    (root / "index.rst").write_text("Test\n====\n\n.. journey:: Sales\n   :id: sales\n", encoding="utf-8")
+    for page in ("a", "b"):
+        (root / f"{page}.rst").write_text(":orphan:\n\n" + SAME_TITLES.format(page=page.upper()), encoding="utf-8")
+    outputs = parallel_outputs(make_app, root, tmp_path)
+    assert_same_files(outputs[2], outputs[1])
+    assert b'id="sales-b-onboarding"' in outputs[2]["b.html"]
 
 
 # --- 8. convert writes text, never links, and titles docutils accepts ----------------------------
