@@ -269,7 +269,17 @@ def plot_height(config: Config) -> float:
 
 
 def layout_of(config: Config, plotted: Sequence[Mapping[str, Any]]) -> curve_geometry.Layout:
-    return curve_geometry.layout(plotted, curve_scale(config), plot_height=plot_height(config))
+    """The curve's layout; the same curve on a journey's page and its full-map page is laid out once."""
+    key = (json.dumps(plotted, sort_keys=True, default=repr), curve_scale(config), plot_height(config))
+    if key not in LAYOUTS:
+        if len(LAYOUTS) >= 64:
+            LAYOUTS.clear()
+        LAYOUTS[key] = curve_geometry.layout(plotted, key[1], plot_height=key[2])
+    return LAYOUTS[key]
+
+
+#: Layouts of this process by their data; read only once made.
+LAYOUTS: dict[tuple[str, tuple[float, float], float], curve_geometry.Layout] = {}
 
 
 def page_links(builder: Builder, fromdocname: str, targets: Mapping[str, Sequence[str]]) -> dict[str, str]:

@@ -7,7 +7,7 @@ sign (U+2212) in every language, and at most two decimals (a mean like ``-0.6667
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_decimal
@@ -26,6 +26,7 @@ def babel_locale(language: str | None) -> Locale:
         return Locale.parse("en")
 
 
+@lru_cache(maxsize=4096)  # a map repeats its few values in table, curve and descriptions
 def format_number(value: float, language: str | None, *, signed: bool = False) -> str:
     """``value`` in ``language``; ``signed`` puts ``+`` before positive values (``0`` stays unsigned)."""
     if round(value, 2) == 0:
