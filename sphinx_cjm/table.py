@@ -117,7 +117,7 @@ class ResolveJourneyPlaceholders(SphinxPostTransform):
         self, placeholder: journey_table, assembled: model.AssembledJourney, labels: Labels
     ) -> list[nodes.Node]:
         """The journey's table; on paper, its LaTeX layout (:mod:`sphinx_cjm.latex_map`)."""
-        if self.app.builder.format == "latex":
+        if builder_of(self.env).format == "latex":
             return paper_tables(placeholder, assembled, lambda journey: build_table(journey, labels), labels)
         return [build_table(assembled, labels)]
 

@@ -45,7 +45,7 @@ def build(make_app, source: Path, builddir: Path, **kwargs):
 
 def described_nodes(app) -> int:
     """Doctree nodes of the stage descriptions (with their touchpoints') of ``map``, as written."""
-    doctree = app.env.get_and_resolve_doctree("map", app.builder)
+    doctree = app.env.get_and_resolve_doctree("map", app.builder, tags=app.tags)
     stages = [n for n in doctree.findall(nodes.container) if "cjm-stage" in n["classes"]]
     return sum(len(list(stage.findall())) for stage in stages)
 
