@@ -15,6 +15,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import textwrap
 import time
 import urllib.request
 from pathlib import Path
@@ -22,6 +23,7 @@ from types import SimpleNamespace
 
 import pytest
 import yaml
+from tablesparse import Tables
 
 import sphinx_cjm
 from sphinx_cjm import diff
@@ -359,3 +361,64 @@ def test_every_directive_is_shown_in_rst_and_myst(docs_html: Path) -> None:
     for name in sphinx_cjm.DIRECTIVES:
         assert any(block.startswith(f".. {name}::") for block in rst), f"{name} has no RST form"
         assert any(block.startswith(f"```{{{name}}}") for block in myst), f"{name} has no MyST form"
+
+
+#: An example shown in both markups: a code block captioned "reStructuredText", then its twin
+#: captioned "MyST Markdown" (written as a directive in .rst pages, as a fence in .md pages).
+RST_EXAMPLE = re.compile(
+    r"^\.\. code-block:: (rst|markdown)\n   :caption: (?:reStructuredText|MyST Markdown)\n\n((?:   .*\n|\n)+)", re.M
+)
+MD_EXAMPLE = re.compile(
+    r"^(`{3,})\{code-block\} (rst|markdown)\n:caption: (?:reStructuredText|MyST Markdown)\n\n(.*?)\n\1$", re.M | re.S
+)
+
+
+#: A block of markup shown without the caption that names its markup.
+UNCAPTIONED = re.compile(
+    r"^(?:\.\. code-block:: (?:rst|markdown)\n(?!   :caption:)|`{3,}(?:\{code-block\} )?(?:rst|markdown)\n(?!:caption:))",
+    re.M,
+)
+
+
+def examples_in_both_markups(page: Path) -> list[tuple[str, str]]:
+    """Each example of a docs page as (reStructuredText, MyST Markdown), in the page's order."""
+    text = page.read_text(encoding="utf-8")
+    assert not UNCAPTIONED.findall(text), f"{page.name}: an example is not captioned with its markup"
+    if page.suffix == ".rst":
+        blocks = [(language, textwrap.dedent(body).strip()) for language, body in RST_EXAMPLE.findall(text)]
+    else:
+        blocks = [(language, body.strip()) for _fence, language, body in MD_EXAMPLE.findall(text)]
+    languages = [language for language, _body in blocks]
+    assert languages == ["rst", "markdown"] * (len(blocks) // 2), f"{page.name}: an example lacks its twin"
+    return [(rst, myst) for (_, rst), (_, myst) in zip(blocks[::2], blocks[1::2], strict=True)]
+
+
+def build_examples_on_the_tutorial_map(directory: Path, page: str, examples: list[str]) -> Path:
+    """``examples`` on a page of their own beside the tutorial's map, built with -W; the output directory."""
+    directory.mkdir()
+    (directory / "conf.py").write_text('extensions = ["myst_parser", "sphinx_cjm"]\n', encoding="utf-8")
+    tutorial_map = (DOCS / "_snippets" / "tutorial-map.md").read_text(encoding="utf-8")
+    (directory / "map.md").write_text("---\norphan: true\n---\n\n" + tutorial_map, encoding="utf-8")
+    title = "Examples\n========\n\n" if page.endswith(".rst") else "# Examples\n\n"
+    (directory / page).write_text(title + "\n\n".join(examples) + "\n", encoding="utf-8")
+    result = sphinx_build("-b", "html", str(directory), str(directory / "_build"))
+    assert (result.returncode, result.stderr) == (0, "")
+    return directory / "_build"
+
+
+@pytest.mark.parametrize("page", sorted(p.name for p in (DOCS / "guide").iterdir()))
+def test_every_guide_example_is_shown_in_both_markups(page: str) -> None:
+    examples_in_both_markups(DOCS / "guide" / page)
+
+
+@pytest.mark.parametrize(("page", "count"), [("guide/recommendations.rst", 3), ("guide/registers.md", 4)])
+def test_guide_examples_build_alike_in_both_markups(tmp_path: Path, page: str, count: int) -> None:
+    """Every example of the page, in reStructuredText and in MyST Markdown, builds alone and into the same map."""
+    examples = examples_in_both_markups(DOCS / page)
+    assert len(examples) == count
+    rst = build_examples_on_the_tutorial_map(tmp_path / "rst", "index.rst", [rst for rst, _myst in examples])
+    myst = build_examples_on_the_tutorial_map(tmp_path / "myst", "index.md", [myst for _rst, myst in examples])
+    exports = [json.loads((out / "cjm.json").read_text(encoding="utf-8")) for out in (rst, myst)]
+    assert map_content(exports[0]) == map_content(exports[1])
+    registers = [Tables.read(out / "index.html", "cjm-register-table") for out in (rst, myst)]
+    assert registers[0] and registers[0] == registers[1]
