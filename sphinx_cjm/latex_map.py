@@ -4,6 +4,7 @@ Sphinx's own table machinery does the work: the table gets the class ``longtable
 (it breaks between rows and repeats its stage header on every page), a
 ``tabularcolumns`` spec (column widths from the stage count, compact ragged cells:
 ``\\cjmcell`` in :mod:`sphinx_cjm.latex_styles`) and the journey's title as caption.
+It is ruled around every cell, as in HTML (Sphinx's ``standard`` style, no row colours).
 A map of more than :data:`MAX_PORTRAIT_STAGES` stages goes on landscape pages
 (``pdflscape``), its curve with it; one of more than :data:`MAX_STAGES_PER_PAGE`
 stages is split into several tables of consecutive stages, each with the lane column and
@@ -127,7 +128,10 @@ def paper_tables(
     for group in groups:
         wrapper = build_table(dataclasses.replace(assembled, stages=group))
         table = next(iter(wrapper.findall(nodes.table)))
-        table["classes"].append("longtable")
+        # Ruled like the HTML table, every cell framed: Sphinx's "standard" style, as booktabs
+        # (the default) breaks the vertical rules at its rules' padding; no row colours, as
+        # viewers paint a row's colour over the hairlines beside it.
+        table["classes"] += ["longtable", "standard", "nocolorrows"]
         caption = assembled.journey.title
         if len(groups) > 1:
             caption = part_caption(caption, first, first + len(group) - 1, len(assembled.stages), labels)

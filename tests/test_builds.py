@@ -232,6 +232,27 @@ def test_each_table_of_a_split_map_says_which_stages_it_holds(make_app, rootdir,
     assert re.search(r"\\caption\{A first visit to a private clinic(?:\\strut)?\}", tex)
 
 
+def test_every_row_of_a_map_table_is_ruled_like_its_header(make_app, rootdir, tmp_path):
+    """Each cell framed on paper, as in HTML. Sphinx's default style (booktabs, row colours) broke
+    the outer rules under the header, and a viewer painted the row colours over them."""
+    source = tmp_path / "src"
+    shutil.copytree(rootdir / "test-pdf", source)
+    app = make_app("latex", srcdir=source)
+    app.build()
+    tex = next(app.outdir.glob("*.tex")).read_text(encoding="utf-8")
+    maps = [table for table in tex.split(r"\sphinxatlongtablestart")[1:] if r"\cjmcell" in table]
+    assert len(maps) == 5  # the clinic, the library card, the flat's two tables and the door
+    for table in maps:
+        styles, _, rest = table.partition(r"\begin{longtable}")
+        assert r"\sphinxthistablewithstandardstyle" in styles and r"\sphinxthistablewithnocolorrowsstyle" in styles
+        # A rule left of every column and right of the last.
+        columns = rest[: rest.index("\n")]
+        assert re.fullmatch(r"\{\|(>\{\\cjmcell\}\\Y\{0\.\d+\}\|)+\}", columns), columns
+        # A rule under each lane's row but the last (then the bottom rule).
+        body = rest[rest.index(r"\sphinxtableatstartofbodyhook") : rest.index(r"\end{longtable}")]
+        assert body.count("\\\\\n\\sphinxhline") == body.count("\\\\\n") - 1 > 0
+
+
 def test_a_split_map_is_cut_into_tables_of_nearly_equal_size(make_app, tmp_path):
     source = tmp_path / "src"
     source.mkdir()

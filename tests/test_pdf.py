@@ -8,6 +8,7 @@ every cell, and the LaTeX log no ``Overfull \\vbox`` and no undefined reference.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -202,3 +203,47 @@ def test_first_map_page_of_each_case_study_for_the_gallery(examples: Built) -> N
         shot = target.with_suffix(".png").read_bytes()
         width, height = int.from_bytes(shot[16:20], "big"), int.from_bytes(shot[20:24], "big")
         assert width > height, case  # shown as read, turned to landscape
+
+
+def grey_page(pdf: Path, number: int, dpi: int) -> list[bytes]:
+    """Page ``number`` drawn in grey by pdftoppm, as rows of pixels (0 black, 255 white)."""
+    pgm = subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", str(number), "-l", str(number), "-singlefile", str(pdf)], capture_output=True, check=True, timeout=60).stdout  # fmt: skip
+    magic, width, height, _maxval, pixels = pgm.split(maxsplit=4)
+    assert magic == b"P5"
+    return [pixels[y * int(width) : (y + 1) * int(width)] for y in range(int(height))]
+
+
+def longest_dark_run(pixels: bytes) -> tuple[int, int]:
+    """Where the longest run of dark pixels starts and ends (inclusive); (0, -1) if none."""
+    best, start = (0, -1), None
+    for x, value in enumerate([*pixels, 255]):
+        if value < 128 and start is None:
+            start = x
+        elif value >= 128 and start is not None:
+            best = max(best, (start, x - 1), key=lambda run: run[1] - run[0])
+            start = None
+    return best
+
+
+def frame_gaps(rows: list[bytes]) -> tuple[int, list[int]]:
+    """The number of the table's horizontal rules (the rows ruled across half the page), and the rows
+    between the first and the last of them where the frame's left or right side is missing."""
+    runs = [(y, *longest_dark_run(row)) for y, row in enumerate(rows)]
+    rules = [(y, left, right) for y, left, right in runs if right - left > len(rows[0]) // 2]
+    assert rules, "no table on the page"
+    (top, left, right), bottom = rules[0], rules[-1][0]
+    distinct = sum(1 for above, below in itertools.pairwise(rules) if below[0] > above[0] + 1) + 1
+    # Each side within two pixels of the rule's ends: a hairline falls on one pixel or the next.
+    sides = [slice(left - 2, left + 3), slice(right - 2, right + 3)]
+    gaps = [y for y in range(top, bottom + 1) if any(min(rows[y][side]) >= 128 for side in sides)]
+    return distinct, gaps
+
+
+def test_every_row_of_a_map_is_framed_like_its_header(examples: Built) -> None:
+    """As a reader's viewer draws the first map page of each case study (100 dpi): the table's left and
+    right borders run unbroken from its top rule to its bottom one, past a rule under every row."""
+    for case, journeys in case_journeys(examples).items():
+        number, _journey = first_map_page(examples, journeys)
+        rules, gaps = frame_gaps(grey_page(examples.pdf, number, 100))
+        assert gaps == [], case
+        assert rules > 3, case  # not only above and under the header and at the foot: between the rows too
