@@ -282,6 +282,10 @@ class Labels:
     def register(self, name: str) -> str:
         return self.gettext(REGISTER_LABELS[name])
 
+    def status(self, key: str) -> str:
+        """A recommendation's status as shown (``in-progress``: "in progress", "в работе"); an unknown key as is."""
+        return self.gettext(STATUS_LABELS[key]) if key in STATUS_LABELS else key
+
 
 def recommendation_type_label(key: str, types: Mapping[str, object], labels: Labels) -> str:
     """A type's label from ``cjm_recommendation_types``: a text (looked up in the catalogs) or one per language."""

@@ -145,7 +145,7 @@ def recommendation_fields(r: model.Recommendation, types: dict[str, object], lab
         "impact": "" if r.impact is None else str(r.impact),
         "effort": "" if r.effort is None else str(r.effort),
         "owner": r.owner,
-        "status": labels.gettext(STATUS_LABELS[r.status]),
+        "status": labels.status(r.status),
         "due": r.due,
         "budget": r.budget,
     }

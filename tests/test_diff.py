@@ -207,6 +207,31 @@ def test_journey_diff_in_the_pages_language(app) -> None:
         "\u22121,5",
         "\u22120,5 (+1)",
     ] in rows
+    # Statuses by their labels, as the recommendation register shows them.
+    assert ["рекомендация статус", "Reserve parking for showroom visitors", "запланировано", "выполнено"] in rows
+
+
+@pytest.mark.parametrize(
+    ("language", "change"),
+    [
+        ("en", ["recommendation status", "Reserve parking for showroom visitors", "planned", "in progress"]),
+        ("ru", ["рекомендация статус", "Reserve parking for showroom visitors", "запланировано", "в работе"]),
+    ],
+)
+def test_journey_diff_shows_statuses_as_the_register_does(make_app, tmp_path: Path, language, change) -> None:
+    source = tmp_path / "src"
+    shutil.copytree(ROOT, source)
+    page = source / "map.rst"
+    page.write_text(page.read_text(encoding="utf-8").replace(":status: done", ":status: in-progress"), encoding="utf-8")
+    review = source / "review.rst"
+    review.write_text(review.read_text(encoding="utf-8") + "\n.. recommendation-register::\n", encoding="utf-8")
+    app = make_app("html", srcdir=source, builddir=tmp_path / "b", confoverrides={"language": language})
+    app.build()
+    assert app._warning.getvalue() == ""
+    assert change in diff_rows(app)
+    # The same words as the recommendation register on the page.
+    (register,) = Tables.read(app.outdir / "review.html", "cjm-register-table")
+    assert change[-1] in register[1].cells
 
 
 @pytest.mark.sphinx("latex", testroot="journey-diff")
@@ -278,7 +303,7 @@ def test_a_recommendations_status_edited_on_another_page_rewrites_the_diff(make_
     incremental = (app.outdir / "review.html").read_bytes()
     clean = make_app("html", srcdir=source, builddir=tmp_path / "clean", freshenv=True)
     clean.build()
-    assert ["recommendation status", "Reserve parking for showroom visitors", "planned", "in-progress"] in diff_rows(
+    assert ["recommendation status", "Reserve parking for showroom visitors", "planned", "in progress"] in diff_rows(
         clean
     )
     assert incremental == (clean.outdir / "review.html").read_bytes()
