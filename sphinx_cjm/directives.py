@@ -8,7 +8,8 @@ object's own description where it stands. Tables are left as placeholders
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, ClassVar, cast
 
 from docutils import nodes
@@ -144,13 +145,29 @@ class ExpandDescriptions(SphinxPostTransform):
         if not placeholders:
             return
         made = [expanded(node) for node in placeholders]
-        # Typographic quotes, as Sphinx gives the text it reads; only the descriptions are walked.
+        # Typographic quotes, dashes and ellipses, as Sphinx gives the text it reads: its pass
+        # runs over the descriptions that have any (most have none), not over the page again.
         quoted = new_document(self.document["source"], self.document.settings)
-        for result in made:
-            quoted.extend(result)
-        SphinxSmartQuotes(quoted, None).apply()
+        for node, result in zip(placeholders, made, strict=True):
+            if any(SMART_QUOTED.search(text) for text in description_texts(node)):
+                quoted.extend(result)
+        if quoted.children:
+            SphinxSmartQuotes(quoted, None).apply()
         for node, result in zip(placeholders, made, strict=True):
             node.replace_self(result)
+
+
+#: What smart quotes may change: quotes, ``--`` and ``...``.
+SMART_QUOTED = re.compile(r"[\"'`]|--|\.\.\.")
+
+
+def description_texts(node: cjm_description) -> Iterator[str]:
+    """The texts of a description: title, labels and items (its links' texts were quoted when read)."""
+    if isinstance(node["title"], str):
+        yield node["title"]
+    for label, items in node["fields"]:
+        yield label
+        yield from (item for item in items if isinstance(item, str))
 
 
 def expanded(node: cjm_description) -> list[nodes.Element]:

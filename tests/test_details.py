@@ -117,3 +117,20 @@ def test_unknown_details_warn_and_render_in_full(make_app, rootdir, tmp_path):
     assert re.search(r"WARNING: cjm_details: 'x' is not one of full, compact, none.* \[cjm\.option\]", warnings)
     assert re.search(r"map\.rst:\d+: WARNING: journey: unknown :details: 'tiny'.* \[cjm\.option\]", warnings)
     assert "cjm-touchpoint-title" in (app.outdir / "map.html").read_text(encoding="utf-8")
+
+
+def test_descriptions_get_typographic_quotes_like_the_rest_of_the_page(make_app, rootdir, tmp_path):
+    """Descriptions are made when the page is written, after Sphinx's smart quotes: they are educated all the same."""
+    source = copied_root(
+        rootdir,
+        tmp_path,
+        "basic",
+        "map.rst",
+        ":barrier: Looks like every other delivery ad",
+        ':barrier: Looks like "every other" delivery ad -- isn\'t it...',
+    )
+    app = build(make_app, source, tmp_path / "out")
+    html = (app.outdir / "map.html").read_text(encoding="utf-8")
+    [block] = [b for b in TOUCHPOINT_BLOCK.findall(html) if "delivery ad" in b]
+    assert "Looks like \u201cevery other\u201d delivery ad \u2013 isn\u2019t it\u2026" in block
+    assert "&quot;every other&quot;" not in block
