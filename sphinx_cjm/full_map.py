@@ -80,19 +80,20 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     record = Path(app.doctreedir) / f"cjm-full-maps-{builder.name}.json"
     before = read_record(record)
     shown: dict[str, str] = {}
-    for journey_id in sorted(domain.objects("journey")):
-        assembled = domain.assembled(journey_id)
-        if assembled is None or not assembled.stages:
-            continue
+    for journey_id, journey in sorted(domain.objects("journey").items()):
         name = page_name(journey_id)
         if name in app.env.all_docs:
             warn(f"journey {journey_id!r}: a document {name!r} takes the place of its full-map page", "option", None)
             continue
-        shown[name] = domain.current_digest(f"journey:{journey_id}")
-        target = Path(builder.outdir) / builder.get_target_uri(name)
-        unchanged = before.get(name) == shown[name] and assembled.journey.origin.docname not in docs_written
-        if unchanged and (target.is_file() or (target / "index.html").is_file()):
+        digest = domain.current_digest(f"journey:{journey_id}")
+        unchanged = before.get(name) == digest and journey.origin.docname not in docs_written
+        if unchanged and written_page(builder, name).is_file():
+            shown[name] = digest  # as it was written (a journey without stages has no page)
             continue
+        assembled = domain.assembled(journey_id)
+        if assembled is None or not assembled.stages:
+            continue
+        shown[name] = digest
         yield name, page_context(app, assembled, name), TEMPLATE
     remove_stale_pages(app, before, shown)
     record.parent.mkdir(parents=True, exist_ok=True)
@@ -137,13 +138,14 @@ def page_context(app: Sphinx, assembled: Any, name: str) -> dict[str, Any]:
     }
 
 
+def written_page(builder: Builder, name: str) -> Path:
+    """The file of page ``name`` in the output (``dirhtml`` writes ``NAME/index.html``)."""
+    target = Path(builder.outdir) / builder.get_target_uri(name)
+    return target / "index.html" if builder.name == "dirhtml" else target
+
+
 def remove_stale_pages(app: Sphinx, before: dict[str, str], shown: dict[str, str]) -> None:
     """Pages of journeys gone since the last build are deleted, so the output is what a clean build gives."""
-    outdir = Path(app.builder.outdir)
     for name in set(before) - set(shown):
         if isinstance(name, str) and name.startswith(f"{FOLDER}/") and name not in app.env.all_docs:
-            target = outdir / app.builder.get_target_uri(name)
-            if target.is_file():
-                target.unlink()
-            elif (target / "index.html").is_file():  # dirhtml
-                (target / "index.html").unlink()
+            written_page(app.builder, name).unlink(missing_ok=True)

@@ -138,7 +138,7 @@ def load_metric_facts(app: Sphinx, env: BuildEnvironment) -> list[str]:
     setting = app.config.cjm_metric_facts
     names = [setting] if isinstance(setting, str) else list(setting or [])
     srcdir = Path(env.srcdir).resolve()
-    known = domain.objects("metric")
+    known = domain.objects("metric") if names else {}
     loaded = []
     for name in names:
         path = (srcdir / str(name).lstrip("/")).resolve()
