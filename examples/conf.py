@@ -17,6 +17,16 @@ html_theme = "furo"  # light and dark modes, a search box and footer in the site
 latex_engine = "xelatex"
 latex_elements = {
     "fontpkg": r"\setmainfont{DejaVu Serif}\setsansfont{DejaVu Sans}\setmonofont{DejaVu Sans Mono}",
+    # Sphinx's running foot sets the chapter or section title across the whole width, so a long
+    # one ran into the page number ("76Глава 14. Покупка…"), on portrait and landscape pages
+    # alike: here it wraps short of the number.
+    "preamble": r"""
+\makeatletter
+\newcommand*\casefootmark[2]{\parbox[t]{\dimexpr\headwidth-3em}{#1\py@HeaderFamily\nouppercase{#2}}}
+\g@addto@macro\ps@normal{%
+  \fancyfoot[LO]{\casefootmark\raggedright\rightmark}\fancyfoot[RE]{\casefootmark\raggedleft\leftmark}}
+\makeatother
+""",
 }
 
 # The map's own text goes through Sphinx's i18n (docs/recipes/translation.rst): the English doors case

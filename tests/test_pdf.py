@@ -8,6 +8,7 @@ every cell, and the LaTeX log no ``Overfull \\vbox`` and no undefined reference.
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 import re
@@ -247,3 +248,33 @@ def test_every_row_of_a_map_is_framed_like_its_header(examples: Built) -> None:
         rules, gaps = frame_gaps(grey_page(examples.pdf, number, 100))
         assert gaps == [], case
         assert rules > 3, case  # not only above and under the header and at the foot: between the rows too
+
+
+def page_number_clashes(pdf: Path) -> list[str]:
+    """Each page whose number (a word of digits) runs into a word of its line: the same extent across
+    the line, overlapping along it; either way round, so a landscape page's turned foot counts too."""
+    layout = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    clashes = []
+    for number, page in enumerate(layout.split("<page ")[1:], start=1):
+        boxes = re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page
+        )
+        words = [
+            ((float(x0), float(y0)), (float(x1), float(y1)), html.unescape(text)) for x0, y0, x1, y1, text in boxes
+        ]
+        for low, high, digits in (word for word in words if word[2].isdigit()):
+            for other_low, other_high, other in words:
+                for along, across in ((0, 1), (1, 0)):
+                    same_line = (
+                        abs(low[across] - other_low[across]) < 0.5 and abs(high[across] - other_high[across]) < 0.5
+                    )
+                    overlap = min(high[along], other_high[along]) - max(low[along], other_low[along])
+                    if same_line and overlap > 0.5 and (low, digits) != (other_low, other):
+                        clashes.append(f"page {number}: {digits} {other}")
+    return clashes
+
+
+def test_the_running_foot_never_runs_into_the_page_number(examples: Built) -> None:
+    """A long chapter title in the foot (Sphinx's page style sets it across the whole width) wraps
+    short of the page number (examples/conf.py), on portrait pages and on a map's landscape ones."""
+    assert page_number_clashes(examples.pdf) == []
