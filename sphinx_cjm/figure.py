@@ -16,7 +16,7 @@ import json
 import posixpath
 import re
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -456,15 +456,26 @@ def inline_visit(self: HTML5Translator, node: emotion_curve) -> None:
 
 def latex_visit(self: LaTeXTranslator, node: emotion_curve) -> None:
     name = draw(node, Path(self.builder.outdir, self.builder.imagedir), self.builder)
-    width = self.latex_image_length(node["width"]) if node["width"] else None
+    latex_visit_file(self, name, self.latex_image_length(node["width"]) if node["width"] else None)
+
+
+def latex_visit_file(self: LaTeXTranslator, name: str, width: str | None) -> None:
+    """The drawn file ``name``, centred, ``width`` wide (a LaTeX length; its natural width if None)."""
     options = f"width={width}" if width else ""
     self.body.append(f"\n\n\\begin{{center}}\n\\sphinxincludegraphics[{options}]{{{name}}}\n\\end{{center}}\n\n")
     raise nodes.SkipNode
 
 
 def texinfo_visit(self: TexinfoTranslator, node: emotion_curve) -> None:
-    figures = f"{str(self.elements['filename'])[:-5]}-figures"  # where texinfo keeps images
-    name = draw(node, Path(self.builder.outdir, figures), self.builder)
+    texinfo_visit_file(self, node, draw)
+
+
+def texinfo_visit_file(
+    self: TexinfoTranslator, node: nodes.Element, draw_file: Callable[[Any, Path, Builder], str]
+) -> None:
+    """The figure drawn by ``draw_file`` (node, directory, builder) where Texinfo keeps images, with its alt text."""
+    figures = f"{str(self.elements['filename'])[:-5]}-figures"
+    name = draw_file(node, Path(self.builder.outdir, figures), self.builder)
     alt = self.escape_arg(node["alt"])
     self.body.append(f"\n@image{{{figures}/{name[:-4]},,,{alt},png}}\n")
     raise nodes.SkipNode

@@ -5,7 +5,8 @@ Once a page is resolved, each figure's file is named by a digest of all that sha
 (:func:`sphinx_cjm.curve_data.fingerprint`) and noted among the files the page uses, so
 that files no page uses any more are removed; each builder's translator then draws the
 file, unless one of that name exists, and shows it: HTML through
-:func:`sphinx_cjm.figure.visit_figure_file`, LaTeX through :func:`latex_visit_file`.
+:func:`sphinx_cjm.figure.visit_figure_file`, LaTeX through :func:`sphinx_cjm.figure.latex_visit_file`
+and Texinfo through :func:`sphinx_cjm.figure.texinfo_visit_file`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.builders.html import StandaloneHTMLBuilder
-from sphinx.writers.latex import LaTeXTranslator
 
 from . import curve_data
 from .figure import ACCEPTED_FORMATS, FILES_WRITTEN, curve_format, link_from_images
@@ -60,10 +60,3 @@ def name_file(
     node["fingerprint"] = curve_data.fingerprint(data, fmt, drawing_code=drawing_code, **node["options"])
     node["file"] = f"cjm-{kind}-{node['fingerprint'][:32]}.{fmt}"
     return node["file"]
-
-
-def latex_visit_file(self: LaTeXTranslator, name: str, width: str | None) -> None:
-    """The drawn file ``name``, centred, ``width`` wide (a LaTeX length; its natural width if None)."""
-    options = f"width={width}" if width else ""
-    self.body.append(f"\n\n\\begin{{center}}\n\\sphinxincludegraphics[{options}]{{{name}}}\n\\end{{center}}\n\n")
-    raise nodes.SkipNode

@@ -25,7 +25,7 @@ from sphinx.writers.latex import LaTeXTranslator
 from . import figure_cache, figure_files, model
 from .directives import CJMDirective
 from .domain import cjm_domain, warn
-from .figure import depart_as_text, quoted, usable_palette, visit_as_text, visit_figure_file
+from .figure import depart_as_text, latex_visit_file, quoted, usable_palette, visit_as_text, visit_figure_file
 from .i18n import Labels, project_labels
 from .kpis import format_share
 from .numbers import format_number
@@ -181,7 +181,7 @@ def html_visit(self: HTML5Translator, node: funnel_figure) -> None:
 
 def latex_visit(self: LaTeXTranslator, node: funnel_figure) -> None:
     name = draw(self.builder, node, Path(self.builder.outdir, self.builder.imagedir))
-    figure_files.latex_visit_file(self, name, self.latex_image_length(node["width"]) if node["width"] else None)
+    latex_visit_file(self, name, self.latex_image_length(node["width"]) if node["width"] else None)
 
 
 def add_funnel_node(app: Sphinx) -> None:

@@ -142,15 +142,11 @@ def html_visit(self: HTML5Translator, node: priority_matrix) -> None:
 
 def latex_visit(self: LaTeXTranslator, node: priority_matrix) -> None:
     name = draw(node, Path(self.builder.outdir, self.builder.imagedir), self.builder)
-    figure_files.latex_visit_file(self, name, "\\linewidth")
+    figure.latex_visit_file(self, name, "\\linewidth")
 
 
 def texinfo_visit(self: TexinfoTranslator, node: priority_matrix) -> None:
-    figures = f"{str(self.elements['filename'])[:-5]}-figures"  # where texinfo keeps images
-    name = draw(node, Path(self.builder.outdir, figures), self.builder)
-    alt = self.escape_arg(node["alt"])
-    self.body.append(f"\n@image{{{figures}/{name[:-4]},,,{alt},png}}\n")
-    raise nodes.SkipNode
+    figure.texinfo_visit_file(self, node, draw)
 
 
 def add_matrix_node(app: Sphinx) -> None:

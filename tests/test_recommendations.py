@@ -492,3 +492,12 @@ def test_registers_and_matrix_in_latex(app):
     assert (app.outdir / matrix).read_bytes().startswith(b"%PDF")
     assert "Download the register as CSV" not in tex
     assert r"\label{\detokenize{plan:rec-first-order}}" in tex
+
+
+@pytest.mark.sphinx("texinfo", testroot="recommendations")
+def test_texinfo_shows_the_curve_and_the_priority_matrix_as_drawn_images(app):
+    app.build()
+    texi = next(app.outdir.glob("*.texi")).read_text(encoding="utf-8")
+    images = re.findall(r"@image\{([^,]+),,,", texi)
+    assert any("cjm-curve-" in image for image in images) and any("cjm-matrix-" in image for image in images)
+    assert all((app.outdir / f"{image}.png").is_file() for image in images)
