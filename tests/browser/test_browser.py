@@ -298,6 +298,14 @@ def test_journey_table_prints_on_paper(driver: webdriver.Chrome, sites: dict[str
         )
     for cell in [lane, *table.find_elements(By.CSS_SELECTOR, "tbody td")[:10]]:
         assert contrast(driver, cell) >= 7, f"{cell.text[:40]!r} prints with low contrast"
+    # Every line colour of the curve is the light one on paper, as printed from the light mode.
+    row = table.find_element(By.CSS_SELECTOR, "tr.cjm-curve-row")
+    colours = driver.execute_script(
+        "const s = getComputedStyle(arguments[0]);"
+        "return [0, 1, 2, 3, 4, 5].map(n => s.getPropertyValue('--cjm-curve-' + n).trim());",
+        row,
+    )
+    assert colours == ["#2f5fbf", "#b85a00", "#7b4bb0", "#1b7f73", "#b8336f", "#5f6b12"], colours
     pdf = driver.execute_cdp_cmd(
         "Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": False}
     )
