@@ -1,52 +1,57 @@
 """Profile one cold ``sphinx-build -b html`` of a site, in CPU time, and say where it goes.
 
-    python benchmarks/generate.py cjm 20 /tmp/site
-    python benchmarks/profile_build.py /tmp/site --top 25
+    python benchmarks/generate.py cjm 20 /tmp/cjm && python benchmarks/generate.py lean 20 /tmp/lean
+    python benchmarks/profile_build.py /tmp/cjm/src --against /tmp/lean/src --top 25
 
 cProfile's default clock is the wall clock, which on a shared machine charges other
-processes' time to whatever runs; this uses the process's CPU time instead. The build
-runs in this process with ``-j 1`` into a temporary directory (so it is cold: no
-doctrees, no figure cache). It prints the buckets of the README's profile (reading,
-its parts, writing, its parts) and the functions with the most cumulative time.
+processes' time to whatever runs; this uses the process's CPU time instead. Each build
+runs in a fresh interpreter with ``-j 1`` into a temporary directory (so it is cold: no
+doctrees, no figure cache). It prints the buckets of the README's profile (reading, its
+parts, writing, its parts), with ``--against`` the same for a second site and what the
+first adds to it, and the functions of the first with the most cumulative time.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import json
 import pstats
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from sphinx.cmd.build import build_main
-
 
 def buckets() -> list[tuple[str, object]]:
     """(label, function) of each line of the summary: its cumulative CPU time, as a share of the build."""
+    from docutils.parsers.rst.states import Body
     from docutils.transforms.universal import SmartQuotes
     from sphinx.builders import Builder
     from sphinx.builders.html import StandaloneHTMLBuilder
     from sphinx.environment import BuildEnvironment
     from sphinx.parsers import RSTParser
-    from sphinx.transforms import ApplySourceWorkaround, SphinxTransformer
+    from sphinx.search import IndexBuilder
+    from sphinx.transforms import SphinxTransformer
 
-    from sphinx_cjm import curve, figure, table
+    from sphinx_cjm import directives, full_map, table
 
     return [
         ("reading (parse and read transforms)", Builder.read),
         ("  parsing reST (directives included)", RSTParser.parse),
-        ("  read transforms", SphinxTransformer.apply_transforms),
-        ("    Sphinx's source workaround (rubrics, field names)", ApplySourceWorkaround.apply),
+        ("    docutils parsing directive option blocks", Body.parse_extension_options),
+        ("  read transforms (and post-transforms: see below)", SphinxTransformer.apply_transforms),
         ("    smart quotes", SmartQuotes.apply),
         ("pickling doctrees", Builder.write_doctree),
         ("writing (post-transforms, HTML, templates)", Builder.write),
-        ("  post-transforms (tables, curves' data, references)", BuildEnvironment.apply_post_transforms),
-        ("    journey tables", table.ResolveJourneyPlaceholders.run),
+        ("  post-transforms (tables, descriptions, references)", BuildEnvironment.apply_post_transforms),
+        ("    journey tables with their curve row", table.ResolveJourneyPlaceholders.run),
+        ("    stage and touchpoint descriptions made", directives.ExpandDescriptions.run),
+        ("  search index", IndexBuilder.feed),
         ("  HTML translation", StandaloneHTMLBuilder.write_doc),
-        ("    curve figures (drawing or copying)", figure.draw),
-        ("    matplotlib drawing", curve.draw_plotted),
         ("  page templates", StandaloneHTMLBuilder.handle_page),
+        ("full-map pages (cjm/<id>.html)", full_map.collect_pages),
     ]
 
 
@@ -56,30 +61,62 @@ def cumulative(stats: pstats.Stats, function: object) -> float:
     return stats.stats.get(key, (0, 0, 0, 0.0))[3]  # type: ignore[attr-defined]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("srcdir", type=Path)
-    parser.add_argument("--top", type=int, default=25, help="functions listed by cumulative time")
-    parser.add_argument("--output", type=Path, help="also save the raw profile (pstats) here")
-    args = parser.parse_args()
+def profile(srcdir: Path, top: int, output: Path | None) -> dict[str, float]:
+    """Build ``srcdir`` under the profiler; the bucket seconds (and ``total``), the top functions printed."""
+    from sphinx.cmd.build import build_main
+
     with tempfile.TemporaryDirectory() as work:
         profiler = cProfile.Profile(time.process_time)
         profiler.enable()
-        status = build_main(["-b", "html", "-q", "-d", f"{work}/doctrees", str(args.srcdir), f"{work}/html"])
+        status = build_main(["-b", "html", "-q", "-d", f"{work}/doctrees", str(srcdir), f"{work}/html"])
         profiler.disable()
     if status:
-        raise SystemExit(f"the build failed ({status})")
-    stats = pstats.Stats(profiler)
-    if args.output:
-        stats.dump_stats(args.output)
-    total = stats.total_tt  # type: ignore[attr-defined]
-    print(f"CPU time of the build: {total:.2f} s\n")
-    print("| where | CPU s | share |\n|---|---:|---:|")
-    for label, function in buckets():
-        seconds = cumulative(stats, function)
-        print(f"| {label} | {seconds:.2f} | {100 * seconds / total:.0f} % |")
+        raise SystemExit(f"the build of {srcdir} failed ({status})")
+    stats = pstats.Stats(profiler, stream=sys.stderr)
+    if output:
+        stats.dump_stats(output)
+    if top:
+        stats.sort_stats("cumulative").print_stats(top)
+    return {"total": stats.total_tt, **{label: cumulative(stats, f) for label, f in buckets()}}  # type: ignore[attr-defined]
+
+
+def profiled_elsewhere(srcdir: Path) -> dict[str, float]:
+    """:func:`profile` in a fresh interpreter, so that imports and caches of one build do not help the other."""
+    done = subprocess.run(
+        [sys.executable, __file__, str(srcdir), "--top", "0", "--json"], check=True, capture_output=True, text=True
+    )
+    return json.loads(done.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("srcdir", type=Path)
+    parser.add_argument("--against", type=Path, help="a second site (the floor): its buckets and the difference")
+    parser.add_argument("--top", type=int, default=25, help="functions listed by cumulative time (on stderr)")
+    parser.add_argument("--output", type=Path, help="also save the raw profile (pstats) here")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    first = profile(args.srcdir, args.top, args.output)
+    if args.json:
+        print(json.dumps(first))
+        return
+    second = profiled_elsewhere(args.against) if args.against else None
+    print(
+        f"CPU time of the build (profiled): {first['total']:.2f} s"
+        + (f"; floor {second['total']:.2f} s" if second else "")
+    )
     print()
-    stats.sort_stats("cumulative").print_stats(args.top)
+    if second is None:
+        print("| where | CPU s | share |\n|---|---:|---:|")
+        for label, _function in buckets():
+            print(f"| {label} | {first[label]:.2f} | {100 * first[label] / first['total']:.0f} % |")
+        return
+    extra = first["total"] - second["total"]
+    print("| where | CPU s | floor CPU s | added | share of what is added |\n|---|---:|---:|---:|---:|")
+    for label, _function in buckets():
+        added = first[label] - second[label]
+        print(f"| {label} | {first[label]:.2f} | {second[label]:.2f} | {added:.2f} | {100 * added / extra:.0f} % |")
+    print(f"| whole build | {first['total']:.2f} | {second['total']:.2f} | {extra:.2f} | 100 % |")
 
 
 if __name__ == "__main__":
