@@ -21,10 +21,26 @@ LATEX_STYLES = r"""
 \newcommand*\cjmcell{\footnotesize\RaggedRight\lefthyphenmin=3 \righthyphenmin=3 \hyphenpenalty=1000
   \emergencystretch=1em\let\@listi\cjm@listi\relax}
 \makeatother
-% sphinx_cjm: numbers carry a real minus sign (numbers.py); pdfLaTeX needs to be told what it is.
-\ifdefined\XeTeXrevision\else\ifdefined\directlua\else\ifdefined\DeclareUnicodeCharacter
+% sphinx_cjm: the signs the extension writes into a map must print (kpis.py, numbers.py). Sphinx
+% itself writes a check mark as \checkmark; the ballot x of a plan not met it leaves as it is, and
+% DejaVu Serif, FreeSerif's bold and italic and their sans and mono fonts have none. XeLaTeX and
+% LuaLaTeX: a ballot x the current font lacks is taken from DejaVu Sans (in all four shapes), else
+% from FreeSerif. pdfLaTeX: each sign is told what it is (the minus of a number, the bounds of a plan).
+\makeatletter
+\ifdefined\fontspec
+  \IfFontExistsTF{DejaVu Sans}{\newfontfamily\cjm@markfont{DejaVu Sans}}
+    {\newfontfamily\cjm@markfont{FreeSerif}[BoldFont=FreeSerif,ItalicFont=FreeSerif,BoldItalicFont=FreeSerif]}
+  \usepackage{newunicodechar}
+  \newunicodechar{^^^^2717}{\iffontchar\font"2717 \symbol{"2717}\else{\cjm@markfont\symbol{"2717}}\fi}
+\else\ifdefined\XeTeXrevision\else\ifdefined\directlua\else\ifdefined\DeclareUnicodeCharacter
+  \usepackage{pifont}
   \DeclareUnicodeCharacter{2212}{\ensuremath{-}}
-\fi\fi\fi
+  \DeclareUnicodeCharacter{2264}{\ensuremath{\leq}}
+  \DeclareUnicodeCharacter{2265}{\ensuremath{\geq}}
+  \DeclareUnicodeCharacter{2717}{\ding{55}}
+  \DeclareUnicodeCharacter{FFFD}{\textbf{?}}
+\fi\fi\fi\fi
+\makeatother
 % sphinx_cjm: an empty cell's dash is muted, as in cjm.css.
 \expandafter\newcommand\csname DUrolecjm-empty\endcsname[1]{\textcolor{gray}{#1}}
 """

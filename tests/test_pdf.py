@@ -2,7 +2,8 @@
 
 Each source is built to HTML (the journey tables' cells, as a reader sees them) and to
 LaTeX, then to PDF with latexmk; the PDF's text (``pdftotext``) must hold every word of
-every cell, and the LaTeX log no ``Overfull \\vbox`` and no undefined reference. Slow
+every cell, and the LaTeX log no ``Overfull \\vbox``, no undefined reference and no character missing
+from its font (printed as an empty box). Slow
 (about a minute a source): marked ``pdf``, deselect with ``-m 'not pdf'``.
 """
 
@@ -117,7 +118,8 @@ def cells_missing_words(built: Built) -> dict[str, list[str]]:
 def log_problems(log: str) -> list[str]:
     overfull = re.findall(r"Overfull \\vbox[^\n]*", log)
     undefined = re.findall(r"(?:Hyper r|R)eference `[^']*' on page \d+ undefined", log)
-    return overfull + undefined
+    missing_glyphs = re.findall(r"Missing character: [^\n]*", log)
+    return overfull + undefined + missing_glyphs
 
 
 def page_rotations(pdf: Path) -> list[int]:
@@ -144,6 +146,24 @@ def test_a_six_stage_eleven_lane_map_loses_nothing(big_map: Built) -> None:
     assert cells_missing_words(big_map) == {}
     assert log_problems(big_map.log) == []
     assert r"\begin{longtable}" in big_map.tex and r"\begin{tabulary}" not in big_map.tex
+
+
+def test_every_sign_the_extension_writes_prints(big_map: Built) -> None:
+    """The verdicts of KPIs and metrics (the ballot x in bold, which DejaVu Serif lacks), a plan's bound
+    and range, the minus sign and an empty cell's dash reach the PDF as text."""
+    assert log_problems(big_map.log) == []
+    chapter = next(n for n, page in enumerate(big_map.pages) if "MARKS AND SIGNS" in page)  # the last one
+    text = " ".join(" ".join(big_map.pages[chapter:]).split())
+    for shown in [
+        "fact 27% \u2717 plan not met",
+        "75% \u2713 plan met",
+        "plan \u2264 2 days",
+        "plan \u2265 40%",
+        "plan 35\u201340%",
+        "Emotion \u22121.5 1",
+        "Touchpoints \u2014 \u2014",
+    ]:
+        assert shown in text, shown
 
 
 def test_wide_maps_are_on_landscape_pages_with_the_stage_header_on_each(big_map: Built) -> None:
