@@ -7,7 +7,7 @@
 - ``convert FILE -o out.yaml|out.rst|out.md|out.mmd``: between YAML, CSV, Mermaid and directives;
 - ``schema``: print the JSON Schema of the YAML format;
 - ``diff OLD.json NEW.json [--format text|markdown|json]``: what changed between two
-  ``cjm.json`` exports (exit 0: nothing, 1: changes, 2: bad input).
+  ``cjm.json`` exports (exit 0: nothing, 1: changes, 2: bad input); statuses in ``--language``.
 
 ``--conf conf.py`` reads a Sphinx project's settings (its own lanes and channels, the
 emotion scale, the language), so files are checked and drawn as the project would.
@@ -267,12 +267,13 @@ def diff_exports(args: argparse.Namespace) -> int:
         print(f"sphinx-cjm diff: {error}", file=sys.stderr)
         return 2
     changes = diff.compare(old, new)
-    if args.format == "json":
+    if args.format == "json":  # data: statuses by their keys
         sys.stdout.write(diff.to_json(changes))
-    elif args.format == "markdown":
-        sys.stdout.write(diff.to_markdown(changes, old, new))
-    else:
-        sys.stdout.write(diff.to_text(changes, old, new))
+    else:  # for a reader: statuses as the registers and the journey-diff directive show them
+        labels = labels_for(language(args), locale_dirs(project(args)))
+        shown = [diff.with_status_labels(change, labels.status) for change in changes]
+        to_report = diff.to_markdown if args.format == "markdown" else diff.to_text
+        sys.stdout.write(to_report(shown, old, new))
     return 1 if changes else 0
 
 
@@ -352,6 +353,7 @@ def parser() -> argparse.ArgumentParser:
 
     command = commands.add_parser(
         "diff",
+        parents=[configured, labelled],
         help="what changed between two cjm.json exports (exit 0: nothing, 1: changes, 2: bad input)",
     )
     command.add_argument("old", metavar="OLD.json")

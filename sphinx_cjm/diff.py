@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -298,6 +298,14 @@ def before_after(change: Change, format_number: Callable[[float], str] = plain_n
             after += f" ({sign}{format_number(abs(change.delta))})"
         return value_text(change.before, format_number), after
     return (MISSING, PRESENT) if change.action in ("added", "opened") else (PRESENT, MISSING)
+
+
+def with_status_labels(change: Change, status_label: Callable[[str], str]) -> Change:
+    """A recommendation's change with its statuses as the register shows them ("in progress", not ``in-progress``)."""
+    if change.kind != "recommendation":
+        return change
+    before, after = (status_label(value) if value else value for value in (change.before, change.after))
+    return replace(change, before=before, after=after)
 
 
 def what(change: Change, words: Mapping[str, str]) -> str:

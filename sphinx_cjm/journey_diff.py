@@ -9,7 +9,6 @@ before and after, and a table of the changes.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -161,19 +160,11 @@ class ResolveJourneyDiffs(SphinxPostTransform):
         body = nodes.tbody()
         for change in changes:
             before, after = diff.before_after(
-                shown_statuses(change, labels), lambda value: format_number(value, language)
+                diff.with_status_labels(change, labels.status), lambda value: format_number(value, language)
             )
             body += row(paragraph(diff.what(change, words)), subject(change), paragraph(before), paragraph(after))
         group += body
         return [table]
-
-
-def shown_statuses(change: diff.Change, labels: Labels) -> diff.Change:
-    """A recommendation's change with its statuses as the register shows them ("in progress", not ``in-progress``)."""
-    if change.kind != "recommendation":
-        return change
-    before, after = (labels.status(value) if value else value for value in (change.before, change.after))
-    return dataclasses.replace(change, before=before, after=after)
 
 
 def paragraph(text: str) -> nodes.paragraph:

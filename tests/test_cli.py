@@ -1,4 +1,4 @@
-"""``sphinx-cjm`` and ``python -m sphinx_cjm``: validate, render, convert, schema."""
+"""``sphinx-cjm`` and ``python -m sphinx_cjm``: validate, render, convert, schema, diff."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_diff import with_recommendations
 from test_yaml import Tables
 
 from sphinx_cjm import files, model
@@ -18,6 +19,7 @@ DOORS = ROOT / "examples" / "doors" / "doors.yaml"
 WHOLESALE_CSV = ROOT / "examples" / "wholesale-selfservice.csv"
 BROKEN_YAML = ROOT / "tests" / "roots" / "test-yaml-errors" / "broken.yaml"
 BROKEN_CSV = ROOT / "tests" / "roots" / "test-csv-errors" / "broken.csv"
+OLD_EXPORT = ROOT / "tests" / "roots" / "test-journey-diff" / "old-cjm.json"
 SCRIPT = Path(sys.executable).parent / "sphinx-cjm"
 ENTRY_POINTS = {"module": [sys.executable, "-m", "sphinx_cjm"], "script": [str(SCRIPT)]}
 
@@ -324,3 +326,34 @@ def test_render_and_convert_take_a_language(entry, tmp_path):
     broken.write_text("x = (\n", encoding="utf-8")
     result = run(entry, "validate", "--conf", broken, WHOLESALE_CSV)
     assert result.returncode == 2 and "syntax error" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_diff_shows_statuses_by_their_labels_in_the_language(entry, tmp_path):
+    """As the journey-diff directive and the registers: "in progress" ("в работе"), not ``in-progress``;
+    in --language, else --conf's language, else English; the JSON keeps the keys."""
+    old = with_recommendations(OLD_EXPORT, tmp_path / "old.json", {"rec-parking": "planned"})
+    new = with_recommendations(
+        OLD_EXPORT, tmp_path / "new.json", {"rec-parking": "in-progress", "rec-chat": "in-progress"}
+    )
+    english = run(entry, "diff", old, new)
+    assert english.returncode == 1, english.stderr
+    assert english.stdout.splitlines()[1:] == [
+        "  recommendation added: Answer | in chat (rec-chat)",
+        "  recommendation status: Reserve parking for visitors (rec-parking): planned \u2192 in progress",
+    ]
+    russian = run(entry, "diff", old, new, "--language", "ru")
+    assert russian.stdout.splitlines()[-1].endswith(": запланировано \u2192 в работе")
+    conf = tmp_path / "conf.py"
+    conf.write_text('language = "ru"\n', encoding="utf-8")
+    markdown = run(entry, "diff", old, new, "--format", "markdown", "--conf", conf).stdout.splitlines()
+    assert "| recommendation added | Answer \\| in chat (rec-chat) | \u2014 | в работе |" in markdown
+    assert (
+        "| recommendation status | Reserve parking for visitors (rec-parking) | запланировано | в работе |" in markdown
+    )
+    changes = json.loads(run(entry, "diff", old, new, "--format", "json", "--language", "ru").stdout)["changes"]
+    assert [(c["id"], c["before"], c["after"]) for c in changes] == [
+        ("rec-chat", None, "in-progress"),
+        ("rec-parking", "planned", "in-progress"),
+    ]
+    unknown = run(entry, "diff", old, new, "--language", "xx")
+    assert unknown.returncode == 2 and "--language xx: no sphinx_cjm catalog" in unknown.stderr
