@@ -148,22 +148,47 @@ def test_a_six_stage_eleven_lane_map_loses_nothing(big_map: Built) -> None:
     assert r"\begin{longtable}" in big_map.tex and r"\begin{tabulary}" not in big_map.tex
 
 
+#: What the symbols page (tests/roots/test-pdf/symbols.rst) shows with each sign the extension writes.
+SIGNS_SHOWN = [
+    "fact 27% \u2717 plan not met",
+    "75% \u2713 plan met",
+    "plan \u2264 2 days",
+    "plan \u2265 40%",
+    "plan 35\u201340%",
+    "Emotion \u22121.5 1",
+    "Touchpoints \u2014 \u2014",
+]
+
+
+def signs_missing(built: Built) -> list[str]:
+    """Each of :data:`SIGNS_SHOWN` not in the text of the symbols page's chapter (the last one)."""
+    chapter = next(n for n, page in enumerate(built.pages) if "MARKS AND SIGNS" in page)
+    text = " ".join(" ".join(built.pages[chapter:]).split())
+    return [shown for shown in SIGNS_SHOWN if shown not in text]
+
+
 def test_every_sign_the_extension_writes_prints(big_map: Built) -> None:
     """The verdicts of KPIs and metrics (the ballot x in bold, which DejaVu Serif lacks), a plan's bound
     and range, the minus sign and an empty cell's dash reach the PDF as text."""
     assert log_problems(big_map.log) == []
-    chapter = next(n for n, page in enumerate(big_map.pages) if "MARKS AND SIGNS" in page)  # the last one
-    text = " ".join(" ".join(big_map.pages[chapter:]).split())
-    for shown in [
-        "fact 27% \u2717 plan not met",
-        "75% \u2713 plan met",
-        "plan \u2264 2 days",
-        "plan \u2265 40%",
-        "plan 35\u201340%",
-        "Emotion \u22121.5 1",
-        "Touchpoints \u2014 \u2014",
-    ]:
-        assert shown in text, shown
+    assert signs_missing(big_map) == []
+
+
+def test_every_sign_prints_in_sphinxs_default_fonts_too(tmp_path: Path) -> None:
+    """FreeSerif, Sphinx's XeLaTeX font, has the ballot x in its regular shape only, not in the bold of a verdict."""
+    source = tmp_path / "src"
+    source.mkdir()
+    shutil.copy(PDF_ROOT / "symbols.rst", source)
+    (source / "index.rst").write_text("Maps on paper\n=============\n\n.. toctree::\n\n   symbols\n", encoding="utf-8")
+    (source / "conf.py").write_text(
+        'extensions = ["sphinx_cjm"]\nlatex_engine = "xelatex"\n'
+        'latex_documents = [("index", "maps.tex", "Maps on paper", "Tests", "manual")]\n',
+        encoding="utf-8",
+    )
+    built = build_pdf(source, tmp_path / "out")
+    assert "FreeSerifBold" in built.log
+    assert log_problems(built.log) == []
+    assert signs_missing(built) == []
 
 
 def test_wide_maps_are_on_landscape_pages_with_the_stage_header_on_each(big_map: Built) -> None:
