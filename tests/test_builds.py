@@ -241,7 +241,7 @@ def test_every_row_of_a_map_table_is_ruled_like_its_header(make_app, rootdir, tm
     app.build()
     tex = next(app.outdir.glob("*.tex")).read_text(encoding="utf-8")
     maps = [table for table in tex.split(r"\sphinxatlongtablestart")[1:] if r"\cjmcell" in table]
-    assert len(maps) == 5  # the clinic, the library card, the flat's two tables and the door
+    assert len(maps) == 6  # the clinic, the library card, the flat's two tables, the door and the spare parts
     for table in maps:
         styles, _, rest = table.partition(r"\begin{longtable}")
         assert r"\sphinxthistablewithstandardstyle" in styles and r"\sphinxthistablewithnocolorrowsstyle" in styles
