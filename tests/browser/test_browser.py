@@ -270,8 +270,10 @@ def test_emotion_curve_fits_and_links_to_touchpoints(
 def test_journey_table_prints_on_paper(driver: webdriver.Chrome, sites: dict[str, str]) -> None:
     """Print media: the whole table inside the page width, dark text on white, even from dark mode."""
     emulate(driver, "laptop", "dark", media="print")
+    # A4 at 96 px an inch, less Chromium's default margins of 0.4 inch: the width a page is laid out in.
+    paper = round((8.27 - 2 * 0.4) * 96)
     driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride", {"width": 794, "height": 1123, "deviceScaleFactor": 1, "mobile": False}
+        "Emulation.setDeviceMetricsOverride", {"width": paper, "height": 1123, "deviceScaleFactor": 1, "mobile": False}
     )
     open_page(driver, f"{sites['furo']}/{MAP_PAGE}")
     table = driver.find_element(By.CSS_SELECTOR, "table.cjm-journey-table")
@@ -285,7 +287,7 @@ def test_journey_table_prints_on_paper(driver: webdriver.Chrome, sites: dict[str
     )
     assert not boxes, f"the printed table is inside scrolling boxes {boxes}"
     table_rect = rect(driver, table)
-    assert table_rect["left"] >= 0 and table_rect["right"] <= 794, (
+    assert table_rect["left"] >= 0 and table_rect["right"] <= paper, (
         f"the printed table {table_rect} is wider than the paper"
     )
     assert driver.execute_script("return getComputedStyle(arguments[0]).breakInside", table) != "avoid", (
