@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo docs test lint system-deps locale pdf-shots clean
+.PHONY: demo docs test lint system-deps locale pdf-shots browser-shots clean
 
 # Debian packages the browser test (tests/browser) and the PDF test need. Installed when this
 # machine can (root with apt-get); otherwise those tests skip. About 2–3 minutes on a fresh machine.
@@ -50,6 +50,13 @@ system-deps:
 pdf-shots: $(INSTALLED)
 	$(BIN)/python -m pytest -q -m pdf tests/test_pdf.py -k first_map_page_of_each_case_study
 	cp examples/_build/pdf-shots/pdf-*-map.png docs/_static/shots/
+
+# The docs gallery's browser screenshots of the examples (the curve on the grid in Alabaster and Furo,
+# light and dark, laptop and phone; the full-map page), taken by the curve-grid browser test.
+browser-shots: $(INSTALLED)
+	$(BIN)/python -m pytest -q -m browser tests/browser/test_curve_grid.py
+	rm -f docs/_static/shots/browser-*.png
+	for shot in examples/_build/browser-grid/screenshots/*.png; do cp "$$shot" "docs/_static/shots/browser-$${shot##*/}"; done
 
 # Compile the message catalogs (labels in other languages) after editing a .po file.
 locale: $(INSTALLED)

@@ -119,7 +119,7 @@ def test_points_in_their_columns_and_labels_apart(
             driver.execute_script(
                 "document.querySelector('tr.cjm-curve-row').scrollIntoView({block: 'center', behavior: 'instant'})"
             )
-            driver.save_screenshot(str(SCREENSHOTS / f"{theme}-{width}-curve.png"))
+            driver.save_screenshot(str(SCREENSHOTS / f"wholesale-{theme}-{width}-curve.png"))
 
 
 def luminance_js(selector: str) -> str:
@@ -152,7 +152,7 @@ def test_no_light_card_in_furo_dark_mode(driver: webdriver.Chrome, sites: dict[s
     driver.execute_script(
         "document.querySelector('tr.cjm-curve-row').scrollIntoView({block: 'center', behavior: 'instant'})"
     )
-    driver.save_screenshot(str(SCREENSHOTS / f"furo-{width}-dark-curve.png"))
+    driver.save_screenshot(str(SCREENSHOTS / f"wholesale-furo-{width}-dark-curve.png"))
 
 
 @pytest.mark.parametrize("theme", THEMES)
@@ -169,7 +169,7 @@ def test_full_map_page_fits_a_laptop(driver: webdriver.Chrome, sites: dict[str, 
     top = driver.execute_script("return document.querySelector('thead th:nth-child(2)').getBoundingClientRect().top")
     assert -1 <= top <= 1, f"the stage header scrolled away ({top})"
     driver.execute_script("window.scrollTo(0, 0)")
-    driver.save_screenshot(str(SCREENSHOTS / f"{theme}-full-map-1366.png"))
+    driver.save_screenshot(str(SCREENSHOTS / f"full-map-clinic-{theme}-1366.png"))
 
 
 def test_every_journey_links_to_its_full_map(driver: webdriver.Chrome, sites: dict[str, str]) -> None:
