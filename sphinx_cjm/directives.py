@@ -459,6 +459,7 @@ class JourneyDirective(CJMDirective):
         journey = loaded.journey if loaded and loaded.journey else self.journey_from_options()
         journey.language = self.language(journey.language)
         journey.lint = self.lint_switches()
+        journey.curve = "no-curve" not in self.options
         self.domain.add("journey", journey)
         labels = project_labels(self.env, journey.language)
         fields: list[Field] = []
@@ -470,10 +471,9 @@ class JourneyDirective(CJMDirective):
         )
         box += journey_file.intro_nodes(loaded) if loaded else []
         box += [n for n in body if not is_stage(n)]
-        curve = "no-curve" not in self.options
         if "no-table" not in self.options:
-            box += self.table_placeholder(journey.id, curve=curve, full_map=True)
-        if curve:
+            box += self.table_placeholder(journey.id, curve=journey.curve, full_map=True)
+        if journey.curve:
             # Where the table shows the curve (HTML), this figure is left out.
             box += self.curve_placeholder([journey.id], on_table="no-table" not in self.options)
         box += journey_file.detail_nodes(self, loaded, details) if loaded else []

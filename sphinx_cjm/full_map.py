@@ -116,7 +116,7 @@ def page_context(app: Sphinx, assembled: Any, name: str) -> dict[str, Any]:
     # The table comes from the same placeholder and post-transforms as on the journey's own page,
     # resolved as if this page were a document (links relative to cjm/).
     document = new_document(name)
-    placeholder = journey_table(journey=journey.id, curve=True)
+    placeholder = journey_table(journey=journey.id, curve=journey.curve)
     placeholder.source, placeholder.line = journey.origin.source, journey.origin.lineno
     document += placeholder
     app.env.apply_post_transforms(document, name)

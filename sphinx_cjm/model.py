@@ -146,6 +146,8 @@ class Journey:
     lint: list[str] | None = None
     #: Titles of the stages its ``cjm_stage_templates`` give, by stage id: texts of its page, so translated there.
     stage_titles: dict[str, str] = field(default_factory=dict)
+    #: Whether its map shows the emotion curve (``:no-curve:`` turns it off), on its page and its full-map page.
+    curve: bool = True
 
 
 @dataclass

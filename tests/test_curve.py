@@ -382,6 +382,10 @@ def test_full_map_page_of_each_journey(rootdir, tmp_path):
     [curve] = table_curves(tmp_path / "html", "cjm/doors.html")
     assert curve.links(1) == ["../map.html#doors-call", "../elsewhere.html#doors-measurer"]
     assert '<a href="../map.html#doors">' in page  # back to the journey
+    # A journey drawn without its curve (:no-curve:, though it has an emotion) has none on its full map either.
+    repeat = (tmp_path / "html" / "cjm" / "repeat.html").read_text(encoding="utf-8")
+    assert "Reminder" in repeat and "cjm-curve-row" not in repeat and "cjm-curve-legend" not in repeat
+    assert "cjm-curve-row" in page and "cjm-curve-legend" in page
     # The journey links to it.
     journey = (tmp_path / "html" / "map.html").read_text(encoding="utf-8")
     assert re.search(r'<a class="[^"]*cjm-full-map[^"]*" href="cjm/doors.html">Open the full map</a>', journey)
