@@ -377,12 +377,14 @@ def draw(node: emotion_curve, directory: Path, builder: Builder) -> str:
 
         with curve_data.font_problems() as problems:
             data = curve.draw_plotted(node["plotted"], node["format"], **node["options"])
-        for problem in problems:
-            warn(problem.message, problem.subtype, node)
+        figure_cache.keep_problems(builder, node["fingerprint"], [problem.message for problem in problems])
         logger.verbose("cjm: drew emotion curve %s", node["file"])
         return data
 
     figure_cache.figure_file(builder, directory, node["file"], node["fingerprint"], draw_curve)
+    # Drawn now, before, or copied from the cache: the figure warns alike (font problems are all it keeps).
+    for message in figure_cache.kept_problems(builder, node["fingerprint"]):
+        warn(message, "font", node)
     return node["file"]
 
 

@@ -13,8 +13,9 @@ for the bytes alone): the emotion curve today, and any other drawn figure.
 The cache lives in ``cjm_figure_cache`` (a path, relative to the configuration
 directory), by default beside the doctrees: ``<doctreedir>/../cjm-figures``, or
 ``<doctreedir>/cjm-figures`` when that would be inside the output directory. It only
-ever holds files named ``<fingerprint>.<format>``; deleting it, or any file in it, is
-always safe. A figure's modification time is refreshed whenever a build uses it, so
+ever holds files named ``<fingerprint>.<format>``, and ``<fingerprint>.problems`` beside a
+figure whose drawing had something to say (a glyph its font lacks), so that a figure copied
+instead of drawn warns as drawing it did; deleting it, or any file in it, is always safe. A figure's modification time is refreshed whenever a build uses it, so
 files untouched for a month (``find DIR -mtime +30 -delete``) are the stale ones.
 """
 
@@ -74,6 +75,31 @@ def figure_file(builder: Builder, directory: Path, name: str, fingerprint: str, 
         fmt = name.rpartition(".")[2]
         write_atomically(target, cached_draw(builder, fingerprint, fmt, draw))
     return target
+
+
+def problems_file(builder: Builder, fingerprint: str) -> Path:
+    """Where the problems met drawing a figure are kept: the cache, or beside the doctrees without one."""
+    return (cache_directory(builder) or Path(builder.doctreedir) / FOLDER) / f"{fingerprint}.problems"
+
+
+def keep_problems(builder: Builder, fingerprint: str, messages: list[str]) -> None:
+    """Note what drawing the figure ``fingerprint`` reported, for the builds that copy it (none: nothing kept)."""
+    target = problems_file(builder, fingerprint)
+    try:
+        if messages:
+            write_atomically(target, "\n".join(messages).encode("utf-8"))
+        else:
+            target.unlink(missing_ok=True)
+    except OSError as error:
+        logger.verbose("cjm: figure problems %s not written: %s", target, error)
+
+
+def kept_problems(builder: Builder, fingerprint: str) -> list[str]:
+    """What drawing the figure ``fingerprint`` reported, whichever build drew it."""
+    try:
+        return problems_file(builder, fingerprint).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
 
 
 def write_atomically(target: Path, data: bytes) -> None:

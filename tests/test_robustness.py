@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import shutil
 import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -618,6 +619,12 @@ def test_missing_glyphs_are_a_font_warning(tmp_path):
     fonts = build.matching(r"WARNING: the curve's font has no glyph for .*\[cjm\.font\]$")
     assert len(fonts) == 1 and "index.rst:4:" in fonts[0]
     assert not build.matching("UserWarning") and len(build.warnings) == 1
+    # The page written again over the drawn file, then a clean output copying it from the figure cache:
+    # nothing is drawn, and the figure warns all the same.
+    assert build.run(freshenv=True).warnings == [fonts[0]]
+    shutil.rmtree(build.outdir)
+    assert build.run(freshenv=True).warnings == [fonts[0]]
+    assert list((build.builddir / "cjm-figures").glob("*.problems"))
 
 
 # --- 11. Wrong nesting ----------------------------------------------------------------------------
