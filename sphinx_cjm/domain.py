@@ -55,6 +55,8 @@ Record = (
 )
 #: Kinds whose links show only the title, while the object's own content may change.
 TITLE_ONLY_USES = ("journey", "metric")
+#: Each kind's place in :data:`KINDS`: the earlier kind holds an id written at the same place.
+KIND_ORDER = {kind: n for n, kind in enumerate(KINDS)}
 #: Kinds linking to touchpoints and stages, with the field naming them.
 TARGET_FIELDS = {"recommendation": "addresses", "evidence": "supports"}
 #: The fields of each kind that name other objects by id.
@@ -239,7 +241,7 @@ class CJMDomain(Domain):
 
     @staticmethod
     def _written_first(kind: str, record: Record) -> tuple[str, int, str, int]:
-        return (record.origin.docname, record.origin.lineno, record.origin.source, list(KINDS).index(kind))
+        return (record.origin.docname, record.origin.lineno, record.origin.source, KIND_ORDER[kind])
 
     def renames(self) -> dict[str, dict[str, str]]:
         """docname -> {id derived there: the id it takes}, for ids derived from the same title on several pages.
@@ -314,7 +316,7 @@ class CJMDomain(Domain):
         winners: dict[str, tuple[str, Record]] = {}
         for kind, plural in KINDS.items():
             for object_id, records in self.records()[plural].items():
-                first = self._first(records)
+                first = records[0] if len(records) == 1 else self._first(records)  # most ids are written once
                 held = winners.get(object_id)
                 if held is None or self._written_first(kind, first) < self._written_first(*held):
                     winners[object_id] = (kind, first)
