@@ -1,7 +1,7 @@
 """Profile one cold ``sphinx-build -b html`` of a site, in CPU time, and say where it goes.
 
     python benchmarks/generate.py cjm 20 /tmp/cjm && python benchmarks/generate.py lean 20 /tmp/lean
-    python benchmarks/profile_build.py /tmp/cjm/src --against /tmp/lean/src --top 25
+    python benchmarks/profile_build.py /tmp/cjm --against /tmp/lean --top 25
 
 cProfile's default clock is the wall clock, which on a shared machine charges other
 processes' time to whatever runs; this uses the process's CPU time instead. Each build
