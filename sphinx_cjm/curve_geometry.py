@@ -75,7 +75,6 @@ def wrap_label(text: str, width: float) -> list[str] | None:
 @functools.lru_cache(maxsize=8192)
 def _wrapped(text: str, width: float) -> tuple[str, ...]:
     """Greedy wrapping by measured width (a label is tried at several widths, and laid out for page and full map)."""
-    space = text_width(" ")
     lines: list[str] = []
     line, line_width = "", 0.0
     for word in text.split():
@@ -83,13 +82,13 @@ def _wrapped(text: str, width: float) -> tuple[str, ...]:
             piece_width = text_width(piece)
             if piece_width > width:
                 return ()
-            joined = piece_width if n > 0 or not line else piece_width + space
-            if line and line_width + joined > width:
+            gap = "" if n > 0 or not line else " "  # a word's pieces join without a space
+            if line and line_width + text_width(gap) + piece_width > width:
                 lines.append(line)
                 line, line_width = piece, piece_width
             else:
-                line += piece if n > 0 or not line else " " + piece
-                line_width += joined
+                line += gap + piece
+                line_width += text_width(gap) + piece_width
     return (*lines, line) if line else ()
 
 

@@ -15,8 +15,9 @@ directory), by default beside the doctrees: ``<doctreedir>/../cjm-figures``, or
 ``<doctreedir>/cjm-figures`` when that would be inside the output directory. It only
 ever holds files named ``<fingerprint>.<format>``, and ``<fingerprint>.problems`` beside a
 figure whose drawing had something to say (a glyph its font lacks), so that a figure copied
-instead of drawn warns as drawing it did; deleting it, or any file in it, is always safe. A figure's modification time is refreshed whenever a build uses it, so
-files untouched for a month (``find DIR -mtime +30 -delete``) are the stale ones.
+instead of drawn warns as drawing it did; deleting it, or any file in it, is always safe.
+A figure's modification time is refreshed whenever a build uses it, so files untouched
+for a month (``find DIR -mtime +30 -delete``) are the stale ones.
 """
 
 from __future__ import annotations
