@@ -68,7 +68,11 @@ def emulate(driver: webdriver.Chrome, screen: str, mode: str, media: str = "scre
 
 def open_page(driver: webdriver.Chrome, url: str) -> None:
     driver.get(url)
-    # Themes pick their colour mode from localStorage/prefers-color-scheme in scripts at load.
+    # Themes pick their colour mode from localStorage/prefers-color-scheme in scripts at load. Every
+    # theme's site is on the test server's one origin, where PyData remembers "dark" under the key
+    # Furo reads too: the emulated preference alone must decide.
+    driver.execute_script("localStorage.clear(); sessionStorage.clear();")
+    driver.refresh()
     WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
@@ -100,6 +104,14 @@ def page_luminance(driver: webdriver.Chrome) -> float:
     return driver.execute_script(
         LUMINANCE_JS + "return luminance(background(document.querySelector('article') || document.body));"
     )
+
+
+def assert_mode(driver: webdriver.Chrome, mode: str) -> None:
+    """The page is in the colour mode asked for, so its screenshot and checks are of that mode."""
+    if mode == "dark":
+        assert page_luminance(driver) < 0.2, "the theme did not switch to dark mode"
+    else:
+        assert page_luminance(driver) > 0.8, "the page is not in light mode"
 
 
 def scroll_box(driver: webdriver.Chrome, table: object) -> object:
@@ -148,8 +160,7 @@ def test_journey_table_reads_and_scrolls(
     viewport = driver.execute_script("return document.documentElement.clientWidth")
     page_width = driver.execute_script("return document.documentElement.scrollWidth")
     assert page_width <= max(viewport, theme_width) + 1, f"the map makes the page scroll sideways ({page_width}px)"
-    if mode == "dark":
-        assert page_luminance(driver) < 0.2, "the theme did not switch to dark mode"
+    assert_mode(driver, mode)
 
     table = driver.find_element(By.CSS_SELECTOR, "table.cjm-journey-table")
     driver.execute_script("arguments[0].scrollIntoView({block: 'start', behavior: 'instant'})", table)
@@ -210,6 +221,7 @@ def test_emotion_curve_fits_and_links_to_touchpoints(
 ) -> None:
     emulate(driver, screen, mode)
     open_page(driver, f"{sites[theme]}/{MAP_PAGE}")
+    assert_mode(driver, mode)
     figures = driver.find_elements(By.CSS_SELECTOR, ".cjm-emotion-curve")
     assert figures, "the map has no emotion curve"
     figure = figures[0]
