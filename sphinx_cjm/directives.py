@@ -27,6 +27,7 @@ from .domain import CJMDomain, Record, cjm_domain, warn
 from .i18n import Labels, has_catalog, project_labels, project_locale_dirs
 from .nodes import cjm_description, emotion_curve_placeholder, evidence_links, journey_table, persona_journeys
 from .numbers import format_number
+from .rst_options import nested_parse_kwargs
 from .settings import project_channels, project_lanes
 
 JOURNEY_CONTEXT = "cjm:journey"
@@ -363,7 +364,7 @@ class CJMDirective(SphinxDirective):
         enclosing.append(self.kind)
         try:
             holder = nodes.Element()
-            self.state.nested_parse(self.content, self.content_offset, holder)
+            self.state.nested_parse(self.content, self.content_offset, holder, **nested_parse_kwargs(self.state))
             return holder.children
         finally:
             enclosing.pop()
