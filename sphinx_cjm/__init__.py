@@ -27,6 +27,7 @@ from .figure import (
     ResolveCurvePlaceholders,
     add_curve_node,
     check_config,
+    forget_layouts,
     name_curve_files,
     remove_unused_curves,
 )
@@ -154,6 +155,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", write_register_csv)
     app.connect("build-finished", write_export)
     app.connect("build-finished", remove_unused_curves)
+    app.connect("build-finished", forget_layouts)
     app.connect("build-finished", remove_csv_of_removed_pages)
     return {
         "version": __version__,

@@ -271,15 +271,19 @@ def plot_height(config: Config) -> float:
 def layout_of(config: Config, plotted: Sequence[Mapping[str, Any]]) -> curve_geometry.Layout:
     """The curve's layout; the same curve on a journey's page and its full-map page is laid out once."""
     key = (json.dumps(plotted, sort_keys=True, default=repr), curve_scale(config), plot_height(config))
-    if key not in LAYOUTS:
-        if len(LAYOUTS) >= 64:
-            LAYOUTS.clear()
-        LAYOUTS[key] = curve_geometry.layout(plotted, key[1], plot_height=key[2])
-    return LAYOUTS[key]
+    layout = LAYOUTS.get(key)
+    if layout is None:
+        layout = LAYOUTS[key] = curve_geometry.layout(plotted, key[1], plot_height=key[2])
+    return layout
 
 
-#: Layouts of this process by their data; read only once made.
+#: Layouts made in this process during the build, by their data; read only once made. Every
+#: journey's stays until the build ends: the full-map pages are written after all the others.
 LAYOUTS: dict[tuple[str, tuple[float, float], float], curve_geometry.Layout] = {}
+
+
+def forget_layouts(app: Sphinx, exception: Exception | None) -> None:
+    LAYOUTS.clear()
 
 
 def page_links(builder: Builder, fromdocname: str, targets: Mapping[str, Sequence[str]]) -> dict[str, str]:
