@@ -22,6 +22,7 @@ from .domain import KINDS, CJMDomain, cjm_domain, warn
 from .export import export_data
 from .figure import describe, emotion_curve, plotted_targets
 from .i18n import Labels, _, project_labels
+from .nodes import journey_diff
 from .numbers import format_number
 
 #: The words of the table of changes, translated (see :data:`sphinx_cjm.diff.WORDS`).
@@ -47,10 +48,6 @@ DIFF_WORDS = {
     "before": _("before"),
     "after": _("after"),
 }
-
-
-class journey_diff(nodes.General, nodes.Element):
-    """Where the diff goes: ``journey`` (its id), ``old`` (the old export's part about it), ``against`` (as written)."""
 
 
 class JourneyDiffDirective(CJMDirective):

@@ -36,3 +36,7 @@ class cjm_description(nodes.General, nodes.Element):
     renders; ``title`` and each item of ``fields`` (``[label, [item, ...]]``) is a text or
     the index of a child node (a link).
     """
+
+
+class journey_diff(nodes.General, nodes.Element):
+    """Where the diff goes: ``journey`` (its id), ``old`` (the old export's part about it), ``against`` (as written)."""
