@@ -116,6 +116,8 @@ class ApplyTranslatedTexts(SphinxTransform):
 
     def apply(self, **kwargs: Any) -> None:
         added = added_records(self.env)
+        if not added:  # OfferTexts gave the page no cjm_texts: it need not be walked
+            return
         translated_any = False
         for node in list(self.document.findall(cjm_texts)):
             _kind, record = added[node["record_index"]]
