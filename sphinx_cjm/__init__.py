@@ -33,6 +33,7 @@ from .figure import (
 )
 from .full_map import add_template_path, collect_pages, note_written_doc
 from .funnel import FunnelDirective, ResolveFunnels, add_funnel_node, name_funnel_files
+from .held import NoteHeldTypes
 from .i18n import LOCALE_DIR, MESSAGE_CATALOG, RECOMMENDATION_TYPES
 from .journey_diff import JourneyDiffDirective, ResolveJourneyDiffs
 from .latex_styles import LATEX_PACKAGES, add_latex_styles
@@ -116,6 +117,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_transform(OfferTexts)
     app.add_transform(ApplyTranslatedTexts)
     app.add_node(cjm_texts)
+    app.add_post_transform(NoteHeldTypes)
     app.add_post_transform(ApplyRenamedIds)
     app.add_node(cjm_description)
     app.add_post_transform(ExpandDescriptions)

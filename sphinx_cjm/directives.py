@@ -24,6 +24,7 @@ from sphinx.util.docutils import SphinxDirective, new_document
 
 from . import journey_file, model
 from .domain import CJMDomain, Record, cjm_domain, warn
+from .held import held
 from .i18n import Labels, has_catalog, project_labels, project_locale_dirs
 from .nodes import cjm_description, emotion_curve_placeholder, evidence_links, journey_table, persona_journeys
 from .numbers import format_number
@@ -142,7 +143,7 @@ class ExpandDescriptions(SphinxPostTransform):
     default_priority = 4
 
     def run(self, **kwargs: Any) -> None:
-        placeholders = list(self.document.findall(cjm_description))
+        placeholders = held(self.document, cjm_description)
         if not placeholders:
             return
         made = [expanded(node) for node in placeholders]

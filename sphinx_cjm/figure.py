@@ -37,8 +37,9 @@ from sphinx.writers.texinfo import TexinfoTranslator
 from . import curve_data, curve_geometry, curve_svg, figure_cache, model
 from .directives import JourneyDirective
 from .domain import CJMDomain, cjm_domain, warn
+from .held import held
 from .i18n import Labels, project_labels
-from .nodes import emotion_curve_placeholder
+from .nodes import emotion_curve_placeholder, journey_diff
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +97,7 @@ class ResolveCurvePlaceholders(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         domain = cjm_domain(self.env)
         on_table = inline_curve(builder_of(self.env))
-        for node in list(self.document.findall(emotion_curve_placeholder)):
+        for node in held(self.document, emotion_curve_placeholder):
             # In HTML a journey's own curve is a row of its table (table.py).
             node.replace_self([] if on_table and node.get("on_table") else self.curve_node(node, domain))
 
@@ -343,7 +344,8 @@ def name_curve_files(app: Sphinx, doctree: nodes.document, docname: str) -> None
     if inline_curve(app.builder):
         files: set[str] = set()  # drawn into the page itself
     else:
-        files = {name_file(app.builder, node) for node in doctree.findall(emotion_curve)}
+        curves = held(doctree, emotion_curve, made_from=(emotion_curve_placeholder, journey_diff))
+        files = {name_file(app.builder, node) for node in curves}
     FILES_WRITTEN.setdefault(app.builder, {})[docname] = sorted(files)
 
 

@@ -21,6 +21,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 
 from . import curve_data
 from .figure import ACCEPTED_FORMATS, FILES_WRITTEN, curve_format, link_from_images
+from .held import held
 
 Figure = TypeVar("Figure", bound=nodes.Element)
 
@@ -30,15 +31,17 @@ def note_page_files(
     doctree: nodes.document,
     docname: str,
     figure: type[Figure],
+    placeholder: type[nodes.Element],
     name_file: Callable[[Builder, Figure], str],
 ) -> None:
-    """Name the ``figure`` nodes of a page about to be written, and note their files beside its curves'.
+    """Name the ``figure`` nodes (made from ``placeholder`` nodes) of a page about to be written, and note
+    their files beside its curves'.
 
     Called on ``doctree-resolved`` (main process), after the curves' :func:`sphinx_cjm.figure.name_curve_files`.
     """
     if app.builder.format not in ACCEPTED_FORMATS:
         return
-    names = [name_file(app.builder, node) for node in doctree.findall(figure)]
+    names = [name_file(app.builder, node) for node in held(doctree, figure, made_from=(placeholder,))]
     if names:
         files = FILES_WRITTEN.setdefault(app.builder, {}).setdefault(docname, [])
         files[:] = sorted({*files, *names})

@@ -26,6 +26,7 @@ from . import figure_cache, figure_files, model
 from .directives import CJMDirective
 from .domain import cjm_domain, warn
 from .figure import depart_as_text, latex_visit_file, quoted, usable_palette, visit_as_text, visit_figure_file
+from .held import held
 from .i18n import Labels, project_labels
 from .kpis import format_share
 from .numbers import format_number
@@ -109,7 +110,7 @@ class ResolveFunnels(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         domain = cjm_domain(self.env)
-        for node in list(self.document.findall(funnel_placeholder)):
+        for node in held(self.document, funnel_placeholder):
             journey = domain.assembled(node["journey"])
             if journey is None:
                 warn(f"funnel: unknown journey id {node['journey']!r}", "ref", node)
@@ -143,7 +144,7 @@ class ResolveFunnels(SphinxPostTransform):
 
 def name_funnel_files(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Name the funnels of a page about to be written, beside its curves (``doctree-resolved``, after the curves')."""
-    figure_files.note_page_files(app, doctree, docname, funnel_figure, name_file)
+    figure_files.note_page_files(app, doctree, docname, funnel_figure, funnel_placeholder, name_file)
 
 
 def name_file(builder: Builder, node: funnel_figure) -> str:

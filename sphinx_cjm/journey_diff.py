@@ -21,6 +21,7 @@ from .directives import CJMDirective, xref
 from .domain import KINDS, CJMDomain, cjm_domain, warn
 from .export import export_data
 from .figure import describe, emotion_curve, plotted_targets
+from .held import held
 from .i18n import Labels, _, project_labels
 from .nodes import journey_diff
 from .numbers import format_number
@@ -103,7 +104,7 @@ class ResolveJourneyDiffs(SphinxPostTransform):
         domain = cjm_domain(self.env)
         # The page's language: the words of the table and the legend.
         labels = project_labels(self.env)
-        for node in list(self.document.findall(journey_diff)):
+        for node in held(self.document, journey_diff):
             journey_id = node["journey"]
             if domain.get("journey", journey_id) is None:
                 warn(f"journey-diff: unknown journey id {journey_id!r}", "ref", node)

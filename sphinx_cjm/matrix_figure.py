@@ -21,6 +21,7 @@ from sphinx.writers.texinfo import TexinfoTranslator
 
 from . import figure, figure_cache, figure_files
 from .domain import CJMDomain, cjm_domain
+from .held import held
 from .i18n import QUADRANT_LABELS, Labels, project_labels
 from .recommendations import Register
 from .registers import RegisterDirective, ResolveRegisters
@@ -82,7 +83,7 @@ class ResolvePriorityMatrices(ResolveRegisters):
 
     def run(self, **kwargs: Any) -> None:
         domain = cjm_domain(self.env)
-        for node in list(self.document.findall(priority_matrix_placeholder)):
+        for node in held(self.document, priority_matrix_placeholder):
             journey_ids = self.chosen_journeys(domain, node)
             labels = self.shared_labels(domain, journey_ids)
             points = matrix_points(domain, journey_ids, labels)
@@ -113,7 +114,7 @@ def messages(labels: Labels) -> dict[str, str]:
 
 def name_matrix_files(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Name the matrices of a page about to be written and note their files (``doctree-resolved``)."""
-    figure_files.note_page_files(app, doctree, docname, priority_matrix, name_file)
+    figure_files.note_page_files(app, doctree, docname, priority_matrix, priority_matrix_placeholder, name_file)
 
 
 def name_file(builder: Builder, node: priority_matrix) -> str:

@@ -22,6 +22,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from . import facts, model
 from .directives import STAGE_CONTEXT, CJMDirective, field, xref
 from .domain import CJMDomain, warn
+from .held import held
 from .i18n import FIELD_LABELS, REGISTER_LABELS, project_labels
 from .kpis import MARKS, format_measure
 from .nodes import metric_values
@@ -110,7 +111,7 @@ class ResolveMetricValues(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         domain: CJMDomain = self.env.get_domain("cjm")  # type: ignore[assignment]
-        for node in list(self.document.findall(metric_values)):
+        for node in held(self.document, metric_values):
             metric = domain.metric(node["metric"])
             node.replace_self(metric_fields(metric, node["nested"], self.config.language) if metric else [])
 

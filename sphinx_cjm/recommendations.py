@@ -24,6 +24,7 @@ from sphinx.application import Sphinx
 from . import model
 from .directives import PARENT_CONTEXT, CJMDirective, Field, field, xref
 from .domain import CJMDomain, cjm_domain
+from .held import held
 from .i18n import EVIDENCE_KIND_LABELS, PRIORITY_LABELS, STATUS_LABELS, Labels, recommendation_type_label
 from .nodes import evidence_links
 from .registers import RegisterDirective, ResolveRegisters, register_table, same_owner, text_paragraph
@@ -469,7 +470,7 @@ class ResolveRecommendationRegisters(ResolveRegisters):
 
     def run(self, **kwargs: Any) -> None:
         domain = cjm_domain(self.env)
-        for node in list(self.document.findall(evidence_links)):
+        for node in held(self.document, evidence_links):
             found = domain.linked_to("evidence", node["target"])
             if not found:
                 node.replace_self([])
@@ -481,7 +482,7 @@ class ResolveRecommendationRegisters(ResolveRegisters):
             journey = domain.journey_of(target) if target else ""
             label = self.shared_labels(domain, [journey] if journey else None).field("evidence")
             node.replace_self(nodes.field_list("", field(label, body), classes=["cjm-evidence-links"]))
-        for number, placeholder in enumerate(list(self.document.findall(recommendation_register)), start=1):
+        for number, placeholder in enumerate(held(self.document, recommendation_register), start=1):
             journey_ids = self.chosen_journeys(domain, placeholder)
             labels = self.shared_labels(domain, journey_ids)
             register = Register(domain, recommendation_types(self.config), labels)
@@ -489,7 +490,7 @@ class ResolveRecommendationRegisters(ResolveRegisters):
             if content:
                 content.append(self.csv_link(register, placeholder, journey_ids, number))
             self.replace(placeholder, "cjm-recommendation-register", content, labels.register("no-recommendations"))
-        for listing in list(self.document.findall(evidence_list)):
+        for listing in held(self.document, evidence_list):
             journey_ids = self.chosen_journeys(domain, listing)
             labels = self.shared_labels(domain, journey_ids)
             content = build_evidence_list(domain, listing, journey_ids, labels)
@@ -518,7 +519,7 @@ def write_register_csv(app: Sphinx, doctree: nodes.document, docname: str) -> No
     """
     downloads = writes_downloads(app)
     written = set()
-    for link in list(doctree.findall(addnodes.download_reference)):
+    for link in held(doctree, addnodes.download_reference, made_from=(recommendation_register,)):
         if "cjm_csv" not in link:
             continue
         if downloads:

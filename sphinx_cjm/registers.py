@@ -19,6 +19,7 @@ from sphinx.util.docutils import SphinxDirective
 from . import model
 from .directives import xref
 from .domain import CJMDomain, cjm_domain, warn
+from .held import held
 from .i18n import Labels, project_labels
 from .numbers import format_number
 from .settings import project_channels
@@ -302,13 +303,13 @@ class ResolveRegisters(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         domain = cjm_domain(self.env)
         kinds = project_channels(self.config)
-        for node in list(self.document.findall(touchpoint_index)):
+        for node in held(self.document, touchpoint_index):
             journey_ids = self.chosen_journeys(domain, node)
             labels = self.shared_labels(domain, journey_ids)
             entries = touchpoint_entries(domain, journey_ids)
             content = build_touchpoint_index(entries, node["channels"], node["sort"], kinds, labels)
             self.replace(node, "cjm-touchpoint-index", content, labels.register("no-touchpoints"))
-        for listing in list(self.document.findall(barrier_list)):
+        for listing in held(self.document, barrier_list):
             journey_ids = self.chosen_journeys(domain, listing)
             journeys = [
                 domain.assembled(j) for j in (domain.objects("journey") if journey_ids is None else journey_ids)

@@ -19,6 +19,7 @@ from .directives import items_body, xref
 from .domain import cjm_domain, warn
 from .figure import builder_of, curve_row, inline_curve
 from .full_map import full_map_link, writes_full_maps
+from .held import held
 from .i18n import Labels, project_labels
 from .kpis import conversion_cell_body, kpi_cell_body
 from .latex_map import paper_tables
@@ -123,7 +124,7 @@ class ResolveJourneyPlaceholders(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         domain = cjm_domain(self.env)
-        for node in list(self.document.findall(journey_table)):
+        for node in held(self.document, journey_table):
             assembled = domain.assembled(node["journey"])
             if assembled is None:
                 warn(f"journey-table: unknown journey id {node['journey']!r}", "ref", node)
@@ -147,7 +148,7 @@ class ResolveJourneyPlaceholders(SphinxPostTransform):
                 else:
                     shown += self.journey_tables(node, assembled, labels)
                 node.replace_self([*shown, *facts_source_lines(assembled, domain)])
-        for listing in list(self.document.findall(persona_journeys)):
+        for listing in held(self.document, persona_journeys):
             journeys = [j for j in domain.objects("journey").values() if j.persona == listing["persona"]]
             if not journeys:
                 listing.replace_self([])

@@ -3,13 +3,21 @@
 - The figure cache: a drawn figure is kept by its fingerprint beside the doctrees and
   copied byte for byte into a wiped output directory instead of being drawn again.
 - Rebuilds that need no new raster figure never import matplotlib.
+- The extension walks a page once to note what it holds; its post-transforms and
+  ``doctree-resolved`` handlers walk it again only for placeholders it holds (:mod:`sphinx_cjm.held`).
 """
 
 from __future__ import annotations
 
+import re
 import shutil
+import sys
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
+from buildresult import warning_lines
+from docutils import nodes
 from test_curve import build_in_new_process
 
 
@@ -103,3 +111,55 @@ def test_a_raster_figure_is_drawn_once_then_copied(rootdir, tmp_path):
     source.write_text(source.read_text(encoding="utf-8").replace("eight minutes", "nine minutes"), encoding="utf-8")
     assert build_in_new_process(srcdir, tmp_path) == "0 False"
     assert "nine minutes" in page.read_text(encoding="utf-8")
+
+
+def test_a_page_without_maps_is_walked_once_by_the_extension(make_app, rootdir, tmp_path, monkeypatch):
+    walks: Counter[str] = Counter()
+    findall = nodes.Node.findall
+
+    def counted(self: nodes.Node, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(self, nodes.document) and sys._getframe(1).f_globals["__name__"].startswith("sphinx_cjm."):
+            walks[Path(self.get("source") or "").name] += 1
+        return findall(self, *args, **kwargs)
+
+    monkeypatch.setattr(nodes.Node, "findall", counted)
+    source = tmp_path / "src"
+    shutil.copytree(rootdir / "test-recommendations", source)
+    app = make_app("html", srcdir=source)
+    app.build()
+    assert walks["index.rst"] == 1  # its toctree only: noted before it is resolved, then left alone
+    assert walks["registers.rst"] > 1  # its registers, evidence lists and matrix are found
+    assert 'class="cjm-priority-matrix"' in (app.outdir / "registers.html").read_text(encoding="utf-8")
+
+
+def test_a_page_that_gains_registers_in_a_rebuild_shows_them(make_app, rootdir, tmp_path):
+    source = tmp_path / "src"
+    shutil.copytree(rootdir / "test-recommendations", source)
+    app = make_app("html", srcdir=source, builddir=tmp_path / "build")
+    app.build()
+    app.cleanup()
+
+    index = source / "index.rst"
+    index.write_text(
+        index.read_text(encoding="utf-8") + "\n.. recommendation-register::\n\n.. priority-matrix::\n", encoding="utf-8"
+    )
+    app = make_app("html", srcdir=source, builddir=tmp_path / "build")
+    app.build()
+    page = (app.outdir / "index.html").read_text(encoding="utf-8")
+    assert "cjm-recommendation-register" in page
+    # Made by the post-transforms, then named on doctree-resolved: the matrix's file and the register's CSV.
+    (matrix,) = re.findall(r'<figure class="cjm-priority-matrix">\s*<object data="([^"]+)"', page)
+    assert (app.outdir / matrix).is_file()
+    assert (app.outdir / "_downloads" / "cjm" / "index-recommendations-1.csv").is_file()
+
+
+def test_a_single_page_build_resolves_the_maps_of_every_page(make_app, rootdir, tmp_path):
+    """One tree assembled from every page is resolved as its root page: what that page held alone is not enough."""
+    source = tmp_path / "src"
+    shutil.copytree(rootdir / "test-recommendations", source)
+    app = make_app("singlehtml", srcdir=source)
+    app.build()
+    page = (app.outdir / "index.html").read_text(encoding="utf-8")
+    for shown in ("cjm-journey-table", "cjm-recommendation-register", "cjm-evidence-list", "cjm-priority-matrix"):
+        assert shown in page
+    assert not [w for w in warning_lines(app) if "index.rst" in w]
