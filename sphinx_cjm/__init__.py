@@ -31,7 +31,13 @@ from .figure import (
     name_curve_files,
     remove_unused_curves,
 )
-from .full_map import add_template_path, collect_pages, note_written_doc
+from .full_map import (
+    add_template_path,
+    collect_pages,
+    depart_full_map_source,
+    note_written_doc,
+    visit_full_map_source,
+)
 from .funnel import FunnelDirective, ResolveFunnels, add_funnel_node, name_funnel_files
 from .held import NoteHeldTypes
 from .i18n import LOCALE_DIR, MESSAGE_CATALOG, RECOMMENDATION_TYPES
@@ -40,7 +46,7 @@ from .latex_styles import LATEX_PACKAGES, add_latex_styles
 from .lint import check_project
 from .matrix_figure import PriorityMatrixDirective, ResolvePriorityMatrices, add_matrix_node, name_matrix_files
 from .metrics import MetricDirective, ResolveMetricValues, load_metric_facts
-from .nodes import cjm_description
+from .nodes import cjm_description, full_map_source
 from .recommendations import (
     EvidenceDirective,
     EvidenceListDirective,
@@ -120,6 +126,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(NoteHeldTypes)
     app.add_post_transform(ApplyRenamedIds)
     app.add_node(cjm_description)
+    app.add_node(full_map_source, html=(visit_full_map_source, depart_full_map_source))
     app.add_post_transform(ExpandDescriptions)
     app.add_post_transform(ResolveJourneyPlaceholders)
     app.add_post_transform(ResolveCurvePlaceholders)

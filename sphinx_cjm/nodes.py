@@ -40,3 +40,12 @@ class cjm_description(nodes.General, nodes.Element):
 
 class journey_diff(nodes.General, nodes.Element):
     """Where the diff goes: ``journey`` (its id), ``old`` (the old export's part about it), ``against`` (as written)."""
+
+
+class full_map_source(nodes.General, nodes.Element):
+    """What a journey's own table shows (table, legend, facts), which its full-map page shows too.
+
+    In HTML the page is written from these nodes' HTML as the journey's page is translated
+    (:func:`sphinx_cjm.full_map.depart_full_map_source`): the table is made once, and under
+    ``-j`` the page is written by the process that writes the journey's page. ``journey`` holds its id.
+    """

@@ -18,13 +18,13 @@ from .blueprint import draw_line
 from .directives import items_body, xref
 from .domain import cjm_domain, warn
 from .figure import builder_of, curve_row, inline_curve
-from .full_map import full_map_link, writes_full_maps
+from .full_map import full_map_link, note_full_map_source, writes_full_maps
 from .held import held
 from .i18n import Labels, project_labels
 from .kpis import conversion_cell_body, kpi_cell_body
 from .latex_map import paper_tables
 from .metrics import facts_source_lines
-from .nodes import journey_table, persona_journeys
+from .nodes import full_map_source, journey_table, persona_journeys
 from .numbers import format_number
 from .registers import recommendation_link
 
@@ -139,15 +139,18 @@ class ResolveJourneyPlaceholders(SphinxPostTransform):
             else:
                 labels = project_labels(self.env, assembled.journey.language)
                 shown: list[nodes.Node] = []
-                if node.get("full_map") and writes_full_maps(builder_of(self.env)):
-                    text = labels.gettext("Open the full map")
-                    shown.append(full_map_link(builder_of(self.env), self.env.docname, assembled.journey.id, text))
                 if self.curve_on_table(node, assembled):
                     row, legend = curve_row(builder_of(self.env), self.env.docname, assembled, labels)
                     shown += [build_table(assembled, labels, row), legend]
                 else:
                     shown += self.journey_tables(node, assembled, labels)
-                node.replace_self([*shown, *facts_source_lines(assembled, domain)])
+                shown += facts_source_lines(assembled, domain)
+                if node.get("full_map") and writes_full_maps(builder_of(self.env)):
+                    text = labels.gettext("Open the full map")
+                    link = full_map_link(builder_of(self.env), self.env.docname, assembled.journey.id, text)
+                    shown = [link, full_map_source("", *shown, journey=assembled.journey.id)]
+                    note_full_map_source(builder_of(self.env), assembled.journey.id)
+                node.replace_self(shown)
         for listing in held(self.document, persona_journeys):
             journeys = [j for j in domain.objects("journey").values() if j.persona == listing["persona"]]
             if not journeys:

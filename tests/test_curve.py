@@ -431,6 +431,39 @@ def test_full_map_pages_rewritten_only_when_their_journey_changes(rootdir, tmp_p
         assert (tmp_path / "html" / "cjm" / name).read_bytes() == (tmp_path / "clean" / "cjm" / name).read_bytes()
 
 
+@pytest.mark.parametrize("builder", ["html", "dirhtml"])
+def test_full_map_page_written_with_its_journey_as_from_its_placeholder(rootdir, tmp_path, builder):
+    """A page written from the HTML of its journey's page, links made relative to cjm/, is the page the
+    builder makes from the journey's placeholder when it has to (here: the page was deleted)."""
+    out = tmp_path / builder
+    build(rootdir / "test-curve", out, "-b", builder, "-d", str(tmp_path / "doctrees"))
+    pages = sorted(p for p in (out / "cjm").rglob("*.html"))
+    assert len(pages) == 5
+    written = {p: p.read_bytes() for p in pages}
+    for page in pages:
+        page.unlink()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            builder,
+            "-q",
+            "-d",
+            str(tmp_path / "doctrees"),
+            str(rootdir / "test-curve"),
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    assert {p: p.read_bytes() for p in pages} == written
+    if builder == "dirhtml":
+        [curve] = table_curves(out, "cjm/doors/index.html")
+        assert curve.links(1) == ["../../map/#doors-call", "../../elsewhere/#doors-measurer"]
+
+
 @pytest.mark.sphinx("latex", testroot="curve", srcdir="latex_build_includes_a_pdf")
 def test_latex_build_includes_a_pdf(app):
     app.build()
