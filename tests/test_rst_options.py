@@ -45,19 +45,19 @@ class Outer(Directive):
         return holder.children
 
 
-directives.register_directive("probe", Probe)
-directives.register_directive("outer", Outer)
-
 SETTINGS = {"report_level": 1, "halt_level": 5, "warning_stream": False}
 
 
 def seen(text: str) -> list[tuple[Any, ...]]:
-    """What the probes record, and docutils' messages with their lines, in order."""
+    """What the probes record, and docutils' warnings and errors with their lines, in order."""
+    # Registered for each parse: a Sphinx build in another test restores docutils' registry.
+    directives.register_directive("probe", Probe)
+    directives.register_directive("outer", Outer)
     tree = publish_doctree(text, settings_overrides=SETTINGS)
     return [
         (node.astext(),) if isinstance(node, nodes.literal_block) else (node["line"], node.astext().split(" ", 1)[1])
         for node in tree.findall(lambda n: isinstance(n, (nodes.literal_block, nodes.system_message)))
-        if not isinstance(node.parent, nodes.system_message)
+        if not isinstance(node.parent, nodes.system_message) and node.get("level", 2) > 1
     ]
 
 
