@@ -581,8 +581,8 @@ class CJMDomain(Domain):
         if record is None:
             return None
         if not node.get("refexplicit"):
-            contnode = contnode.deepcopy()
-            contnode.children = [nodes.Text(record.title)]
+            contnode = contnode.copy()  # its classes, with the title as its text
+            contnode += nodes.Text(record.title)
         return make_refnode(builder, fromdocname, *self.anchor(record), contnode, record.title)
 
     def resolve_any_xref(
