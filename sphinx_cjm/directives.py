@@ -139,8 +139,10 @@ def description_placeholder(kind: str, title: str | nodes.Node, fields: list[Fie
 class ExpandDescriptions(SphinxPostTransform):
     """Each :class:`~sphinx_cjm.nodes.cjm_description` becomes its rubric and field list, or its paragraph."""
 
-    # Before ReferencesResolver (10): the links among the fields are resolved with the page's.
-    default_priority = 4
+    # Last but for the builders' own (LaTeX footnotes, link collection): Sphinx's post-transforms
+    # each walk the page, which is smaller while each description is one node. The links among
+    # the fields are children of that node until then, resolved in place with the page's.
+    default_priority = 500
 
     def run(self, **kwargs: Any) -> None:
         placeholders = held(self.document, cjm_description)
