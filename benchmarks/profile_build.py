@@ -51,7 +51,8 @@ def buckets() -> list[tuple[str, object]]:
         ("  search index", IndexBuilder.feed),
         ("  HTML translation", StandaloneHTMLBuilder.write_doc),
         ("  page templates", StandaloneHTMLBuilder.handle_page),
-        ("full-map pages (cjm/<id>.html)", full_map.collect_pages),
+        ("full-map pages written with their journey's page", full_map.depart_full_map_source),
+        ("full-map pages the builder makes from placeholders", full_map.collect_pages),
     ]
 
 
