@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 from sphinx.application import ENV_PICKLE_FILENAME, Sphinx
 
@@ -55,12 +56,48 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
     # digest spares formatting the file when the pages read changed nothing it holds.
     digest = hashlib.sha256(json.dumps([filename, data], ensure_ascii=False).encode()).hexdigest()
     if not target.exists() or recorded != f"{digest} {filename}":
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        fragments_file = Path(app.doctreedir, "cjm-export-fragments.json")
+        text, fragments = indented_json(data, read_fragments(fragments_file))
+        fragments_file.write_text(json.dumps(fragments, ensure_ascii=False), encoding="utf-8")
         # Leave the file alone when unchanged, so its timestamp tells when the data last changed.
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
     stamp.write_text(f"{digest} {filename}", encoding="utf-8")
+
+
+def indented_json(data: dict[str, Any], known: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """``json.dumps(data, ensure_ascii=False, indent=2) + "\\n"``, each object of its lists formatted once.
+
+    ``known`` holds the last export's objects, formatted, by the digest of their compact
+    JSON: an object found there is not formatted again (an edit formats what it changed).
+    Returned with the text: this export's objects, for the next.
+    """
+    fragments: dict[str, str] = {}
+
+    def item(value: Any) -> str:
+        key = hashlib.sha256(json.dumps(value, ensure_ascii=False).encode()).hexdigest()
+        text = known.get(key)
+        if text is None:
+            text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        fragments[key] = text
+        return f"    {text}"
+
+    def member(key: str, value: Any) -> str:
+        if isinstance(value, list) and value:
+            return f"  {json.dumps(key)}: [\n" + ",\n".join(map(item, value)) + "\n  ]"
+        return f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}"
+
+    return "{\n" + ",\n".join(member(key, value) for key, value in data.items()) + "\n}\n", fragments
+
+
+def read_fragments(path: Path) -> dict[str, str]:
+    """The formatted objects of the last export (:func:`indented_json`); none if the file is missing or damaged."""
+    try:
+        known = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return known if isinstance(known, dict) and all(isinstance(t, str) for t in known.values()) else {}
 
 
 def written_since_last_read(app: Sphinx, stamp: Path) -> bool:

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import sys
@@ -163,3 +164,38 @@ def test_a_single_page_build_resolves_the_maps_of_every_page(make_app, rootdir, 
     for shown in ("cjm-journey-table", "cjm-recommendation-register", "cjm-evidence-list", "cjm-priority-matrix"):
         assert shown in page
     assert not [w for w in warning_lines(app) if "index.rst" in w]
+
+
+def test_an_edit_formats_in_cjm_json_only_the_objects_it_changed(make_app, rootdir, tmp_path, monkeypatch):
+    """cjm.json is json.dumps(..., indent=2) byte for byte; an object unchanged since the last export is not formatted
+    again (the indented encoder is pure Python), and the file after an edit is the clean build's."""
+    source = tmp_path / "src"
+    shutil.copytree(rootdir / "test-recommendations", source)
+    app = make_app("html", srcdir=source, builddir=tmp_path / "build")
+    app.build()
+    first = (app.outdir / "cjm.json").read_text(encoding="utf-8")
+    assert first == json.dumps(json.loads(first), ensure_ascii=False, indent=2) + "\n"
+    app.cleanup()
+
+    formatted: list[Any] = []
+    dumps = json.dumps
+
+    def counted(value: Any, **kwargs: Any) -> str:
+        if kwargs.get("indent") and sys._getframe(1).f_globals["__name__"] == "sphinx_cjm.export":
+            formatted.append(value)
+        return dumps(value, **kwargs)
+
+    monkeypatch.setattr(json, "dumps", counted)
+    page = next(p for p in sorted(source.glob("*.rst")) if ":barrier:" in p.read_text(encoding="utf-8"))
+    text = page.read_text(encoding="utf-8")
+    page.write_text(re.sub(r"(:barrier: [^\n]*)", r"\1 (edited)", text, count=1), encoding="utf-8")
+    app = make_app("html", srcdir=source, builddir=tmp_path / "build")
+    app.build()
+    edited = (app.outdir / "cjm.json").read_text(encoding="utf-8")
+    assert "(edited)" in edited and edited != first
+    data = json.loads(edited)
+    assert [value["id"] for value in formatted] == [j["id"] for j in data["journeys"] if "(edited)" in dumps(j)]
+    monkeypatch.undo()
+    clean = make_app("html", srcdir=source, builddir=tmp_path / "clean")
+    clean.build()
+    assert edited == (clean.outdir / "cjm.json").read_text(encoding="utf-8")
