@@ -3,10 +3,10 @@
 docutils parses every directive's option block with a nested state machine of its own,
 built anew for each block (it keeps nested parsers for content only): a page of 49 stages
 and touchpoints spent a quarter of sphinx_cjm's cost there. The bodies of the cjm
-directives are parsed with the states below, which read an option block of one-line
-``:name: value`` fields directly, as docutils would, and hand any other block (a value
-continued on the next line, a name with markup, an unknown or duplicated option, a value
-its converter refuses) to docutils, which parses and reports it as before.
+directives are parsed with the states below, which read an option block of plain
+``:name: value`` fields (a value may go on over indented lines) directly, as docutils
+would, and hand any other block (a name with markup, an escape, an unknown or duplicated
+option, a value its converter refuses) to docutils, which parses and reports it as before.
 """
 
 from __future__ import annotations
