@@ -351,7 +351,7 @@ class CJMDomain(Domain):
                     for target in dict.fromkeys(getattr(record, target_field)):
                         of_target.setdefault(target, []).append(record)
                 index[f"{kind}_of"] = of_target
-            index["assembled"] = {}
+            index["assembled"], index["exported"] = {}, {}
             self._index = index
         return self._index
 
@@ -387,6 +387,14 @@ class CJMDomain(Domain):
             )
             index["assembled"][journey_id] = model.apply_limits(assembled, project_limits(self.env.config))
         return index["assembled"][journey_id]
+
+    def exported(self, journey_id: str) -> dict[str, Any] | None:
+        """The journey as ``cjm.json`` lists it, made once a build for the export and the digests; not to be changed."""
+        exported = self._build_index()["exported"]
+        if journey_id not in exported:
+            assembled = self.assembled(journey_id)
+            exported[journey_id] = assembled and model.export_journey(assembled)
+        return exported[journey_id]
 
     def metric(self, metric_id: str) -> model.Metric | None:
         """The metric with its fact from the facts files, if any."""
@@ -437,7 +445,7 @@ class CJMDomain(Domain):
                 persona = assembled.persona
                 sources = facts.sources_of(assembled, self.data["facts"])
                 content = [
-                    model.export_journey(assembled),
+                    self.exported(object_id),
                     persona and model.export_persona(persona),
                     sources,
                     self.solution_links(assembled),
@@ -450,9 +458,9 @@ class CJMDomain(Domain):
         ):  # the registers show every journey, touchpoint, recommendation and evidence, no metric
             content = [
                 [
-                    [{**model.export_journey(a), "metrics": None}, self.solution_links(a)]
+                    [{**exported, "metrics": None}, self.solution_links(a)]
                     for j in self.objects("journey")
-                    if (a := self.assembled(j))
+                    if (a := self.assembled(j)) and (exported := self.exported(j))
                 ],
                 [
                     [t.id, t.title, t.origin.docname, t.stage, t.channel, t.emotion]

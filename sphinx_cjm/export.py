@@ -18,11 +18,11 @@ EXPORT_VERSION = 1
 
 def export_data(domain: CJMDomain) -> dict:
     """The whole project as the contract's export shape, sorted by id."""
-    journeys = [domain.assembled(journey_id) for journey_id in domain.objects("journey")]
+    journeys = [domain.exported(journey_id) for journey_id in domain.objects("journey")]
     return {
         "version": EXPORT_VERSION,
         "personas": [model.export_persona(p) for p in domain.objects("persona").values()],
-        "journeys": [model.export_journey(j) for j in journeys if j is not None],
+        "journeys": [j for j in journeys if j is not None],
         "recommendations": [domain.export(r) for r in domain.objects("recommendation").values()],
         "evidence": [domain.export(e) for e in domain.objects("evidence").values()],
     }
@@ -52,12 +52,14 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
         return
     domain = cjm_domain(app.env)
     data = export_data(domain)
-    # Indented JSON takes the pure-Python encoder (~3 ms a journey); compact JSON the C one: its
-    # digest spares formatting the file when the pages read changed nothing it holds.
-    digest = hashlib.sha256(json.dumps([filename, data], ensure_ascii=False).encode()).hexdigest()
+    # Indented JSON takes the pure-Python encoder (~3 ms a journey); compact JSON the C one: the
+    # digests of the objects' compact JSON spare formatting what the pages read did not change.
+    objects = object_digests(data)
+    outline = {key: objects.get(key, value) for key, value in data.items()}
+    digest = hashlib.sha256(json.dumps([filename, outline], ensure_ascii=False).encode()).hexdigest()
     if not target.exists() or recorded != f"{digest} {filename}":
         fragments_file = Path(app.doctreedir, "cjm-export-fragments.json")
-        text, fragments = indented_json(data, read_fragments(fragments_file))
+        text, fragments = indented_json(data, objects, read_fragments(fragments_file))
         fragments_file.write_text(json.dumps(fragments, ensure_ascii=False), encoding="utf-8")
         # Leave the file alone when unchanged, so its timestamp tells when the data last changed.
         if not target.exists() or target.read_text(encoding="utf-8") != text:
@@ -66,17 +68,27 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
     stamp.write_text(f"{digest} {filename}", encoding="utf-8")
 
 
-def indented_json(data: dict[str, Any], known: dict[str, str]) -> tuple[str, dict[str, str]]:
+def object_digests(data: dict[str, Any]) -> dict[str, list[str]]:
+    """For each list of ``data``, the digest of each of its objects' compact JSON."""
+    return {
+        key: [hashlib.sha256(json.dumps(item, ensure_ascii=False).encode()).hexdigest() for item in value]
+        for key, value in data.items()
+        if isinstance(value, list)
+    }
+
+
+def indented_json(
+    data: dict[str, Any], objects: dict[str, list[str]], known: dict[str, str]
+) -> tuple[str, dict[str, str]]:
     """``json.dumps(data, ensure_ascii=False, indent=2) + "\\n"``, each object of its lists formatted once.
 
-    ``known`` holds the last export's objects, formatted, by the digest of their compact
-    JSON: an object found there is not formatted again (an edit formats what it changed).
-    Returned with the text: this export's objects, for the next.
+    ``objects`` holds the digests of :func:`object_digests`; ``known`` the last export's
+    objects, formatted, by those digests: an object found there is not formatted again (an
+    edit formats what it changed). Returned with the text: this export's objects, for the next.
     """
     fragments: dict[str, str] = {}
 
-    def item(value: Any) -> str:
-        key = hashlib.sha256(json.dumps(value, ensure_ascii=False).encode()).hexdigest()
+    def item(value: Any, key: str) -> str:
         text = known.get(key)
         if text is None:
             text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n    ")
@@ -85,7 +97,7 @@ def indented_json(data: dict[str, Any], known: dict[str, str]) -> tuple[str, dic
 
     def member(key: str, value: Any) -> str:
         if isinstance(value, list) and value:
-            return f"  {json.dumps(key)}: [\n" + ",\n".join(map(item, value)) + "\n  ]"
+            return f"  {json.dumps(key)}: [\n" + ",\n".join(map(item, value, objects[key])) + "\n  ]"
         return f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}"
 
     return "{\n" + ",\n".join(member(key, value) for key, value in data.items()) + "\n}\n", fragments
