@@ -60,6 +60,8 @@ KIND_ORDER = {kind: n for n, kind in enumerate(KINDS)}
 #: Kinds linking to touchpoints and stages, with the field naming them.
 TARGET_FIELDS = {"recommendation": "addresses", "evidence": "supports"}
 #: The fields of each kind that name other objects by id.
+KIND_OF_PLURAL = {plural: kind for kind, plural in KINDS.items()}
+
 REFERENCE_FIELDS = {
     "journey": ("persona", "stage_order"),
     "stage": ("journey",),
@@ -127,6 +129,10 @@ class CJMDomain(Domain):
         self._keys_of_doc: dict[str, set[tuple[str, str]]] | None = None
         #: Whether this build added or dropped any record; a no-op rebuild reads nothing.
         self._modified = False
+        #: (kind, record) of each record this build added or dropped: what pages show of other objects stays.
+        self._touched: list[tuple[str, Record]] = []
+        #: Whether something any object may show changed (the facts): every digest is made again.
+        self._all_touched = False
 
     # --- storing ---------------------------------------------------------------------------
 
@@ -134,6 +140,7 @@ class CJMDomain(Domain):
         if isinstance(record, model.Journey):
             record.stage_titles = templates.conf_template_titles(record, self.env.config.cjm_stage_templates)
         self.data[KINDS[kind]].setdefault(record.id, []).append(record)
+        self._touched.append((kind, record))
         self.records_changed()
         if self._keys_of_doc is not None:
             self._keys_of_doc.setdefault(record.origin.docname, set()).add((KINDS[kind], record.id))
@@ -166,6 +173,8 @@ class CJMDomain(Domain):
         for plural, object_id in self._objects_of_doc().pop(docname, ()):
             objects = self.data[plural]
             kept = [r for r in objects.get(object_id, []) if r.origin.docname != docname]
+            kind = KIND_OF_PLURAL[plural]
+            self._touched.extend((kind, r) for r in objects.get(object_id, []) if r.origin.docname == docname)
             if kept:
                 objects[object_id] = kept
             else:
@@ -181,6 +190,7 @@ class CJMDomain(Domain):
                 for record in records:
                     if record.origin.docname in wanted:
                         self.data[plural].setdefault(object_id, []).append(record)
+                        self._touched.append((KIND_OF_PLURAL[plural], record))
         for docname, keys in otherdata["uses"].items():
             if docname in wanted:
                 self.data["uses"][docname] = keys
@@ -407,6 +417,7 @@ class CJMDomain(Domain):
             self.data["facts"] = loaded
             self._index = self._records = None
             self._modified = True
+            self._all_touched = True
 
     def written(self, kind: str) -> list[Any]:
         """Every recommendation or evidence, by document and line."""
@@ -504,15 +515,67 @@ class CJMDomain(Domain):
             return set()
         keys = sorted({key for uses in self.data["uses"].values() for key in uses})
         old = self.data["digests"]
-        new = {key: self.digest(key) for key in keys}
-        changed = {key for key in keys if old.get(key) != new[key]}
-        self.data["digests"] = new
         self.records()
         renamed, self.data["renamed"] = self.data.get("renamed", {}), self._renames
         pages = {
             docname for docname in {*renamed, *self._renames} if renamed.get(docname) != self._renames.get(docname)
         }
+        # A renamed id changes what pages show of objects no page read this build holds.
+        touched = None if self._all_touched or pages else self.touched_ids()
+        new = {
+            key: old[key]
+            if touched is not None and key in old and not self._may_show(key, touched)
+            else self.digest(key)
+            for key in keys
+        }
+        self._touched, self._all_touched = [], False
+        changed = {key for key in keys if old.get(key) != new[key]}
+        self.data["digests"] = new
         return pages | {docname for docname, uses in self.data["uses"].items() if changed.intersection(uses)}
+
+    @staticmethod
+    def _may_show(key: str, touched: set[str]) -> bool:
+        """Whether the content of ``key`` (:meth:`digest`) may involve an id of ``touched``."""
+        kind, _sep, object_id = key.partition(":")
+        return kind == "registers" or object_id in touched
+
+    def touched_ids(self) -> set[str]:
+        """Ids whose objects may show differently since the last build, from the records this build added or dropped.
+
+        Each such record's id, the ids it names (its stage, journey, persona, targets), and up
+        from there: a touchpoint's stage and journey, a target's journey. Every record holding
+        one of these ids counts, so that a duplicate that now wins or loses does too. Then the
+        journeys of a touched persona, whose maps show it.
+        """
+        index, records = self._build_index(), self.records()
+        ids: set[str] = set()
+        for kind, record in self._touched:  # as read: with the ids their page's renames give them too
+            for object_id in self._named(kind, record):
+                ids.update((object_id, self.local_id(record.origin.docname, object_id)))
+        frontier = set(ids)
+        while frontier:
+            found: set[str] = set()
+            for object_id in frontier:
+                for kind, plural in KINDS.items():
+                    for record in records[plural].get(object_id, ()):
+                        found.update(self._named(kind, record))
+                    if (made := index[kind].get(object_id)) is not None:  # a stage made from a template
+                        found.update(self._named(kind, made))
+            frontier = found - ids
+            ids |= frontier
+        ids.update(j.id for j in index["journey"].values() if j.persona in ids)
+        return ids
+
+    @staticmethod
+    def _named(kind: str, record: Record) -> Iterator[str]:
+        """The record's id and the ids it names."""
+        yield record.id
+        for name in REFERENCE_FIELDS.get(kind, ()):
+            value = getattr(record, name)
+            if isinstance(value, list):
+                yield from value
+            elif value:
+                yield value
 
     # --- consistency -----------------------------------------------------------------------
 

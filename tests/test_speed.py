@@ -3,6 +3,7 @@
 - The figure cache: a drawn figure is kept by its fingerprint beside the doctrees and
   copied byte for byte into a wiped output directory instead of being drawn again.
 - Rebuilds that need no new raster figure never import matplotlib.
+- An edit digests again only what the records it touched can change (the pages to rewrite).
 - The extension walks a page once to note what it holds; its post-transforms and
   ``doctree-resolved`` handlers walk it again only for placeholders it holds (:mod:`sphinx_cjm.held`).
 """
@@ -17,9 +18,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
 from buildresult import warning_lines
 from docutils import nodes
 from test_curve import build_in_new_process
+
+from sphinx_cjm.domain import CJMDomain, cjm_domain
 
 
 def curve_files(directory: Path) -> dict[str, bytes]:
@@ -199,3 +203,65 @@ def test_an_edit_formats_in_cjm_json_only_the_objects_it_changed(make_app, rootd
     clean = make_app("html", srcdir=source, builddir=tmp_path / "clean")
     clean.build()
     assert edited == (clean.outdir / "cjm.json").read_text(encoding="utf-8")
+
+
+#: (root, page, text, replacement): edits that move, rename, add, drop and re-aim objects across pages;
+#: no replacement removes the page.
+DIGEST_EDITS = [
+    ("test-basic", "touchpoints.rst", "Substitution call", "Substitution phone call"),
+    ("test-basic", "touchpoints.rst", ":stage: weekly-first", ":stage: weekly-delivery"),
+    ("test-basic", "people.rst", "Busy parent", "Busy working parent"),
+    ("test-basic", "stages.rst", ":journey: weekly\n   :actions: Waits", ":journey: nowhere\n   :actions: Waits"),
+    (
+        "test-basic",
+        "elsewhere.rst",
+        "Elsewhere\n=========\n",
+        "Elsewhere\n=========\n\n.. touchpoint:: Late call\n   :id: weekly-late\n   :stage: weekly-repeat\n",
+    ),
+    (
+        "test-basic",
+        "elsewhere.rst",
+        "Elsewhere\n=========\n",
+        "Elsewhere\n=========\n\n.. stage:: Dup\n   :id: weekly-store\n   :journey: weekly\n",
+    ),
+    ("test-recommendations", "plan.rst", ":addresses: may24-rep-visit, may24-contact", ":addresses: may24-cart"),
+    ("test-recommendations", "map.rst", ":supports: may24-cart", ":supports: may24-ad"),
+    ("test-recommendations", "broken.rst", "Somebody said so", "Somebody wrote so"),
+    ("test-recommendations", "plan.rst", "", None),
+]
+
+
+@pytest.mark.parametrize("root, page, text, replacement", DIGEST_EDITS)
+def test_an_edit_digests_again_only_what_it_can_change(
+    make_app, rootdir, tmp_path, monkeypatch, root, page, text, replacement
+):
+    """After an edit only the objects the pages read or removed touch are digested again, and every digest kept
+    is what a digest made afresh gives: the pages rewritten are those a full comparison finds."""
+    source = tmp_path / "src"
+    shutil.copytree(rootdir / root, source)
+    app = make_app("html", srcdir=source, builddir=tmp_path / "build")
+    app.build()
+    app.cleanup()
+    edited = source / page
+    assert text in edited.read_text(encoding="utf-8")
+    if replacement is None:
+        edited.unlink()
+    else:
+        edited.write_text(edited.read_text(encoding="utf-8").replace(text, replacement), encoding="utf-8")
+
+    digested: list[str] = []
+    digest = CJMDomain.digest
+
+    def counted(self: CJMDomain, key: str) -> str:
+        digested.append(key)
+        return digest(self, key)
+
+    monkeypatch.setattr(CJMDomain, "digest", counted)
+    app = make_app("html", srcdir=source, builddir=tmp_path / "build")
+    app.build()
+    domain = cjm_domain(app.env)
+    kept = domain.data["digests"]
+    assert 0 < len(set(digested)) < len(kept)  # each edit touches an object, none all
+    monkeypatch.undo()
+    domain._index = domain._records = None
+    assert kept == {key: domain.digest(key) for key in kept}
