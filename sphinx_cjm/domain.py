@@ -12,10 +12,12 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any, ClassVar, Literal, cast, overload
 
 from docutils import nodes
 from sphinx.addnodes import pending_xref
+from sphinx.application import ENV_PICKLE_FILENAME, Sphinx
 from sphinx.builders import Builder
 from sphinx.domains import Domain, ObjType
 from sphinx.environment import BuildEnvironment
@@ -728,3 +730,14 @@ def warn_missing_reference(app: Any, domain: Domain, node: pending_xref) -> bool
         return True  # a link from an object's own description: check_consistency reported it
     warn(f"unknown {node['reftype']} id {node['reftarget']!r}", "ref", node)
     return True
+
+
+def written_since_last_read(app: Sphinx, stamp: Path) -> bool:
+    """Whether ``stamp`` is newer than the saved environment: no page was read since, so the data is as then.
+
+    Sphinx saves the environment whenever it reads a page, whichever builder reads it.
+    """
+    try:
+        return stamp.stat().st_mtime_ns > Path(app.doctreedir, ENV_PICKLE_FILENAME).stat().st_mtime_ns
+    except OSError:
+        return False

@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sphinx.application import ENV_PICKLE_FILENAME, Sphinx
+from sphinx.application import Sphinx
 
 from . import model
-from .domain import CJMDomain, cjm_domain, warn
+from .domain import CJMDomain, cjm_domain, warn, written_since_last_read
 
 EXPORT_VERSION = 1
 
@@ -110,14 +110,3 @@ def read_fragments(path: Path) -> dict[str, str]:
     except (OSError, ValueError):
         return {}
     return known if isinstance(known, dict) and all(isinstance(t, str) for t in known.values()) else {}
-
-
-def written_since_last_read(app: Sphinx, stamp: Path) -> bool:
-    """Whether ``stamp`` is newer than the saved environment: no page was read since, so the data is as then.
-
-    Sphinx saves the environment whenever it reads a page, whichever builder reads it.
-    """
-    try:
-        return stamp.stat().st_mtime_ns > Path(app.doctreedir, ENV_PICKLE_FILENAME).stat().st_mtime_ns
-    except OSError:
-        return False
