@@ -34,7 +34,7 @@ from sphinx.util.docutils import new_document
 from sphinx.util.osutil import relative_uri
 from sphinx.writers.html5 import HTML5Translator
 
-from .domain import cjm_domain, warn
+from .domain import cjm_domain, warn, written_since_last_read
 from .figure import inline_curve
 from .i18n import project_labels
 from .nodes import full_map_source, journey_table
@@ -131,6 +131,12 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     from_journey_pages = FROM_JOURNEY_PAGES.pop(builder, set())
     record = Path(app.doctreedir) / f"cjm-full-maps-{builder.name}.json"
     before = read_record(record)
+    if (
+        not docs_written
+        and written_since_last_read(app, record)
+        and all(isinstance(name, str) and written_page(builder, name).is_file() for name in before)
+    ):
+        return  # no page read or written since the record: its pages are there, as they were
     shown: dict[str, str] = {}
     for journey_id, journey in sorted(domain.objects("journey").items()):
         name = page_name(journey_id)

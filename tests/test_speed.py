@@ -265,3 +265,31 @@ def test_an_edit_digests_again_only_what_it_can_change(
     monkeypatch.undo()
     domain._index = domain._records = None
     assert kept == {key: domain.digest(key) for key in kept}
+
+
+def test_a_no_op_build_looks_at_no_journey_for_the_full_map_pages(make_app, rootdir, tmp_path, monkeypatch):
+    """The full-map pages of a build that read and wrote no page are those on disk: no journey is looked at
+    (a site of 1,000 journeys spent a second building the records' index for it). A deleted page is made again."""
+    app = make_app("html", srcdir=rootdir / "test-curve", builddir=tmp_path / "build")
+    app.build()
+    pages = sorted((app.outdir / "cjm").glob("*.html"))
+    assert pages
+    app.cleanup()
+    looked_at: list[str] = []
+    current_digest = CJMDomain.current_digest
+
+    def counted(self: CJMDomain, key: str) -> str:
+        looked_at.append(key)
+        return current_digest(self, key)
+
+    monkeypatch.setattr(CJMDomain, "current_digest", counted)
+    app = make_app("html", srcdir=rootdir / "test-curve", builddir=tmp_path / "build")
+    app.build()
+    assert "0 added, 0 changed, 0 removed" in app._status.getvalue()
+    assert looked_at == []
+    app.cleanup()
+    written = pages[0].read_bytes()
+    pages[0].unlink()
+    app = make_app("html", srcdir=rootdir / "test-curve", builddir=tmp_path / "build")
+    app.build()
+    assert looked_at and pages[0].read_bytes() == written
