@@ -267,14 +267,14 @@ class CJMDomain(Domain):
         holders: dict[str, list[Record]] = {}
         for plural in KINDS.values():
             for object_id, records in self.data[plural].items():
-                holders.setdefault(object_id, []).extend(records)
+                held = holders.get(object_id)
+                holders[object_id] = records if held is None else [*held, *records]
         taken = set(holders)
+        clashing = [i for i, held in holders.items() if len(held) > 1 and len({r.origin.docname for r in held}) > 1]
         renames: dict[str, dict[str, str]] = {}
         # Shorter ids first: a parent's id is a prefix of the ids derived under it.
-        for object_id in sorted(holders, key=lambda i: (len(i), i)):
+        for object_id in sorted(clashing, key=lambda i: (len(i), i)):
             records = holders[object_id]
-            if len({r.origin.docname for r in records}) < 2:
-                continue
             given = [r for r in records if r.origin.derived_from is None]
             keeper = self._first(given or records).origin.docname
             for record in records:
@@ -294,12 +294,18 @@ class CJMDomain(Domain):
         """Every record by kind (plural) and id, with :meth:`renames` applied to ids and to the ids they name."""
         if self._records is None:
             self._renames = renames = self.renames()
-            self._records = {plural: {} for plural in KINDS.values()}
+            self._records = {}
             for kind, plural in KINDS.items():
-                for records in self.data[plural].values():
+                renamed_records: dict[str, list[Record]] = {}
+                for object_id, records in self.data[plural].items():
+                    if not renames or all(r.origin.docname not in renames for r in records):
+                        # Shared with the data, which is never changed in place while they are kept.
+                        renamed_records[object_id] = records
+                        continue
                     for record in records:
                         renamed = self._renamed(kind, record, renames.get(record.origin.docname))
-                        self._records[plural].setdefault(renamed.id, []).append(renamed)
+                        renamed_records.setdefault(renamed.id, []).append(renamed)
+                self._records[plural] = renamed_records
         return self._records
 
     @staticmethod
