@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,16 +51,12 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
         return
     if target.exists() and recorded.partition(" ")[2] == filename and written_since_last_read(app, stamp):
         return
-    domain = cjm_domain(app.env)
-    data = export_data(domain)
-    # Indented JSON takes the pure-Python encoder (~3 ms a journey); compact JSON the C one: the
-    # digests of the objects' compact JSON spare formatting what the pages read did not change.
-    objects = object_digests(data)
-    outline = {key: objects.get(key, value) for key, value in data.items()}
+    items = export_items(cjm_domain(app.env))
+    outline = {key: [k for k, _make in value] if isinstance(value, list) else value for key, value in items.items()}
     digest = hashlib.sha256(json.dumps([filename, outline], ensure_ascii=False).encode()).hexdigest()
     if not target.exists() or recorded != f"{digest} {filename}":
         fragments_file = Path(app.doctreedir, "cjm-export-fragments.json")
-        text, fragments = indented_json(data, objects, read_fragments(fragments_file))
+        text, fragments = indented_json(items, read_fragments(fragments_file))
         fragments_file.write_text(json.dumps(fragments, ensure_ascii=False), encoding="utf-8")
         # Leave the file alone when unchanged, so its timestamp tells when the data last changed.
         if not target.exists() or target.read_text(encoding="utf-8") != text:
@@ -68,39 +65,56 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
     stamp.write_text(f"{digest} {filename}", encoding="utf-8")
 
 
-def object_digests(data: dict[str, Any]) -> dict[str, list[str]]:
-    """For each list of ``data``, the digest of each of its objects' compact JSON."""
+#: An object of a list of ``cjm.json``: a digest of what it holds, and what makes it.
+Item = tuple[str, Callable[[], Any]]
+
+
+def export_items(domain: CJMDomain) -> dict[str, Any]:
+    """:func:`export_data`, each object of its lists an :data:`Item`.
+
+    Indented JSON takes the pure-Python encoder (~3 ms a journey), compact JSON the C one, and a
+    journey's digest is at hand: the pages showing it were compared by it (:meth:`CJMDomain.pages_to_rewrite`),
+    and it covers what the export holds of the journey. So an unchanged journey is neither
+    exported nor formatted again; other objects are kept by the digest of their compact JSON.
+    """
+
+    def compact(value: Any) -> Item:
+        return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode()).hexdigest(), lambda: value
+
+    def journey(journey_id: str) -> Item:
+        return f"journey {domain.current_digest(f'journey:{journey_id}')}", lambda: domain.exported(journey_id)
+
     return {
-        key: [hashlib.sha256(json.dumps(item, ensure_ascii=False).encode()).hexdigest() for item in value]
-        for key, value in data.items()
-        if isinstance(value, list)
+        "version": EXPORT_VERSION,
+        "personas": [compact(model.export_persona(p)) for p in domain.objects("persona").values()],
+        "journeys": [journey(journey_id) for journey_id in domain.objects("journey")],
+        "recommendations": [compact(domain.export(r)) for r in domain.objects("recommendation").values()],
+        "evidence": [compact(domain.export(e)) for e in domain.objects("evidence").values()],
     }
 
 
-def indented_json(
-    data: dict[str, Any], objects: dict[str, list[str]], known: dict[str, str]
-) -> tuple[str, dict[str, str]]:
-    """``json.dumps(data, ensure_ascii=False, indent=2) + "\\n"``, each object of its lists formatted once.
+def indented_json(items: dict[str, Any], known: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """``json.dumps(export_data(...), ensure_ascii=False, indent=2) + "\\n"`` from :func:`export_items`.
 
-    ``objects`` holds the digests of :func:`object_digests`; ``known`` the last export's
-    objects, formatted, by those digests: an object found there is not formatted again (an
-    edit formats what it changed). Returned with the text: this export's objects, for the next.
+    ``known`` holds the last export's objects, formatted, by their items' digests: an object
+    found there is not formatted again (an edit formats what it changed). Returned with the
+    text: this export's objects, for the next.
     """
     fragments: dict[str, str] = {}
 
-    def item(value: Any, key: str) -> str:
+    def item(key: str, make: Callable[[], Any]) -> str:
         text = known.get(key)
         if text is None:
-            text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            text = json.dumps(make(), ensure_ascii=False, indent=2).replace("\n", "\n    ")
         fragments[key] = text
         return f"    {text}"
 
     def member(key: str, value: Any) -> str:
         if isinstance(value, list) and value:
-            return f"  {json.dumps(key)}: [\n" + ",\n".join(map(item, value, objects[key])) + "\n  ]"
+            return f"  {json.dumps(key)}: [\n" + ",\n".join(item(*i) for i in value) + "\n  ]"
         return f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}"
 
-    return "{\n" + ",\n".join(member(key, value) for key, value in data.items()) + "\n}\n", fragments
+    return "{\n" + ",\n".join(member(key, value) for key, value in items.items()) + "\n}\n", fragments
 
 
 def read_fragments(path: Path) -> dict[str, str]:

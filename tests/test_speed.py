@@ -171,10 +171,15 @@ def test_a_single_page_build_resolves_the_maps_of_every_page(make_app, rootdir, 
 
 
 def test_an_edit_formats_in_cjm_json_only_the_objects_it_changed(make_app, rootdir, tmp_path, monkeypatch):
-    """cjm.json is json.dumps(..., indent=2) byte for byte; an object unchanged since the last export is not formatted
-    again (the indented encoder is pure Python), and the file after an edit is the clean build's."""
+    """cjm.json is json.dumps(..., indent=2) byte for byte; an object unchanged since the last export is neither
+    exported nor formatted again (the indented encoder is pure Python), and the file after an edit is the clean build's."""
     source = tmp_path / "src"
     shutil.copytree(rootdir / "test-recommendations", source)
+    (source / "second.rst").write_text(  # a journey the edit leaves alone
+        "Second\n======\n\n.. journey:: Second map\n   :id: second\n\n   .. stage:: Only\n      :id: second-only\n\n"
+        "      .. touchpoint:: Call\n         :id: second-call\n         :emotion: 1\n",
+        encoding="utf-8",
+    )
     app = make_app("html", srcdir=source, builddir=tmp_path / "build")
     app.build()
     first = (app.outdir / "cjm.json").read_text(encoding="utf-8")
@@ -190,6 +195,15 @@ def test_an_edit_formats_in_cjm_json_only_the_objects_it_changed(make_app, rootd
         return dumps(value, **kwargs)
 
     monkeypatch.setattr(json, "dumps", counted)
+    exported: list[str] = []
+    export_journey = CJMDomain.exported
+
+    def noted(self: CJMDomain, journey_id: str) -> dict[str, Any] | None:
+        if sys._getframe(1).f_globals["__name__"] == "sphinx_cjm.export":  # the registers' digest exports all
+            exported.append(journey_id)
+        return export_journey(self, journey_id)
+
+    monkeypatch.setattr(CJMDomain, "exported", noted)
     page = next(p for p in sorted(source.glob("*.rst")) if ":barrier:" in p.read_text(encoding="utf-8"))
     text = page.read_text(encoding="utf-8")
     page.write_text(re.sub(r"(:barrier: [^\n]*)", r"\1 (edited)", text, count=1), encoding="utf-8")
@@ -198,7 +212,9 @@ def test_an_edit_formats_in_cjm_json_only_the_objects_it_changed(make_app, rootd
     edited = (app.outdir / "cjm.json").read_text(encoding="utf-8")
     assert "(edited)" in edited and edited != first
     data = json.loads(edited)
-    assert [value["id"] for value in formatted] == [j["id"] for j in data["journeys"] if "(edited)" in dumps(j)]
+    edited_journeys = [j["id"] for j in data["journeys"] if "(edited)" in dumps(j)]
+    assert [value["id"] for value in formatted] == edited_journeys
+    assert set(exported) == set(edited_journeys)  # the others' digests stand for them: they are not exported again
     monkeypatch.undo()
     clean = make_app("html", srcdir=source, builddir=tmp_path / "clean")
     clean.build()
