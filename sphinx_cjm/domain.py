@@ -590,7 +590,10 @@ class CJMDomain(Domain):
     def check_consistency(self) -> None:
         winners = self.winners()
         for kind, plural in KINDS.items():
-            for object_id, records in sorted(self.records()[plural].items()):
+            held = self.records()[plural].items()
+            # Most ids are held by one record, which wins.
+            clashing = [(i, records) for i, records in held if len(records) > 1 or winners[i][1] is not records[0]]
+            for object_id, records in sorted(clashing):
                 first_kind, first = winners[object_id]
                 for record in sorted(records, key=lambda r: (r.origin.docname, r.origin.lineno)):
                     if record is first:
@@ -610,29 +613,30 @@ class CJMDomain(Domain):
             touchpoints = sum(len(index["touchpoints_of"].get(s.id, [])) for s in stages)
             for problem in model.limit_problems(journey.id, len(stages), touchpoints, len(journey.lanes), limits):
                 warn(problem.message, problem.subtype, record_location(journey))
-        for journey in self.objects("journey").values():
-            if journey.persona and self.get("persona", journey.persona) is None:
+        personas, journeys, stages_by_id = self.objects("persona"), self.objects("journey"), self.objects("stage")
+        for journey in journeys.values():
+            if journey.persona and journey.persona not in personas:
                 warn(f"journey {journey.id!r}: unknown persona {journey.persona!r}", "ref", record_location(journey))
             for stage_id in journey.stage_order:
-                stage = self.get("stage", stage_id)
+                stage = stages_by_id.get(stage_id)
                 if stage is None or stage.journey != journey.id:
                     warn(
                         f"journey {journey.id!r}: :stages: names {stage_id!r}, not a stage of this journey",
                         "ref",
                         record_location(journey),
                     )
-        for stage in self.objects("stage").values():
-            if self.get("journey", stage.journey) is None:
+        for stage in stages_by_id.values():
+            if stage.journey not in journeys:
                 warn(f"stage {stage.id!r}: unknown journey {stage.journey!r}", "ref", record_location(stage))
         for touchpoint in self.objects("touchpoint").values():
-            if self.get("stage", touchpoint.stage) is None:
+            if touchpoint.stage not in stages_by_id:
                 warn(
                     f"touchpoint {touchpoint.id!r}: unknown stage {touchpoint.stage!r}",
                     "ref",
                     record_location(touchpoint),
                 )
         for metric in self.objects("metric").values():
-            if self.get("stage", metric.stage) is None:
+            if metric.stage not in stages_by_id:
                 warn(f"metric {metric.id!r}: unknown stage {metric.stage!r}", "ref", record_location(metric))
         for kind, target_field in TARGET_FIELDS.items():
             for record in self.objects(kind).values():
