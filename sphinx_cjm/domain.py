@@ -343,7 +343,8 @@ class CJMDomain(Domain):
     def _build_index(self) -> dict[str, Any]:
         if self._index is None:
             index: dict[str, Any] = {kind: {} for kind in KINDS}
-            for object_id, (kind, record) in sorted(self.winners().items()):
+            index["winners"] = winners = self.winners()
+            for object_id, (kind, record) in sorted(winners.items()):
                 index[kind][object_id] = record
             index["template_problems"] = templates.apply_templates(
                 index["journey"],
@@ -530,12 +531,10 @@ class CJMDomain(Domain):
         }
         # A renamed id changes what pages show of objects no page read this build holds.
         touched = None if self._all_touched or pages else self.touched_ids()
-        new = {
-            key: old[key]
-            if touched is not None and key in old and not self._may_show(key, touched)
-            else self.digest(key)
-            for key in keys
-        }
+        new: dict[str, str] = {}
+        for key in keys:
+            kept = old.get(key) if touched is not None and not self._may_show(key, touched) else None
+            new[key] = kept or self.digest(key)
         self._touched, self._all_touched = [], False
         changed = {key for key in keys if old.get(key) != new[key]}
         self.data["digests"] = new
@@ -588,7 +587,7 @@ class CJMDomain(Domain):
     # --- consistency -----------------------------------------------------------------------
 
     def check_consistency(self) -> None:
-        winners = self.winners()
+        winners = self._build_index()["winners"]
         for kind, plural in KINDS.items():
             held = self.records()[plural].items()
             # Most ids are held by one record, which wins.
@@ -685,9 +684,14 @@ class CJMDomain(Domain):
         return results
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
-        for kind in KINDS:
-            for object_id, record in self.objects(kind).items():
-                yield object_id, record.title, kind, *self.anchor(record), 1
+        index = self._build_index()
+        if "objects" not in index:  # the inventory and the search index each ask
+            index["objects"] = [
+                (object_id, record.title, kind, *self.anchor(record), 1)
+                for kind in KINDS
+                for object_id, record in index[kind].items()
+            ]
+        return iter(index["objects"])
 
 
 #: Attributes of a node that are never object ids (docutils' own).
