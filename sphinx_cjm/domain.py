@@ -59,11 +59,11 @@ Record = (
 TITLE_ONLY_USES = ("journey", "metric")
 #: Each kind's place in :data:`KINDS`: the earlier kind holds an id written at the same place.
 KIND_ORDER = {kind: n for n, kind in enumerate(KINDS)}
+#: The kind whose records the domain data keeps under each plural.
+KIND_OF_PLURAL = {plural: kind for kind, plural in KINDS.items()}
 #: Kinds linking to touchpoints and stages, with the field naming them.
 TARGET_FIELDS = {"recommendation": "addresses", "evidence": "supports"}
 #: The fields of each kind that name other objects by id.
-KIND_OF_PLURAL = {plural: kind for kind, plural in KINDS.items()}
-
 REFERENCE_FIELDS = {
     "journey": ("persona", "stage_order"),
     "stage": ("journey",),
