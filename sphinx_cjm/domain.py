@@ -174,9 +174,9 @@ class CJMDomain(Domain):
     def clear_doc(self, docname: str) -> None:
         for plural, object_id in self._objects_of_doc().pop(docname, ()):
             objects = self.data[plural]
-            kept = [r for r in objects.get(object_id, []) if r.origin.docname != docname]
-            kind = KIND_OF_PLURAL[plural]
-            self._touched.extend((kind, r) for r in objects.get(object_id, []) if r.origin.docname == docname)
+            held = objects.get(object_id, [])
+            kept = [r for r in held if r.origin.docname != docname]
+            self._touched.extend((KIND_OF_PLURAL[plural], r) for r in held if r.origin.docname == docname)
             if kept:
                 objects[object_id] = kept
             else:

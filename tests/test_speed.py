@@ -34,6 +34,19 @@ def cached_files(directory: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(directory.glob("*")) if not p.name.startswith(".")}
 
 
+def keys_asked(monkeypatch: pytest.MonkeyPatch, method: str) -> list[str]:
+    """The keys every later call of ``CJMDomain.<method>(key)`` is given, in order."""
+    asked: list[str] = []
+    original = getattr(CJMDomain, method)
+
+    def noted(self: CJMDomain, key: str) -> str:
+        asked.append(key)
+        return original(self, key)
+
+    monkeypatch.setattr(CJMDomain, method, noted)
+    return asked
+
+
 def copy_root(rootdir: Path, tmp_path: Path, conf: str = "") -> Path:
     """test-curve with drawn (PNG) curves: HTML draws its curves inline by default, with no file to cache."""
     srcdir = tmp_path / "src"
@@ -265,14 +278,7 @@ def test_an_edit_digests_again_only_what_it_can_change(
     else:
         edited.write_text(edited.read_text(encoding="utf-8").replace(text, replacement), encoding="utf-8")
 
-    digested: list[str] = []
-    digest = CJMDomain.digest
-
-    def counted(self: CJMDomain, key: str) -> str:
-        digested.append(key)
-        return digest(self, key)
-
-    monkeypatch.setattr(CJMDomain, "digest", counted)
+    digested = keys_asked(monkeypatch, "digest")
     app = make_app("html", srcdir=source, builddir=tmp_path / "build")
     app.build()
     domain = cjm_domain(app.env)
@@ -291,14 +297,7 @@ def test_a_no_op_build_looks_at_no_journey_for_the_full_map_pages(make_app, root
     pages = sorted((app.outdir / "cjm").glob("*.html"))
     assert pages
     app.cleanup()
-    looked_at: list[str] = []
-    current_digest = CJMDomain.current_digest
-
-    def counted(self: CJMDomain, key: str) -> str:
-        looked_at.append(key)
-        return current_digest(self, key)
-
-    monkeypatch.setattr(CJMDomain, "current_digest", counted)
+    looked_at = keys_asked(monkeypatch, "current_digest")
     app = make_app("html", srcdir=rootdir / "test-curve", builddir=tmp_path / "build")
     app.build()
     assert "0 added, 0 changed, 0 removed" in app._status.getvalue()
