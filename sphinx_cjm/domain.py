@@ -729,6 +729,12 @@ class ApplyRenamedIds(SphinxPostTransform):
                     node[name] = [renames.get(v, v) if isinstance(v, str) else v for v in value]
 
 
+def builder_of(env: Any) -> Builder:
+    """The builder writing the pages (``env._app`` since Sphinx 8; ``env.app`` before)."""
+    app = getattr(env, "_app", None) or env.app
+    return app.builder
+
+
 def cjm_domain(env: BuildEnvironment) -> CJMDomain:
     """The project's ``cjm`` domain, typed as such."""
     domain = env.get_domain("cjm")

@@ -36,7 +36,7 @@ from sphinx.writers.texinfo import TexinfoTranslator
 
 from . import curve_data, curve_geometry, curve_svg, figure_cache, model
 from .directives import JourneyDirective
-from .domain import CJMDomain, cjm_domain, warn
+from .domain import CJMDomain, builder_of, cjm_domain, warn
 from .held import held
 from .i18n import Labels, project_labels
 from .nodes import emotion_curve_placeholder, journey_diff
@@ -245,12 +245,6 @@ def messages(labels: Labels) -> dict[str, str]:
 
 
 # --- inline SVG in HTML ----------------------------------------------------------------------
-
-
-def builder_of(env: Any) -> Builder:
-    """The builder writing the pages (``env._app`` since Sphinx 8; ``env.app`` before)."""
-    app = getattr(env, "_app", None) or env.app
-    return app.builder
 
 
 def inline_curve(builder: Builder) -> bool:

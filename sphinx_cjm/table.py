@@ -16,8 +16,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from . import model
 from .blueprint import draw_line
 from .directives import items_body, xref
-from .domain import cjm_domain, warn
-from .figure import builder_of, curve_row, inline_curve
+from .domain import builder_of, cjm_domain, warn
+from .figure import curve_row, inline_curve
 from .full_map import full_map_link, note_full_map_source, writes_full_maps
 from .held import held
 from .i18n import Labels, project_labels
