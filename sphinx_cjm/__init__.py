@@ -19,6 +19,7 @@ from .directives import (
     TouchpointDirective,
     check_details_config,
     register_configured_lanes,
+    visit_description,
 )
 from .domain import ApplyRenamedIds, CJMDomain, cjm_domain, warn_missing_reference
 from .export import write_export
@@ -125,7 +126,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(cjm_texts)
     app.add_post_transform(NoteHeldTypes)
     app.add_post_transform(ApplyRenamedIds)
-    app.add_node(cjm_description)
+    app.add_node(cjm_description, html=(visit_description, None))
     app.add_node(full_map_source, html=(visit_full_map_source, depart_full_map_source))
     app.add_post_transform(ExpandDescriptions)
     app.add_post_transform(ResolveJourneyPlaceholders)

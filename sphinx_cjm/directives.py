@@ -23,7 +23,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective, new_document
 
 from . import journey_file, model
-from .domain import CJMDomain, Record, cjm_domain, warn
+from .domain import CJMDomain, Record, builder_of, cjm_domain, warn
 from .held import held
 from .i18n import Labels, has_catalog, project_labels, project_locale_dirs
 from .nodes import cjm_description, emotion_curve_placeholder, evidence_links, journey_table, persona_journeys
@@ -137,7 +137,13 @@ def description_placeholder(kind: str, title: str | nodes.Node, fields: list[Fie
 
 
 class ExpandDescriptions(SphinxPostTransform):
-    """Each :class:`~sphinx_cjm.nodes.cjm_description` becomes its rubric and field list, or its paragraph."""
+    """Each :class:`~sphinx_cjm.nodes.cjm_description` becomes its rubric and field list, or its paragraph.
+
+    HTML builders expand them as they translate the page (:func:`visit_description`), as
+    ``sphinx.ext.graphviz`` draws: under ``-j`` that is done by the writing processes, where
+    Sphinx resolves every page serially in the main one. The search index, fed before the
+    page is translated, reads each description's texts from one text node.
+    """
 
     # Last but for the builders' own (LaTeX footnotes, link collection): Sphinx's post-transforms
     # each walk the page, which is smaller while each description is one node. The links among
@@ -146,19 +152,33 @@ class ExpandDescriptions(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         placeholders = held(self.document, cjm_description)
-        if not placeholders:
-            return
-        made = [expanded(node) for node in placeholders]
-        # Typographic quotes, dashes and ellipses, as Sphinx gives the text it reads: its pass
-        # runs over the descriptions that have any (most have none), not over the page again.
-        quoted = new_document(self.document["source"], self.document.settings)
-        for node, result in zip(placeholders, made, strict=True):
-            if any(SMART_QUOTED.search(text) for text in description_texts(node)):
-                quoted.extend(result)
-        if quoted.children:
-            SphinxSmartQuotes(quoted, None).apply()
-        for node, result in zip(placeholders, made, strict=True):
-            node.replace_self(result)
+        if builder_of(self.env).format == "html":
+            for node in placeholders:
+                node += nodes.Text(" ".join(description_texts(node)))
+        elif placeholders:
+            expand(self.document, placeholders)
+
+
+def visit_description(translator: nodes.NodeVisitor, node: cjm_description) -> None:
+    for element in expand(translator.document, [node])[0]:
+        element.walkabout(translator)
+    raise nodes.SkipNode
+
+
+def expand(document: nodes.document, placeholders: list[cjm_description]) -> list[list[nodes.Element]]:
+    """Replace each placeholder of ``document`` by its description; return what replaced each."""
+    made = [expanded(node) for node in placeholders]
+    # Typographic quotes, dashes and ellipses, as Sphinx gives the text it reads: its pass
+    # runs over the descriptions that have any (most have none), not over the page again.
+    quoted = new_document(document["source"], document.settings)
+    for node, result in zip(placeholders, made, strict=True):
+        if any(SMART_QUOTED.search(text) for text in description_texts(node)):
+            quoted.extend(result)
+    if quoted.children:
+        SphinxSmartQuotes(quoted, None).apply()
+    for node, result in zip(placeholders, made, strict=True):
+        node.replace_self(result)
+    return made
 
 
 #: What smart quotes may change: quotes, ``--`` and ``...``.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -9,6 +10,9 @@ from pathlib import Path
 import pytest
 from docutils import nodes
 from htmlparse import Page
+
+from sphinx_cjm.directives import expand
+from sphinx_cjm.nodes import cjm_description
 
 TOUCHPOINT_BLOCK = re.compile(r'<div class="cjm cjm-touchpoint[^"]*">(.*?)</div>', re.S)
 
@@ -46,6 +50,7 @@ def build(make_app, source: Path, builddir: Path, **kwargs):
 def described_nodes(app) -> int:
     """Doctree nodes of the stage descriptions (with their touchpoints') of ``map``, as written."""
     doctree = app.env.get_and_resolve_doctree("map", app.builder, tags=app.tags)
+    expand(doctree, list(doctree.findall(cjm_description)))  # as the HTML translator does
     stages = [n for n in doctree.findall(nodes.container) if "cjm-stage" in n["classes"]]
     return sum(len(list(stage.findall())) for stage in stages)
 
@@ -134,3 +139,21 @@ def test_descriptions_get_typographic_quotes_like_the_rest_of_the_page(make_app,
     [block] = [b for b in TOUCHPOINT_BLOCK.findall(html) if "delivery ad" in b]
     assert "Looks like \u201cevery other\u201d delivery ad \u2013 isn\u2019t it\u2026" in block
     assert "&quot;every other&quot;" not in block
+
+
+def test_every_word_of_a_description_is_found_by_search(make_app, rootdir, tmp_path):
+    """The HTML translator writes the descriptions; the search index, fed before, still holds their words."""
+    app = build(make_app, rootdir / "test-basic", tmp_path / "out")
+    html = (app.outdir / "map.html").read_text(encoding="utf-8")
+    index = json.loads(re.fullmatch(r"Search\.setIndex\((.*)\)", (app.outdir / "searchindex.js").read_text())[1])
+    page = index["docnames"].index("map")
+    lang = app.builder.indexer.lang
+    blocks = TOUCHPOINT_BLOCK.findall(html)
+    words = {lang.stem(w).lower() for b in blocks for w in lang.split(re.sub(r"<[^>]+>", " ", b))}
+    # Labels, a title and a field's text: words found nowhere else on the page.
+    assert {"channel", "barrier", "advertis", "window"} <= words
+    for word in (w for w in words if lang.word_filter(w)):
+        pages = index["terms"].get(word)
+        assert page == pages or page in (pages or []), word
+    # What the index was given is not written.
+    assert "Blog advertisement Channel online" not in html
