@@ -35,7 +35,7 @@ def buckets() -> list[tuple[str, object]]:
     from sphinx.search import IndexBuilder
     from sphinx.transforms import SphinxTransformer
 
-    from sphinx_cjm import directives, full_map, table
+    from sphinx_cjm import description_html, directives, full_map, table
 
     return [
         ("reading (parse and read transforms)", Builder.read),
@@ -47,9 +47,10 @@ def buckets() -> list[tuple[str, object]]:
         ("writing (post-transforms, HTML, templates)", Builder.write),
         ("  post-transforms (tables, descriptions, references)", BuildEnvironment.apply_post_transforms),
         ("    journey tables with their curve row", table.ResolveJourneyPlaceholders.run),
-        ("    stage and touchpoint descriptions made", directives.ExpandDescriptions.run),
+        ("    stage and touchpoint descriptions noted for the search index", directives.ExpandDescriptions.run),
         ("  search index", IndexBuilder.feed),
         ("  HTML translation", StandaloneHTMLBuilder.write_doc),
+        ("    stage and touchpoint descriptions made and translated", description_html.visit_description),
         ("  page templates", StandaloneHTMLBuilder.handle_page),
         ("full-map pages written with their journey's page", full_map.depart_full_map_source),
         ("full-map pages the builder makes from placeholders", full_map.collect_pages),

@@ -10,6 +10,7 @@ from sphinx.environment import BuildEnvironment
 
 from . import config
 from .blueprint import blueprint_line_row, skip_line_row
+from .description_html import visit_description
 from .directives import (
     ExpandDescriptions,
     JourneyDirective,
@@ -19,7 +20,6 @@ from .directives import (
     TouchpointDirective,
     check_details_config,
     register_configured_lanes,
-    visit_description,
 )
 from .domain import ApplyRenamedIds, CJMDomain, cjm_domain, warn_missing_reference
 from .export import write_export

@@ -139,7 +139,8 @@ def description_placeholder(kind: str, title: str | nodes.Node, fields: list[Fie
 class ExpandDescriptions(SphinxPostTransform):
     """Each :class:`~sphinx_cjm.nodes.cjm_description` becomes its rubric and field list, or its paragraph.
 
-    HTML builders expand them as they translate the page (:func:`visit_description`), as
+    HTML builders write them as they translate the page
+    (:func:`sphinx_cjm.description_html.visit_description`), as
     ``sphinx.ext.graphviz`` draws: under ``-j`` that is done by the writing processes, where
     Sphinx resolves every page serially in the main one. The search index, fed before the
     page is translated, reads each description's texts from one text node.
@@ -159,22 +160,20 @@ class ExpandDescriptions(SphinxPostTransform):
             expand(self.document, placeholders)
 
 
-def visit_description(translator: nodes.NodeVisitor, node: cjm_description) -> None:
-    for element in expand(translator.document, [node])[0]:
-        element.walkabout(translator)
-    raise nodes.SkipNode
-
-
 def expand(document: nodes.document, placeholders: list[cjm_description]) -> list[list[nodes.Element]]:
     """Replace each placeholder of ``document`` by its description; return what replaced each."""
     made = [expanded(node) for node in placeholders]
     # Typographic quotes, dashes and ellipses, as Sphinx gives the text it reads: its pass
     # runs over the descriptions that have any (most have none), not over the page again.
-    quoted = new_document(document["source"], document.settings)
-    for node, result in zip(placeholders, made, strict=True):
-        if any(SMART_QUOTED.search(text) for text in description_texts(node)):
-            quoted.extend(result)
-    if quoted.children:
+    to_quote = [
+        element
+        for node, result in zip(placeholders, made, strict=True)
+        if any(SMART_QUOTED.search(text) for text in description_texts(node))
+        for element in result
+    ]
+    if to_quote:
+        quoted = new_document(document["source"], document.settings)
+        quoted.extend(to_quote)
         SphinxSmartQuotes(quoted, None).apply()
     for node, result in zip(placeholders, made, strict=True):
         node.replace_self(result)
