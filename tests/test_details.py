@@ -157,3 +157,49 @@ def test_every_word_of_a_description_is_found_by_search(make_app, rootdir, tmp_p
         assert page == pages or page in (pages or []), word
     # What the index was given is not written.
     assert "Blog advertisement Channel online" not in html
+
+
+QUOTED_AND_LINKED = (
+    ":barrier: Looks like every other delivery ad",
+    ':barrier: Looks like "every other" <delivery> ad -- isn\'t it...',
+)
+#: Markup characters without quotes: a text the translator encodes, in a description written from its shape.
+ESCAPED = (":goals: Save an hour a week", ":goals: Save an <b>hour</b> a week & co @ home")
+
+
+@pytest.mark.parametrize(
+    ("root", "page", "details", "edit"),
+    [
+        ("basic", "map.rst", "full", QUOTED_AND_LINKED),
+        ("basic", "map.rst", "compact", QUOTED_AND_LINKED),
+        ("basic", "map.rst", "full", ESCAPED),
+        ("basic", "map.rst", "compact", ESCAPED),
+        ("basic-md", "map.md", "full", None),
+        ("ru", "index.rst", "full", None),
+        ("escaping", "index.rst", "full", None),
+        ("translation", "index.rst", "full", None),
+    ],
+)
+def test_html_of_descriptions_equals_their_nodes_translated(make_app, rootdir, tmp_path, root, page, details, edit):
+    """The HTML translator writes descriptions of one shape from one translation of that shape: every page
+    is byte for byte the page Sphinx writes from the descriptions' rubrics and field lists."""
+    source = with_details(rootdir, tmp_path, details, root) if details != "full" else tmp_path / root
+    if details == "full":
+        shutil.copytree(rootdir / f"test-{root}", source)
+    if edit:
+        path = source / page
+        path.write_text(path.read_text(encoding="utf-8").replace(*edit), encoding="utf-8")
+    app = make_app("html", srcdir=source, builddir=tmp_path / "out")  # the page written again below: not cleaned up
+    app.build()
+    checked = 0
+    for docname in sorted(app.env.found_docs):
+        doctree = app.env.get_and_resolve_doctree(docname, app.builder, tags=app.tags)
+        placeholders = list(doctree.findall(cjm_description))
+        if not placeholders:
+            continue
+        written = (app.outdir / f"{docname}.html").read_bytes()
+        expand(doctree, placeholders)
+        app.builder.write_doc(docname, doctree)
+        assert (app.outdir / f"{docname}.html").read_bytes() == written, docname
+        checked += len(placeholders)
+    assert checked
