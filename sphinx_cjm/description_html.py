@@ -5,9 +5,10 @@ to make and translate, about fifty times a page, which was a third of a cold bui
 Descriptions of one shape (rendering, kind, ids, items in each field) translate to the
 same HTML but for their texts, and the translator encodes a text the same wherever it
 stands. So each builder translates a shape once, with marks for its texts, and every
-description of that shape fills in its own texts, encoded by the translator. What this
-cannot fill in (a link among the items; text that smart quotes would change) is made
-into nodes and translated as any (:func:`sphinx_cjm.directives.expand`).
+description of that shape fills in its own texts (with typographic quotes), encoded by
+the translator. What this cannot fill in (a link among the items; a compact description
+that smart quotes would change) is made into nodes and translated as any
+(:func:`sphinx_cjm.directives.expand`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import weakref
 from typing import Any
 
 from docutils import nodes
+from sphinx.transforms import SphinxSmartQuotes
+from sphinx.util.docutils import new_document
 
 from .directives import SMART_QUOTED, Field, described, expand
 from .nodes import cjm_description
@@ -30,7 +33,7 @@ SHAPES: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], str]] = weakref.Wea
 
 
 def visit_description(translator: Any, node: cjm_description) -> None:
-    texts = filled_texts(node)
+    texts = filled_texts(node, translator.document)
     if texts is None or translator.messages or MARKED.search("".join(texts)):
         for element in expand(translator.document, [node])[0]:
             element.walkabout(translator)
@@ -40,15 +43,31 @@ def visit_description(translator: Any, node: cjm_description) -> None:
     raise nodes.SkipNode
 
 
-def filled_texts(node: cjm_description) -> list[str] | None:
-    """The ids, title, labels and items of a description in the order of its marks; None if one is not a text
-    or smart quotes would change it."""
-    texts = [*node["ids"], node["title"]]
+def filled_texts(node: cjm_description, document: nodes.document) -> list[str] | None:
+    """The ids, title, labels and items of a description in the order of its marks, with typographic quotes;
+    None if one is not a text."""
+    texts = [node["title"]]
     for label, items in node["fields"]:
         texts += [label, *items]
-    if all(isinstance(text, str) and not SMART_QUOTED.search(text) for text in texts):
-        return texts
-    return None
+    if not all(isinstance(text, str) for text in texts):
+        return None
+    to_quote = [n for n, text in enumerate(texts) if SMART_QUOTED.search(text)]
+    if to_quote:
+        # In full, each text is alone in its element (rubric, field name, paragraph), which smart
+        # quotes educate one by one; in compact, one paragraph holds them all.
+        if node["details"] != "full":
+            return None
+        for n, text in zip(to_quote, smart_quoted(document, [texts[n] for n in to_quote]), strict=True):
+            texts[n] = text
+    return [*node["ids"], *texts]
+
+
+def smart_quoted(document: nodes.document, texts: list[str]) -> list[str]:
+    """``texts`` as Sphinx's smart quotes educate each alone in a paragraph of ``document``'s settings."""
+    holder = new_document(document["source"], document.settings)
+    holder.extend(nodes.paragraph(text, text) for text in texts)
+    SphinxSmartQuotes(holder, None).apply()
+    return [paragraph.astext() for paragraph in holder.children]
 
 
 def shape_html(translator: Any, node: cjm_description) -> str:
