@@ -10,7 +10,7 @@ from sphinx.environment import BuildEnvironment
 
 from . import config
 from .blueprint import blueprint_line_row, skip_line_row
-from .description_html import visit_description
+from .description_html import ShapeDescriptions, visit_description
 from .directives import (
     ExpandDescriptions,
     JourneyDirective,
@@ -128,6 +128,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(ApplyRenamedIds)
     app.add_node(cjm_description, html=(visit_description, None))
     app.add_node(full_map_source, html=(visit_full_map_source, depart_full_map_source))
+    app.add_post_transform(ShapeDescriptions)
     app.add_post_transform(ExpandDescriptions)
     app.add_post_transform(ResolveJourneyPlaceholders)
     app.add_post_transform(ResolveCurvePlaceholders)

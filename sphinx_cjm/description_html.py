@@ -5,10 +5,14 @@ to make and translate, about fifty times a page, which was a third of a cold bui
 Descriptions of one shape (rendering, kind, ids, items in each field) translate to the
 same HTML but for their texts, and the translator encodes a text the same wherever it
 stands. So each builder translates a shape once, with marks for its texts, and every
-description of that shape fills in its own texts (with typographic quotes), encoded by
-the translator. What this cannot fill in (a link among the items; a compact description
-that smart quotes would change) is made into nodes and translated as any
-(:func:`sphinx_cjm.directives.expand`).
+description of that shape fills in its own texts, encoded by the translator.
+
+:class:`ShapeDescriptions` picks, as the page is resolved, the descriptions written so:
+those whose items are all texts. It gives them typographic quotes then, with the settings
+the page was read with (the translator's are the HTML writer's), as
+:func:`sphinx_cjm.directives.expand` would. The others (a link among the items; a compact
+description whose texts smart quotes change: they share a paragraph) are expanded into
+nodes by :class:`sphinx_cjm.directives.ExpandDescriptions`, which runs next.
 """
 
 from __future__ import annotations
@@ -19,9 +23,11 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.transforms import SphinxSmartQuotes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import new_document
 
-from .directives import SMART_QUOTED, Field, described, expand
+from .directives import SMART_QUOTED, Field, described, description_texts, expand
+from .held import held
 from .nodes import cjm_description
 
 #: A text's place in a shape's HTML: its index between two private-use characters.
@@ -32,34 +38,40 @@ MARKED = re.compile("\ue000(\\d+)\ue001")
 SHAPES: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], str]] = weakref.WeakKeyDictionary()
 
 
-def visit_description(translator: Any, node: cjm_description) -> None:
-    texts = filled_texts(node, translator.document)
-    if texts is None or translator.messages or MARKED.search("".join(texts)):
-        for element in expand(translator.document, [node])[0]:
-            element.walkabout(translator)
-    else:
-        html = shape_html(translator, node)
-        translator.body.append(MARKED.sub(lambda mark: translator.encode(texts[int(mark[1])]), html))
-    raise nodes.SkipNode
+class ShapeDescriptions(SphinxPostTransform):
+    """Leave to the HTML translator each description it can write from its shape, its texts quoted; the
+    search index, fed before the page is translated, reads them from one text node."""
+
+    formats = ("html",)
+    default_priority = 499  # just before ExpandDescriptions, which expands the rest
+
+    def run(self, **kwargs: Any) -> None:
+        for node in held(self.document, cjm_description):
+            texts = own_texts(node)
+            if texts is None or MARKED.search("".join([*node["ids"], *texts])):
+                continue
+            if any(SMART_QUOTED.search(text) for text in texts):
+                if node["details"] != "full":
+                    continue
+                # Each text is alone in its element (rubric, field name, paragraph), which smart quotes
+                # educate one by one: all of them, as expand() does once one needs it.
+                set_own_texts(node, smart_quoted(self.document, texts))
+            node["shaped"] = True
+            node += nodes.Text(" ".join(description_texts(node)))
 
 
-def filled_texts(node: cjm_description, document: nodes.document) -> list[str] | None:
-    """The ids, title, labels and items of a description in the order of its marks, with typographic quotes;
-    None if one is not a text."""
+def own_texts(node: cjm_description) -> list[str] | None:
+    """The title, labels and items of a description; None if an item is not a text."""
     texts = [node["title"]]
     for label, items in node["fields"]:
         texts += [label, *items]
-    if not all(isinstance(text, str) for text in texts):
-        return None
-    to_quote = [n for n, text in enumerate(texts) if SMART_QUOTED.search(text)]
-    if to_quote:
-        # In full, each text is alone in its element (rubric, field name, paragraph), which smart
-        # quotes educate one by one; in compact, one paragraph holds them all.
-        if node["details"] != "full":
-            return None
-        for n, text in zip(to_quote, smart_quoted(document, [texts[n] for n in to_quote]), strict=True):
-            texts[n] = text
-    return [*node["ids"], *texts]
+    return texts if all(isinstance(text, str) for text in texts) else None
+
+
+def set_own_texts(node: cjm_description, texts: list[str]) -> None:
+    given = iter(texts)
+    node["title"] = next(given)
+    node["fields"] = [[next(given), [next(given) for _item in items]] for _label, items in node["fields"]]
 
 
 def smart_quoted(document: nodes.document, texts: list[str]) -> list[str]:
@@ -70,6 +82,18 @@ def smart_quoted(document: nodes.document, texts: list[str]) -> list[str]:
     return [paragraph.astext() for paragraph in holder.children]
 
 
+def visit_description(translator: Any, node: cjm_description) -> None:
+    texts = own_texts(node)
+    if texts is None or translator.messages:  # messages: docutils writes them after the next paragraph
+        for element in expand(translator.document, [node])[0]:
+            element.walkabout(translator)
+    else:
+        html = shape_html(translator, node)
+        filled = [*node["ids"], *texts]
+        translator.body.append(MARKED.sub(lambda mark: translator.encode(filled[int(mark[1])]), html))
+    raise nodes.SkipNode
+
+
 def shape_html(translator: Any, node: cjm_description) -> str:
     fields = node["fields"]
     shape = (
@@ -77,6 +101,7 @@ def shape_html(translator: Any, node: cjm_description) -> str:
         node["kind"],
         node["details"],
         tuple(node["classes"]),
+        translator.compact_simple,  # a list in a compact list is not marked simple again
         len(node["ids"]),
         tuple(len(items) for _label, items in fields),
     )

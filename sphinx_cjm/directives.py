@@ -23,7 +23,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective, new_document
 
 from . import journey_file, model
-from .domain import CJMDomain, Record, builder_of, cjm_domain, warn
+from .domain import CJMDomain, Record, cjm_domain, warn
 from .held import held
 from .i18n import Labels, has_catalog, project_labels, project_locale_dirs
 from .nodes import cjm_description, emotion_curve_placeholder, evidence_links, journey_table, persona_journeys
@@ -139,11 +139,9 @@ def description_placeholder(kind: str, title: str | nodes.Node, fields: list[Fie
 class ExpandDescriptions(SphinxPostTransform):
     """Each :class:`~sphinx_cjm.nodes.cjm_description` becomes its rubric and field list, or its paragraph.
 
-    HTML builders write them as they translate the page
-    (:func:`sphinx_cjm.description_html.visit_description`), as
-    ``sphinx.ext.graphviz`` draws: under ``-j`` that is done by the writing processes, where
-    Sphinx resolves every page serially in the main one. The search index, fed before the
-    page is translated, reads each description's texts from one text node.
+    HTML builders write most of them as they translate the page
+    (:mod:`sphinx_cjm.description_html`), as ``sphinx.ext.graphviz`` draws: under ``-j`` that
+    is done by the writing processes, where Sphinx resolves every page serially in the main one.
     """
 
     # Last but for the builders' own (LaTeX footnotes, link collection): Sphinx's post-transforms
@@ -152,11 +150,8 @@ class ExpandDescriptions(SphinxPostTransform):
     default_priority = 500
 
     def run(self, **kwargs: Any) -> None:
-        placeholders = held(self.document, cjm_description)
-        if builder_of(self.env).format == "html":
-            for node in placeholders:
-                node += nodes.Text(" ".join(description_texts(node)))
-        elif placeholders:
+        placeholders = [node for node in held(self.document, cjm_description) if not node.get("shaped")]
+        if placeholders:
             expand(self.document, placeholders)
 
 
@@ -180,8 +175,8 @@ def expand(document: nodes.document, placeholders: list[cjm_description]) -> lis
     return made
 
 
-#: What smart quotes may change: quotes, ``--`` and ``...``.
-SMART_QUOTED = re.compile(r"[\"'`]|--|\.\.\.")
+#: What smart quotes may change: quotes, ``--``, ``...`` and ``. . .``.
+SMART_QUOTED = re.compile(r"[\"'`]|--|\.\.\.|\. \. \.")
 
 
 def description_texts(node: cjm_description) -> Iterator[str]:

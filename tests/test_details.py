@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from docutils import nodes
 from htmlparse import Page
+from sphinx.util.docutils import patch_docutils
 
 from sphinx_cjm.directives import expand
 from sphinx_cjm.nodes import cjm_description
@@ -141,6 +142,19 @@ def test_descriptions_get_typographic_quotes_like_the_rest_of_the_page(make_app,
     assert "&quot;every other&quot;" not in block
 
 
+def test_descriptions_keep_straight_quotes_where_the_project_turns_smart_quotes_off(make_app, rootdir, tmp_path):
+    """docutils.conf's reader settings hold for descriptions too, though they are written with the HTML writer's."""
+    source = copied_root(
+        rootdir, tmp_path, "basic", "map.rst", ":goals: Save an hour a week", ':goals: Save an "hour" a week...'
+    )
+    (source / "docutils.conf").write_text("[parsers]\nsmart_quotes: no\n", encoding="utf-8")
+    with patch_docutils(source):  # as sphinx-build reads the project's docutils.conf
+        app = build(make_app, source, tmp_path / "out")
+    html = (app.outdir / "map.html").read_text(encoding="utf-8")
+    assert '<dd class="field-even"><p>Save an &quot;hour&quot; a week...</p>' in html
+    assert "Show the real delivery window for the reader's district" in html
+
+
 def test_every_word_of_a_description_is_found_by_search(make_app, rootdir, tmp_path):
     """The HTML translator writes the descriptions; the search index, fed before, still holds their words."""
     app = build(make_app, rootdir / "test-basic", tmp_path / "out")
@@ -161,7 +175,7 @@ def test_every_word_of_a_description_is_found_by_search(make_app, rootdir, tmp_p
 
 QUOTED_AND_LINKED = (
     ":barrier: Looks like every other delivery ad",
-    ':barrier: Looks like "every other" <delivery> ad -- isn\'t it...',
+    ':barrier: Looks like "every other" <delivery> ad -- isn\'t it... then . . . not',
 )
 #: Markup characters without quotes: a text the translator encodes, in a description written from its shape.
 ESCAPED = (":goals: Save an hour a week", ":goals: Save an <b>hour</b> a week & co @ home")
