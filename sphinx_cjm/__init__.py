@@ -47,7 +47,7 @@ from .latex_styles import LATEX_PACKAGES, add_latex_styles
 from .lint import check_project
 from .matrix_figure import PriorityMatrixDirective, ResolvePriorityMatrices, add_matrix_node, name_matrix_files
 from .metrics import MetricDirective, ResolveMetricValues, load_metric_facts
-from .nodes import cjm_description, full_map_source
+from .nodes import cjm_description, full_map_source, written_journey_table
 from .recommendations import (
     EvidenceDirective,
     EvidenceListDirective,
@@ -59,6 +59,7 @@ from .recommendations import (
 )
 from .registers import BarrierListDirective, ResolveRegisters, TouchpointIndexDirective
 from .table import ResolveJourneyPlaceholders
+from .table_html import visit_written_table
 from .translation import ApplyTranslatedTexts, OfferTexts, cjm_texts
 
 __version__ = "0.1.0"
@@ -128,6 +129,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(ApplyRenamedIds)
     app.add_node(cjm_description, html=(visit_description, None))
     app.add_node(full_map_source, html=(visit_full_map_source, depart_full_map_source))
+    app.add_node(written_journey_table, html=(visit_written_table, None))
     app.add_post_transform(ShapeDescriptions)
     app.add_post_transform(ExpandDescriptions)
     app.add_post_transform(ResolveJourneyPlaceholders)

@@ -729,10 +729,14 @@ class ApplyRenamedIds(SphinxPostTransform):
                     node[name] = [renames.get(v, v) if isinstance(v, str) else v for v in value]
 
 
+def app_of(env: Any) -> Sphinx:
+    """The application (``env._app`` since Sphinx 8; ``env.app`` before)."""
+    return getattr(env, "_app", None) or env.app
+
+
 def builder_of(env: Any) -> Builder:
-    """The builder writing the pages (``env._app`` since Sphinx 8; ``env.app`` before)."""
-    app = getattr(env, "_app", None) or env.app
-    return app.builder
+    """The builder writing the pages."""
+    return app_of(env).builder
 
 
 def cjm_domain(env: BuildEnvironment) -> CJMDomain:

@@ -331,6 +331,21 @@ def curve_row(
     return row, nodes.raw("", curve_svg.legend(layout, messages(labels), style), format="html")
 
 
+def curve_texts(config: Config, assembled: model.AssembledJourney, labels: Labels) -> list[str]:
+    """The texts :func:`curve_row` shows (description, scale, points, legend), for the search index. The
+    layout's marks and ticks do not depend on where the labels go, so they are not placed."""
+    plotted = curve_data.plotted_data([assembled])
+    layout = curve_geometry.layout(plotted, curve_scale(config), plot_height=plot_height(config), labelled=False)
+    names = messages(labels)
+    return [
+        labels.lane("curve"),
+        describe(plotted, labels),
+        *(curve_data.signed(value, labels.language) for value, _y in layout.ticks),
+        *(curve_svg.point_title(mark, labels.language) for mark in layout.marks),
+        *(names[kind] for kind in layout.used()),
+    ]
+
+
 def name_curve_files(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Name the files of a page about to be written, and note them (``doctree-resolved``: main process)."""
     if app.builder.format not in ACCEPTED_FORMATS or docname not in app.env.all_docs:

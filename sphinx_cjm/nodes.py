@@ -9,6 +9,15 @@ class journey_table(nodes.General, nodes.Element):
     """Where a journey's table goes; ``journey`` holds its id."""
 
 
+class written_journey_table(nodes.General, nodes.Element):
+    """A journey's table that the HTML translator makes as it writes the page (:mod:`sphinx_cjm.table_html`).
+
+    ``journey``, ``stages``, ``lanes`` and ``curve`` say which table, ``fromdocname`` the page
+    its links start from. Its one text node holds the table's words: the search index reads
+    them before the page is translated.
+    """
+
+
 class persona_journeys(nodes.General, nodes.Element):
     """Where a persona card lists the journeys drawn for it; ``persona`` holds its id."""
 

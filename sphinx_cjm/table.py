@@ -1,9 +1,11 @@
 """The journey table: stages as columns, lanes as rows, as a plain docutils table.
 
-Built in a post-transform, when every document has been read, so stages and
+Placed in a post-transform, when every document has been read, so stages and
 touchpoints written anywhere in the project join their journey. Links are left as
 ``pending_xref`` nodes for Sphinx's own resolver (which runs right after), so every
-builder (HTML, LaTeX, text, ...) renders them its own way.
+builder (LaTeX, text, ...) renders them its own way. HTML builders make the table as
+they write the page (:mod:`sphinx_cjm.table_html`), from a placeholder that holds the
+table's words for the search index.
 """
 
 from __future__ import annotations
@@ -11,20 +13,22 @@ from __future__ import annotations
 from typing import Any
 
 from docutils import nodes
+from sphinx.builders import Builder
+from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from . import model
 from .blueprint import draw_line
 from .directives import items_body, xref
 from .domain import builder_of, cjm_domain, warn
-from .figure import curve_row, inline_curve
+from .figure import curve_row, curve_texts, inline_curve
 from .full_map import full_map_link, note_full_map_source, writes_full_maps
 from .held import held
 from .i18n import Labels, project_labels
 from .kpis import conversion_cell_body, kpi_cell_body
 from .latex_map import paper_tables
 from .metrics import facts_source_lines
-from .nodes import full_map_source, journey_table, persona_journeys
+from .nodes import full_map_source, journey_table, persona_journeys, written_journey_table
 from .numbers import format_number
 from .registers import recommendation_link
 
@@ -101,6 +105,53 @@ def build_table(assembled: model.AssembledJourney, labels: Labels, curve: nodes.
     return nodes.container("", table, classes=["cjm-journey-table-wrapper"])
 
 
+def shown_table(
+    builder: Builder, fromdocname: str, assembled: model.AssembledJourney, labels: Labels, curve: bool
+) -> list[nodes.Node]:
+    """The table, with the curve as its row and the legend under it if ``curve``."""
+    if not curve:
+        return [build_table(assembled, labels)]
+    row, legend = curve_row(builder, fromdocname, assembled, labels)
+    return [build_table(assembled, labels, row), legend]
+
+
+def table_text(config: Config, assembled: model.AssembledJourney, labels: Labels, curve: bool) -> str:
+    """Every text :func:`shown_table` shows, the curve's included: the words the search index needs."""
+    stages = assembled.stages
+    texts = [labels.field("stage"), *(stage.stage.title for stage in stages)]
+    lines = model.blueprint_lines(assembled.journey.lanes)
+    for row_index, lane in enumerate(assembled.journey.lanes):
+        if lane == "curve":
+            continue
+        texts.append(labels.lane(lane))
+        if row_index in lines:
+            texts.append(labels.register(f"line-{lines[row_index]}"))
+        if lane in ("kpis", "conversion"):  # values with their verdicts: as the cells write them
+            texts += [
+                lane_cell_text(stage, lane, labels, conversion)
+                for stage, conversion in zip(stages, model.conversions(stages), strict=True)
+            ]
+            continue
+        for stage in stages:
+            if lane == "touchpoints":
+                cell_texts = [touchpoint.title for touchpoint in stage.touchpoints]
+            elif lane == "emotion":
+                cell_texts = [] if stage.emotion is None else [format_number(stage.emotion, labels.language)]
+            else:
+                cell_texts = stage.lane_items(lane)
+                if lane == "solutions":
+                    cell_texts += [recommendation.title for recommendation in stage.all_recommendations()]
+            texts += cell_texts or [EMPTY_MARK]
+    if curve:
+        texts += curve_texts(config, assembled, labels)
+    return " ".join(texts)
+
+
+def lane_cell_text(stage: model.AssembledStage, lane: str, labels: Labels, conversion: model.Conversion) -> str:
+    body = conversion_cell_body(conversion, labels) if lane == "conversion" else kpi_cell_body(stage, labels)
+    return " ".join(element.astext() for element in body) or EMPTY_MARK
+
+
 class ResolveJourneyPlaceholders(SphinxPostTransform):
     """Replace table and persona placeholders with content from the whole project."""
 
@@ -117,10 +168,31 @@ class ResolveJourneyPlaceholders(SphinxPostTransform):
     def journey_tables(
         self, placeholder: journey_table, assembled: model.AssembledJourney, labels: Labels
     ) -> list[nodes.Node]:
-        """The journey's table; on paper, its LaTeX layout (:mod:`sphinx_cjm.latex_map`)."""
-        if builder_of(self.env).format == "latex":
+        """The journey's table; in HTML, a placeholder the translator makes it from; on paper, its LaTeX
+        layout (:mod:`sphinx_cjm.latex_map`)."""
+        builder = builder_of(self.env)
+        if builder.format == "html":
+            return [self.written_table(placeholder, assembled, labels)]
+        if builder.format == "latex":
             return paper_tables(placeholder, assembled, lambda journey: build_table(journey, labels), labels)
         return [build_table(assembled, labels)]
+
+    def written_table(
+        self, placeholder: journey_table, assembled: model.AssembledJourney, labels: Labels
+    ) -> written_journey_table:
+        """The placeholder of a table the HTML translator makes (:mod:`sphinx_cjm.table_html`)."""
+        curve = self.curve_on_table(placeholder, assembled)
+        node = written_journey_table(
+            "",
+            nodes.Text(table_text(self.config, assembled, labels, curve)),
+            journey=assembled.journey.id,
+            stages=placeholder.get("stages"),
+            lanes=placeholder.get("lanes"),
+            curve=curve,
+            fromdocname=self.env.docname,
+        )
+        node.source, node.line = placeholder.source, placeholder.line
+        return node
 
     def run(self, **kwargs: Any) -> None:
         domain = cjm_domain(self.env)
@@ -138,12 +210,7 @@ class ResolveJourneyPlaceholders(SphinxPostTransform):
                 node.replace_self([])
             else:
                 labels = project_labels(self.env, assembled.journey.language)
-                shown: list[nodes.Node] = []
-                if self.curve_on_table(node, assembled):
-                    row, legend = curve_row(builder_of(self.env), self.env.docname, assembled, labels)
-                    shown += [build_table(assembled, labels, row), legend]
-                else:
-                    shown += self.journey_tables(node, assembled, labels)
+                shown = self.journey_tables(node, assembled, labels)
                 shown += facts_source_lines(assembled, domain)
                 if node.get("full_map") and writes_full_maps(builder_of(self.env)):
                     text = labels.gettext("Open the full map")

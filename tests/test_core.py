@@ -11,6 +11,8 @@ import pytest
 from docutils import nodes
 from htmlparse import Page, table_rows
 
+from sphinx_cjm.nodes import written_journey_table
+
 STAGES = ["Install", "First order", "Delivery", "Repeat order"]
 
 
@@ -181,8 +183,11 @@ def _normalised(doctree: nodes.document) -> str:
                 for attribute in ("source", "line", "translatable", "rawsource"):
                     element.attributes.pop(attribute, None)
             parts.append(copy.pformat())
-    for node in doctree.findall(nodes.table):
-        parts.append(node.pformat())
+    for node in doctree.findall(lambda n: isinstance(n, (nodes.table, written_journey_table))):
+        copy = node.deepcopy()
+        for attribute in ("source", "line"):
+            copy.attributes.pop(attribute, None)
+        parts.append(copy.pformat())  # an HTML table's placeholder: which table, and its words
     return "\n".join(parts)
 
 

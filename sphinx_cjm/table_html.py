@@ -1,0 +1,61 @@
+"""The journey table in HTML, made as its page is translated.
+
+A table is a thousand docutils nodes or so, with a link a touchpoint and stage. Made
+while the page is resolved, it was made in the main process under ``-j``, and every
+later post-transform and Sphinx's search indexer walked it there. The translator makes
+it instead, as :mod:`sphinx.ext.graphviz` draws a graph: under ``-j``, in the process
+that writes the page. The post-transforms that follow the table's own on a page and
+may change a table (Sphinx's link resolver, a theme's table wrapper, ...) are applied
+to it then, so the page is the same as when the table was made with it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from sphinx.addnodes import pending_xref
+from sphinx.transforms import SphinxTransformer
+from sphinx.transforms.post_transforms import ReferencesResolver
+from sphinx.util.docutils import new_document
+
+from . import model
+from .domain import app_of, cjm_domain
+from .i18n import project_labels
+from .nodes import written_journey_table
+from .table import ResolveJourneyPlaceholders, shown_table
+
+
+def visit_written_table(translator: Any, node: written_journey_table) -> None:
+    builder, fromdocname = translator.builder, node["fromdocname"]
+    assembled = cjm_domain(builder.env).assembled(node["journey"])
+    if assembled is None:  # the post-transform found it; nothing changes the records as pages are written
+        raise nodes.SkipNode
+    assembled, _unknown = model.fragment(assembled, node["stages"], node["lanes"])  # warned as it was resolved
+    labels = project_labels(builder.env, assembled.journey.language)
+    document = new_document(node.source or "", translator.document.settings)
+    document.extend(shown_table(builder, fromdocname, assembled, labels, node["curve"]))
+    for xref in document.findall(pending_xref):
+        xref["refdoc"] = fromdocname  # where the resolver takes links from: the page being resolved
+    transformer = SphinxTransformer(document)
+    transformer.set_environment(builder.env)
+    transformer.add_transforms(later_post_transforms(builder.env))
+    transformer.apply_transforms()
+    for element in list(document.children):
+        element.parent = node.parent  # where it stands (the translator looks up at it), not put there
+        element.walkabout(translator)
+    raise nodes.SkipNode
+
+
+def later_post_transforms(env: Any) -> list[type]:
+    """The post-transforms a page's tables went through after they were made that may change one, in the
+    order they run: Sphinx's link resolver and other extensions' (a theme's table wrapper, ...). Sphinx's
+    others and sphinx_cjm's look for nodes a table never holds (code, images, signatures, placeholders)."""
+    registered = app_of(env).registry.get_post_transforms()
+    after = (ResolveJourneyPlaceholders.default_priority, registered.index(ResolveJourneyPlaceholders))
+    return [
+        transform
+        for n, transform in enumerate(registered)
+        if (transform.default_priority, n) > after
+        and (transform is ReferencesResolver or not transform.__module__.startswith(("sphinx.", "sphinx_cjm.")))
+    ]
