@@ -3,9 +3,9 @@
 Placed in a post-transform, when every document has been read, so stages and
 touchpoints written anywhere in the project join their journey. Links are left as
 ``pending_xref`` nodes for Sphinx's own resolver (which runs right after), so every
-builder (LaTeX, text, ...) renders them its own way. HTML builders make the table as
-they write the page (:mod:`sphinx_cjm.table_html`), from a placeholder that holds the
-table's words for the search index.
+builder (LaTeX, text, ...) renders them its own way. The ``html`` and ``dirhtml``
+builders make the table as they write the page (:mod:`sphinx_cjm.table_html`), from a
+placeholder that holds the table's words for the search index.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from . import model
 from .blueprint import draw_line
 from .directives import items_body, xref
 from .domain import builder_of, cjm_domain, warn
-from .figure import curve_row, curve_texts, inline_curve
+from .figure import curve_row, curve_texts, inline_curve, usable_palette
 from .full_map import full_map_link, note_full_map_source, writes_full_maps
 from .held import held
 from .i18n import Labels, project_labels
@@ -33,6 +33,10 @@ from .numbers import format_number
 from .registers import recommendation_link
 
 EMPTY_MARK = "\u2014"
+#: Builders whose translator makes the tables (:mod:`sphinx_cjm.table_html`). Single-page HTML and EPUB
+#: rework a page's links and ids after it is resolved (Sphinx 8.1's ``fix_refuris``, EPUB's ``fix_ids``),
+#: so their tables are made with the page; a single page gains nothing from ``-j`` either.
+TABLES_TRANSLATED_BY = ("html", "dirhtml")
 
 
 def cell(*children: nodes.Node) -> nodes.entry:
@@ -155,7 +159,8 @@ def lane_cell_text(stage: model.AssembledStage, lane: str, labels: Labels, conve
 class ResolveJourneyPlaceholders(SphinxPostTransform):
     """Replace table and persona placeholders with content from the whole project."""
 
-    # Before ReferencesResolver (10), so the links made here are resolved too.
+    # Before ReferencesResolver (10), so the links made here are resolved too (in HTML: those of the
+    # persona cards; the translator runs the resolver on each table it makes).
     default_priority = 5
 
     def curve_on_table(self, node: journey_table, assembled: model.AssembledJourney) -> bool:
@@ -168,20 +173,22 @@ class ResolveJourneyPlaceholders(SphinxPostTransform):
     def journey_tables(
         self, placeholder: journey_table, assembled: model.AssembledJourney, labels: Labels
     ) -> list[nodes.Node]:
-        """The journey's table; in HTML, a placeholder the translator makes it from; on paper, its LaTeX
+        """The journey's table; in HTML pages, a placeholder the translator makes it from; on paper, its LaTeX
         layout (:mod:`sphinx_cjm.latex_map`)."""
         builder = builder_of(self.env)
-        if builder.format == "html":
+        if builder.name in TABLES_TRANSLATED_BY:
             return [self.written_table(placeholder, assembled, labels)]
         if builder.format == "latex":
             return paper_tables(placeholder, assembled, lambda journey: build_table(journey, labels), labels)
-        return [build_table(assembled, labels)]
+        return shown_table(builder, self.env.docname, assembled, labels, self.curve_on_table(placeholder, assembled))
 
     def written_table(
         self, placeholder: journey_table, assembled: model.AssembledJourney, labels: Labels
     ) -> written_journey_table:
         """The placeholder of a table the HTML translator makes (:mod:`sphinx_cjm.table_html`)."""
         curve = self.curve_on_table(placeholder, assembled)
+        if curve:
+            usable_palette(self.config, placeholder)  # a bad palette is reported once, not by each writing process
         node = written_journey_table(
             "",
             nodes.Text(table_text(self.config, assembled, labels, curve)),

@@ -11,10 +11,13 @@ to it then, so the page is the same as when the table was made with it.
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from docutils import nodes
-from sphinx.addnodes import pending_xref
+from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransformer
 from sphinx.transforms.post_transforms import ReferencesResolver
 from sphinx.util.docutils import new_document
@@ -34,17 +37,39 @@ def visit_written_table(translator: Any, node: written_journey_table) -> None:
     assembled, _unknown = model.fragment(assembled, node["stages"], node["lanes"])  # warned as it was resolved
     labels = project_labels(builder.env, assembled.journey.language)
     document = new_document(node.source or "", translator.document.settings)
-    document.extend(shown_table(builder, fromdocname, assembled, labels, node["curve"]))
-    for xref in document.findall(pending_xref):
-        xref["refdoc"] = fromdocname  # where the resolver takes links from: the page being resolved
+    for element in shown_table(builder, fromdocname, assembled, labels, node["curve"]):
+        element.source, element.line = node.source, node.line  # what a warning from inside the table names
+        document += element
     transformer = SphinxTransformer(document)
     transformer.set_environment(builder.env)
     transformer.add_transforms(later_post_transforms(builder.env))
-    transformer.apply_transforms()
+    with resolving(builder.env, fromdocname):
+        transformer.apply_transforms()
     for element in list(document.children):
         element.parent = node.parent  # where it stands (the translator looks up at it), not put there
         element.walkabout(translator)
     raise nodes.SkipNode
+
+
+@contextmanager
+def resolving(env: BuildEnvironment, docname: str) -> Iterator[None]:
+    """``env.docname`` is ``docname`` meanwhile, as while Sphinx resolves that page (``apply_post_transforms``)."""
+    if hasattr(env, "current_document"):  # Sphinx 8.2 and later
+        backup = env.current_document
+        current = copy.copy(backup)
+        current.docname = docname
+        env.current_document = current
+        try:
+            yield
+        finally:
+            env.current_document = backup
+    else:
+        temp_data = env.temp_data
+        env.temp_data = {**temp_data, "docname": docname}
+        try:
+            yield
+        finally:
+            env.temp_data = temp_data
 
 
 def later_post_transforms(env: Any) -> list[type]:

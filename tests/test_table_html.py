@@ -8,10 +8,13 @@ import re
 import shutil
 
 import pytest
+from buildresult import plain
 from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx_cjm import model
-from sphinx_cjm.domain import builder_of, cjm_domain
+from sphinx_cjm.domain import CJMDomain, builder_of, cjm_domain
+from sphinx_cjm.full_map import written_page
 from sphinx_cjm.i18n import project_labels
 from sphinx_cjm.nodes import written_journey_table
 from sphinx_cjm.table import ResolveJourneyPlaceholders, shown_table
@@ -39,15 +42,18 @@ def tables_made_with_the_page(self, placeholder, assembled, labels):
     return shown_table(builder_of(self.env), self.env.docname, assembled, labels, curve)
 
 
-@pytest.mark.parametrize("theme", ["alabaster", "furo"])  # furo wraps each table in a post-transform
+@pytest.mark.parametrize(
+    ("builder", "theme"),
+    [("html", "alabaster"), ("html", "furo"), ("dirhtml", "alabaster")],  # furo wraps each table in a post-transform
+)
 @pytest.mark.parametrize("root", ROOTS)
 def test_tables_made_by_the_translator_equal_tables_made_with_the_page(
-    make_app, rootdir, tmp_path, monkeypatch, root, theme
+    make_app, rootdir, tmp_path, monkeypatch, root, builder, theme
 ):
     """Every page, and every full-map page written with it, is byte for byte what Sphinx writes when the
     tables are made as the page is resolved."""
     shutil.copytree(rootdir / f"test-{root}", tmp_path / root)
-    app = make_app("html", srcdir=tmp_path / root, builddir=tmp_path / "out", confoverrides={"html_theme": theme})
+    app = make_app(builder, srcdir=tmp_path / root, builddir=tmp_path / "out", confoverrides={"html_theme": theme})
     app.build()
     written = {path: path.read_bytes() for path in app.outdir.rglob("*.html")}
     with_tables = []
@@ -67,7 +73,7 @@ def test_tables_made_by_the_translator_equal_tables_made_with_the_page(
     assert rewritten.keys() == written.keys()
     for path, content in written.items():
         assert rewritten[path] == content, path
-    page = written[app.outdir / f"{with_tables[0]}.html"].decode()
+    page = written[written_page(app.builder, with_tables[0])].decode()
     if theme == "furo":
         assert '<div class="table-wrapper cjm-journey-table docutils container">' in page
     assert '<a class="reference internal" href="' in page
@@ -124,3 +130,61 @@ def test_the_search_index_holds_the_words_of_each_table(make_app, rootdir, tmp_p
                 assert page in pages_of(index, word), word
             checked += 1
     assert checked
+
+
+class MarkTablesWithTheirPage(SphinxPostTransform):
+    """A project's post-transform that reads which page is resolved (``env.docname``), as Sphinx's resolver does."""
+
+    default_priority = 700
+
+    def run(self, **kwargs):
+        for table in self.document.findall(nodes.table):
+            table["classes"].append(f"on-{self.env.docname or 'nothing'}")
+
+
+def test_a_table_goes_through_later_post_transforms_as_part_of_its_page(make_app, rootdir, tmp_path):
+    """The post-transforms run on a table as the translator makes it see the page it stands on."""
+    app = make_app("html", srcdir=rootdir / "test-basic", builddir=tmp_path / "out")
+    app.add_post_transform(MarkTablesWithTheirPage)
+    app.build()
+    for docname in ("map", "summary"):
+        page = (app.outdir / f"{docname}.html").read_text(encoding="utf-8")
+        assert f'<table class="cjm-journey-table on-{docname} docutils' in page, docname
+
+
+def test_a_bad_palette_is_reported_once_under_parallel_writing(make_app, tmp_path):
+    """Each writing process makes tables with curves; the palette is checked as pages are resolved."""
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "conf.py").write_text('extensions = ["sphinx_cjm"]\ncjm_curve_palette = ["no-such-colour"]\n')
+    pages = [f"case-{n}" for n in range(8)]  # after "all", which Sphinx writes first in the main process
+    (source / "all.rst").write_text("Cases\n=====\n\n.. toctree::\n\n" + "".join(f"   {p}\n" for p in pages))
+    for page in pages:
+        (source / f"{page}.rst").write_text(
+            f"{page}\n{'=' * len(page)}\n\n.. journey:: Order {page}\n   :id: {page}\n\n"
+            f"   .. stage:: Find\n      :id: {page}-a\n      :emotion: 1\n\n"
+            f"   .. stage:: Pay\n      :id: {page}-b\n      :emotion: -1\n"
+        )
+    app = make_app("html", srcdir=source, builddir=tmp_path / "out", parallel=3, confoverrides={"root_doc": "all"})
+    app.build()
+    assert re.search(
+        r"writing output\.\.\. \[\s*\d+%\] \S+ \.\. \S+", plain(app._status.getvalue())
+    )  # chunks: parallel
+    warnings = app._warning.getvalue()
+    assert warnings.count("cjm_curve_palette") == 1, warnings
+    assert "cjm-curve-row" in (app.outdir / "case-7.html").read_text(encoding="utf-8")
+
+
+def test_a_link_of_a_table_that_cannot_be_resolved_is_reported_at_the_table(make_app, rootdir, tmp_path, monkeypatch):
+    """A table's links are resolved as the translator makes it; a failure names the file and line of its table."""
+    resolve = CJMDomain.resolve_xref
+
+    def without_touchpoints(self, env, fromdocname, builder, typ, target, node, contnode):
+        return None if typ == "touchpoint" else resolve(self, env, fromdocname, builder, typ, target, node, contnode)
+
+    monkeypatch.setattr(CJMDomain, "resolve_xref", without_touchpoints)
+    app = make_app("html", srcdir=rootdir / "test-basic", builddir=tmp_path / "out")
+    app.build()
+    warnings = plain(app._warning.getvalue())
+    assert re.search(r"map\.rst:4: WARNING: unknown touchpoint id 'weekly-blog-ad'", warnings), warnings
+    assert warnings.count("unknown touchpoint id 'weekly-blog-ad'") == 3  # the table, the curve and the summary's
