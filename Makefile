@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo docs test lint system-deps locale pdf-shots browser-shots clean
+.PHONY: demo docs test test-oldest lint system-deps locale pdf-shots browser-shots clean
 
 # Debian packages the browser test (tests/browser) and the PDF test need. Installed when this
 # machine can (root with apt-get); otherwise those tests skip. About 2–3 minutes on a fresh machine.
@@ -27,8 +27,24 @@ docs: $(INSTALLED)
 	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
 	@echo "Documentation: $(abspath docs/_build/html/index.html)"
 
-test: lint system-deps
+test: lint system-deps test-oldest
 	$(BIN)/python -m pytest -q
+
+# The oldest Sphinx and docutils pyproject.toml allows: the example site builds warning-free with
+# each kind of builder, under -j 2 (the test suite runs on the newest). About a minute.
+OLDEST := .venv-oldest
+OLDEST_PINS := "sphinx==7.3.7" "docutils==0.20.1" "myst-parser==3.0.1" "furo==2024.1.29"
+
+$(OLDEST)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(OLDEST)
+	$(OLDEST)/bin/python -m pip install -q -e . $(OLDEST_PINS)
+	touch $@
+
+test-oldest: $(OLDEST)/.installed
+	for builder in html dirhtml singlehtml text latex; do \
+	  $(OLDEST)/bin/sphinx-build -W --keep-going -q -j 2 -b $$builder -d $(OLDEST)/build/doctrees-$$builder \
+	    examples $(OLDEST)/build/$$builder || exit 1; \
+	done
 
 # Style (ruff: lint rules and formatting) and types (mypy), configured in pyproject.toml.
 lint: $(INSTALLED)
@@ -63,4 +79,4 @@ locale: $(INSTALLED)
 	$(BIN)/python -m babel.messages.frontend compile -d sphinx_cjm/locale -D sphinx_cjm
 
 clean:
-	rm -rf $(VENV) examples/_build docs/_build build *.egg-info
+	rm -rf $(VENV) $(OLDEST) examples/_build docs/_build build *.egg-info

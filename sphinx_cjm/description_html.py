@@ -84,7 +84,7 @@ def smart_quoted(document: nodes.document, texts: list[str]) -> list[str]:
 
 def visit_description(translator: Any, node: cjm_description) -> None:
     texts = own_texts(node)
-    if texts is None or translator.messages:  # messages: docutils writes them after the next paragraph
+    if texts is None or getattr(translator, "messages", None):  # docutils 0.21+ writes them after the next paragraph
         for element in expand(translator.document, [node])[0]:
             element.walkabout(translator)
     else:
