@@ -35,7 +35,7 @@ def buckets() -> list[tuple[str, object]]:
     from sphinx.search import IndexBuilder
     from sphinx.transforms import SphinxTransformer
 
-    from sphinx_cjm import description_html, directives, full_map, table
+    from sphinx_cjm import description_html, directives, full_map, table, table_html
 
     return [
         ("reading (parse and read transforms)", Builder.read),
@@ -46,12 +46,13 @@ def buckets() -> list[tuple[str, object]]:
         ("pickling doctrees", Builder.write_doctree),
         ("writing (post-transforms, HTML, templates)", Builder.write),
         ("  post-transforms (tables, descriptions, references)", BuildEnvironment.apply_post_transforms),
-        ("    journey tables with their curve row", table.ResolveJourneyPlaceholders.run),
+        ("    journey tables placed (their words noted for the search index)", table.ResolveJourneyPlaceholders.run),
         ("    stage and touchpoint descriptions made (links, some compact ones)", directives.ExpandDescriptions.run),
         ("    stage and touchpoint descriptions shaped for the translator", description_html.ShapeDescriptions.run),
         ("  search index", IndexBuilder.feed),
         ("  HTML translation", StandaloneHTMLBuilder.write_doc),
         ("    stage and touchpoint descriptions made and translated", description_html.visit_description),
+        ("    journey tables with their curve row made and translated", table_html.visit_written_table),
         ("  page templates", StandaloneHTMLBuilder.handle_page),
         ("full-map pages written with their journey's page", full_map.depart_full_map_source),
         ("full-map pages the builder makes from placeholders", full_map.collect_pages),
