@@ -64,12 +64,13 @@ def resolving(env: BuildEnvironment, docname: str) -> Iterator[None]:
         finally:
             env.current_document = backup
     else:
-        temp_data = env.temp_data
-        env.temp_data = {**temp_data, "docname": docname}
+        before_8_2: Any = env  # its temp_data is a plain, settable dict
+        temp_data = before_8_2.temp_data
+        before_8_2.temp_data = {**temp_data, "docname": docname}
         try:
             yield
         finally:
-            env.temp_data = temp_data
+            before_8_2.temp_data = temp_data
 
 
 def later_post_transforms(env: Any) -> list[type]:
