@@ -332,10 +332,13 @@ def curve_row(
 
 
 def curve_texts(config: Config, assembled: model.AssembledJourney, labels: Labels) -> list[str]:
-    """The texts :func:`curve_row` shows (description, scale, points, legend), for the search index. The
-    layout's marks and ticks do not depend on where the labels go, so they are not placed."""
+    """The texts :func:`curve_row` shows (description, scale, points, legend), for the search index.
+
+    The curve is laid out here, as its page is resolved, and :func:`curve_row` finds it laid out
+    (``LAYOUTS``): under ``-j`` the process writing the page inherits it, which balances the work of
+    the main process and the writer on two cores."""
     plotted = curve_data.plotted_data([assembled])
-    layout = curve_geometry.layout(plotted, curve_scale(config), plot_height=plot_height(config), labelled=False)
+    layout = layout_of(config, plotted)
     names = messages(labels)
     return [
         labels.lane("curve"),
