@@ -30,6 +30,7 @@ from sphinx.util.typing import RoleFunction
 from . import facts, model, templates
 from .i18n import _, project_labels
 from .nodes import cjm_description
+from .packed import Packed
 from .settings import project_limits
 
 logger = logging.getLogger(__name__)
@@ -110,7 +111,10 @@ class CJMDomain(Domain):
         kind: CJMXRefRole(innernodeclass=nodes.inline, warn_dangling=True) for kind in KINDS
     }
     initial_data: ClassVar[dict[str, Any]] = {
-        **{plural: {} for plural in KINDS.values()},
+        # plural -> id -> every record holding that id; loaded when first used (:mod:`sphinx_cjm.packed`)
+        "records": Packed({plural: {} for plural in KINDS.values()}),
+        # what get_objects lists, made before the environment is pickled: a no-op build then needs no record
+        "objects": None,
         # docname -> sorted keys ("journey:ID", "stage:ID", ...) whose content the page shows
         "uses": {},
         # key -> digest of that content at the last build, to find pages to rewrite
@@ -120,7 +124,7 @@ class CJMDomain(Domain):
         # docname -> its renamed ids (:meth:`CJMDomain.renames`) at the last build: a page whose changed is rewritten
         "renamed": {},
     }
-    data_version = 2
+    data_version = 3
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
@@ -141,7 +145,7 @@ class CJMDomain(Domain):
     def add(self, kind: str, record: Record) -> None:
         if isinstance(record, model.Journey):
             record.stage_titles = templates.conf_template_titles(record, self.env.config.cjm_stage_templates)
-        self.data[KINDS[kind]].setdefault(record.id, []).append(record)
+        self._held(KINDS[kind]).setdefault(record.id, []).append(record)
         self._touched.append((kind, record))
         self.records_changed()
         if self._keys_of_doc is not None:
@@ -150,16 +154,21 @@ class CJMDomain(Domain):
         added_records(self.env).append((kind, record))
 
     def records_changed(self) -> None:
-        """Records were added or edited in place (translated): what is derived from them is made again."""
+        """Records were added, dropped or edited in place (translated): what is derived from them is made again."""
         self._index = self._records = None
+        self.data["objects"] = None
         self._modified = True
+
+    def _held(self, plural: str) -> dict[str, list[Record]]:
+        """Id -> every record of that kind holding it, as read (not renamed)."""
+        return cast("dict[str, list[Record]]", self.data["records"].value[plural])
 
     def _objects_of_doc(self) -> dict[str, set[tuple[str, str]]]:
         """docname -> (plural, id) of the records it holds, so clearing a page does not scan every object."""
         if self._keys_of_doc is None:
             self._keys_of_doc = {}
             for plural in KINDS.values():
-                for object_id, records in self.data[plural].items():
+                for object_id, records in self._held(plural).items():
                     for record in records:
                         self._keys_of_doc.setdefault(record.origin.docname, set()).add((plural, object_id))
         return self._keys_of_doc
@@ -173,7 +182,7 @@ class CJMDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         for plural, object_id in self._objects_of_doc().pop(docname, ()):
-            objects = self.data[plural]
+            objects = self._held(plural)
             held = objects.get(object_id, [])
             kept = [r for r in held if r.origin.docname != docname]
             self._touched.extend((KIND_OF_PLURAL[plural], r) for r in held if r.origin.docname == docname)
@@ -182,23 +191,21 @@ class CJMDomain(Domain):
             else:
                 objects.pop(object_id, None)
         self.data["uses"].pop(docname, None)
-        self._index = self._records = None
-        self._modified = True
+        self.records_changed()
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         wanted = set(docnames)
         for plural in KINDS.values():
-            for object_id, records in otherdata[plural].items():
+            for object_id, records in otherdata["records"].value[plural].items():
                 for record in records:
                     if record.origin.docname in wanted:
-                        self.data[plural].setdefault(object_id, []).append(record)
+                        self._held(plural).setdefault(object_id, []).append(record)
                         self._touched.append((KIND_OF_PLURAL[plural], record))
         for docname, keys in otherdata["uses"].items():
             if docname in wanted:
                 self.data["uses"][docname] = keys
-        self._index = self._records = None
         self._keys_of_doc = None
-        self._modified = True
+        self.records_changed()
 
     # --- looking up ------------------------------------------------------------------------
 
@@ -266,7 +273,7 @@ class CJMDomain(Domain):
         """
         holders: dict[str, list[Record]] = {}
         for plural in KINDS.values():
-            for object_id, records in self.data[plural].items():
+            for object_id, records in self._held(plural).items():
                 held = holders.get(object_id)
                 holders[object_id] = records if held is None else [*held, *records]
         taken = set(holders)
@@ -297,7 +304,7 @@ class CJMDomain(Domain):
             self._records = {}
             for kind, plural in KINDS.items():
                 renamed_records: dict[str, list[Record]] = {}
-                for object_id, records in self.data[plural].items():
+                for object_id, records in self._held(plural).items():
                     if not renames or all(r.origin.docname not in renames for r in records):
                         # Shared with the data, which is never changed in place while they are kept.
                         renamed_records[object_id] = records
@@ -684,14 +691,24 @@ class CJMDomain(Domain):
         return results
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
-        index = self._build_index()
-        if "objects" not in index:  # the inventory and the search index each ask
-            index["objects"] = [
-                (object_id, record.title, kind, *self.anchor(record), 1)
-                for kind in KINDS
-                for object_id, record in index[kind].items()
-            ]
-        return iter(index["objects"])
+        return iter(self.published_objects())
+
+    def published_objects(self) -> list[tuple[str, str, str, str, str, int]]:
+        """What :meth:`get_objects` lists, sorted as Sphinx sorts it (which then costs a pass)."""
+        return self.pack_objects().value
+
+    def pack_objects(self) -> Packed[list[tuple[str, str, str, str, str, int]]]:
+        """:meth:`published_objects`, made unless kept from the last build that changed a record."""
+        if self.data["objects"] is None:
+            index = self._build_index()
+            self.data["objects"] = Packed(
+                sorted(
+                    (object_id, record.title, kind, *self.anchor(record), 1)
+                    for kind in KINDS
+                    for object_id, record in index[kind].items()
+                )
+            )
+        return cast("Packed[list[tuple[str, str, str, str, str, int]]]", self.data["objects"])
 
 
 #: Attributes of a node that are never object ids (docutils' own).
@@ -744,6 +761,11 @@ def cjm_domain(env: BuildEnvironment) -> CJMDomain:
     domain = env.get_domain("cjm")
     assert isinstance(domain, CJMDomain)
     return domain
+
+
+def pack_objects(app: Sphinx, env: BuildEnvironment) -> None:
+    """Make what the domain publishes before the environment is pickled, so that builds changing nothing find it."""
+    cjm_domain(env).pack_objects()
 
 
 def warn_missing_reference(app: Any, domain: Domain, node: pending_xref) -> bool | None:
