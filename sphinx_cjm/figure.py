@@ -18,7 +18,7 @@ import re
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -31,8 +31,6 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxTranslator
 from sphinx.util.osutil import relative_uri
 from sphinx.writers.html5 import HTML5Translator
-from sphinx.writers.latex import LaTeXTranslator
-from sphinx.writers.texinfo import TexinfoTranslator
 
 from . import curve_data, curve_geometry, curve_svg, figure_cache, model
 from .directives import JourneyDirective
@@ -40,6 +38,10 @@ from .domain import CJMDomain, builder_of, cjm_domain, warn
 from .held import held
 from .i18n import Labels, project_labels
 from .nodes import emotion_curve_placeholder, journey_diff
+
+if TYPE_CHECKING:
+    from sphinx.writers.latex import LaTeXTranslator
+    from sphinx.writers.texinfo import TexinfoTranslator
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ always. Matplotlib is imported only to draw.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -20,7 +20,6 @@ from sphinx.builders import Builder
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
-from sphinx.writers.latex import LaTeXTranslator
 
 from . import figure_cache, figure_files, model
 from .directives import CJMDirective
@@ -30,6 +29,9 @@ from .held import held
 from .i18n import Labels, project_labels
 from .kpis import format_share
 from .numbers import format_number
+
+if TYPE_CHECKING:
+    from sphinx.writers.latex import LaTeXTranslator
 
 logger = logging.getLogger(__name__)
 

@@ -9,15 +9,13 @@ only if no file of that name exists yet.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.writers.html5 import HTML5Translator
-from sphinx.writers.latex import LaTeXTranslator
-from sphinx.writers.texinfo import TexinfoTranslator
 
 from . import figure, figure_cache, figure_files
 from .domain import CJMDomain, cjm_domain
@@ -25,6 +23,10 @@ from .held import held
 from .i18n import QUADRANT_LABELS, Labels, project_labels
 from .recommendations import Register
 from .registers import RegisterDirective, ResolveRegisters
+
+if TYPE_CHECKING:
+    from sphinx.writers.latex import LaTeXTranslator
+    from sphinx.writers.texinfo import TexinfoTranslator
 
 #: The modules whose code shapes a matrix's bytes.
 DRAWING_CODE = ("matrix.py", "curve.py")
