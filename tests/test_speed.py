@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 import sys
 import zlib
 from collections import Counter
@@ -341,3 +342,18 @@ def test_a_no_op_build_loads_no_record(make_app, rootdir, tmp_path, monkeypatch)
     touchpoints = cjm_domain(app.env).objects("touchpoint")
     assert loaded == ["objects", "records"]
     assert touchpoints["weekly-substitution"].title == "Substitution call"
+
+
+def test_pyyaml_is_imported_only_to_read_a_yaml_file(rootdir, tmp_path):
+    """Every build pays for what it imports: a project without journey files never loads PyYAML."""
+    report = "import sys; from sphinx.cmd.build import build_main; " + (
+        "print(build_main(['-q', '-b', 'html', sys.argv[1], sys.argv[2]]), 'yaml' in sys.modules)"
+    )
+    for root, imported in (("test-basic", "False"), ("test-yaml", "True")):
+        done = subprocess.run(
+            [sys.executable, "-c", report, str(rootdir / root), str(tmp_path / root)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        assert done.stdout.split() == ["0", imported], root
