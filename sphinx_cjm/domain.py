@@ -111,8 +111,9 @@ class CJMDomain(Domain):
         kind: CJMXRefRole(innernodeclass=nodes.inline, warn_dangling=True) for kind in KINDS
     }
     initial_data: ClassVar[dict[str, Any]] = {
-        # plural -> id -> every record holding that id; loaded when first used (:mod:`sphinx_cjm.packed`)
-        "records": Packed({plural: {} for plural in KINDS.values()}),
+        # "kinds": plural -> id -> every record holding that id; "docs": docname -> (plural, id) of its
+        # records, so that clearing a page scans no other; loaded when first used (:mod:`sphinx_cjm.packed`)
+        "records": Packed({"kinds": {plural: {} for plural in KINDS.values()}, "docs": {}}),
         # what get_objects lists, made before the environment is pickled: a no-op build then needs no record
         "objects": None,
         # docname -> sorted keys ("journey:ID", "stage:ID", ...) whose content the page shows
@@ -124,7 +125,7 @@ class CJMDomain(Domain):
         # docname -> its renamed ids (:meth:`CJMDomain.renames`) at the last build: a page whose changed is rewritten
         "renamed": {},
     }
-    data_version = 3
+    data_version = 4
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
@@ -132,7 +133,6 @@ class CJMDomain(Domain):
         #: The records by kind and id, derived ids written on several pages made unique (:meth:`renames`).
         self._records: dict[str, dict[str, list[Record]]] | None = None
         self._renames: dict[str, dict[str, str]] = {}
-        self._keys_of_doc: dict[str, set[tuple[str, str]]] | None = None
         #: Whether this build added or dropped any record; a no-op rebuild reads nothing.
         self._modified = False
         #: (kind, record) of each record this build added or dropped: what pages show of other objects stays.
@@ -147,9 +147,8 @@ class CJMDomain(Domain):
             record.stage_titles = templates.conf_template_titles(record, self.env.config.cjm_stage_templates)
         self._held(KINDS[kind]).setdefault(record.id, []).append(record)
         self._touched.append((kind, record))
+        self._keys_of_doc().setdefault(record.origin.docname, set()).add((KINDS[kind], record.id))
         self.records_changed()
-        if self._keys_of_doc is not None:
-            self._keys_of_doc.setdefault(record.origin.docname, set()).add((KINDS[kind], record.id))
         # The page's texts are offered for translation once it is parsed (:mod:`sphinx_cjm.translation`).
         added_records(self.env).append((kind, record))
 
@@ -161,17 +160,11 @@ class CJMDomain(Domain):
 
     def _held(self, plural: str) -> dict[str, list[Record]]:
         """Id -> every record of that kind holding it, as read (not renamed)."""
-        return cast("dict[str, list[Record]]", self.data["records"].value[plural])
+        return cast("dict[str, list[Record]]", self.data["records"].value["kinds"][plural])
 
-    def _objects_of_doc(self) -> dict[str, set[tuple[str, str]]]:
-        """docname -> (plural, id) of the records it holds, so clearing a page does not scan every object."""
-        if self._keys_of_doc is None:
-            self._keys_of_doc = {}
-            for plural in KINDS.values():
-                for object_id, records in self._held(plural).items():
-                    for record in records:
-                        self._keys_of_doc.setdefault(record.origin.docname, set()).add((plural, object_id))
-        return self._keys_of_doc
+    def _keys_of_doc(self) -> dict[str, set[tuple[str, str]]]:
+        """docname -> (plural, id) of the records it holds."""
+        return cast("dict[str, set[tuple[str, str]]]", self.data["records"].value["docs"])
 
     def note_use(self, docname: str, kind: str, object_id: str) -> None:
         uses = self.data["uses"].setdefault(docname, [])
@@ -181,7 +174,7 @@ class CJMDomain(Domain):
             uses.sort()
 
     def clear_doc(self, docname: str) -> None:
-        for plural, object_id in self._objects_of_doc().pop(docname, ()):
+        for plural, object_id in self._keys_of_doc().pop(docname, ()):
             objects = self._held(plural)
             held = objects.get(object_id, [])
             kept = [r for r in held if r.origin.docname != docname]
@@ -195,16 +188,18 @@ class CJMDomain(Domain):
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         wanted = set(docnames)
-        for plural in KINDS.values():
-            for object_id, records in otherdata["records"].value[plural].items():
-                for record in records:
-                    if record.origin.docname in wanted:
+        other = otherdata["records"].value
+        for docname in sorted(wanted.intersection(other["docs"])):
+            keys = other["docs"][docname]
+            self._keys_of_doc().setdefault(docname, set()).update(keys)
+            for plural, object_id in sorted(keys):
+                for record in other["kinds"][plural][object_id]:
+                    if record.origin.docname == docname:
                         self._held(plural).setdefault(object_id, []).append(record)
                         self._touched.append((KIND_OF_PLURAL[plural], record))
         for docname, keys in otherdata["uses"].items():
             if docname in wanted:
                 self.data["uses"][docname] = keys
-        self._keys_of_doc = None
         self.records_changed()
 
     # --- looking up ------------------------------------------------------------------------
