@@ -686,14 +686,11 @@ class CJMDomain(Domain):
         return results
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
-        return iter(self.published_objects())
-
-    def published_objects(self) -> list[tuple[str, str, str, str, str, int]]:
-        """What :meth:`get_objects` lists, sorted as Sphinx sorts it (which then costs a pass)."""
-        return self.pack_objects().value
+        return iter(self.pack_objects().value)
 
     def pack_objects(self) -> Packed[list[tuple[str, str, str, str, str, int]]]:
-        """:meth:`published_objects`, made unless kept from the last build that changed a record."""
+        """What :meth:`get_objects` lists, sorted as Sphinx sorts it (which then costs a pass);
+        made unless kept from the last build that changed a record."""
         if self.data["objects"] is None:
             index = self._build_index()
             self.data["objects"] = Packed(

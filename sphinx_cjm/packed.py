@@ -43,10 +43,10 @@ class Packed(Generic[T]):
 
 def loads_without_gc(blob: bytes) -> Any:
     """``pickle.loads`` with the cyclic garbage collector paused."""
-    if not gc.isenabled():
-        return pickle.loads(blob)
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         return pickle.loads(blob)
     finally:
-        gc.enable()
+        if was_enabled:
+            gc.enable()
