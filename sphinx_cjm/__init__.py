@@ -21,7 +21,7 @@ from .directives import (
     check_details_config,
     register_configured_lanes,
 )
-from .domain import ApplyRenamedIds, CJMDomain, cjm_domain, pack_objects, warn_missing_reference
+from .domain import ApplyRenamedIds, CJMDomain, cjm_domain, pack_objects, thaw_records, warn_missing_reference
 from .export import write_export
 from .figure import (
     EmotionCurveDirective,
@@ -171,6 +171,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", remove_unused_curves)
     app.connect("build-finished", forget_layouts)
     app.connect("build-finished", remove_csv_of_removed_pages)
+    app.connect("build-finished", thaw_records)
     return {
         "version": __version__,
         "env_version": 1,

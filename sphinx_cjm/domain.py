@@ -27,7 +27,7 @@ from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 from sphinx.util.typing import RoleFunction
 
-from . import facts, model, templates
+from . import facts, model, packed, templates
 from .i18n import _, project_labels
 from .nodes import cjm_description
 from .packed import Packed
@@ -111,9 +111,9 @@ class CJMDomain(Domain):
         kind: CJMXRefRole(innernodeclass=nodes.inline, warn_dangling=True) for kind in KINDS
     }
     initial_data: ClassVar[dict[str, Any]] = {
-        # "kinds": plural -> id -> every record holding that id; "docs": docname -> (plural, id) of its
-        # records, so that clearing a page scans no other; loaded when first used (:mod:`sphinx_cjm.packed`)
-        "records": Packed({"kinds": {plural: {} for plural in KINDS.values()}, "docs": {}}),
+        # docname -> (plural, record) of each record the page holds, as read; each page's loaded when first
+        # used (:mod:`sphinx_cjm.packed`): clearing or merging a page loads no other
+        "records": {},
         # what get_objects lists, made before the environment is pickled: a no-op build then needs no record
         "objects": None,
         # docname -> sorted keys ("journey:ID", "stage:ID", ...) whose content the page shows
@@ -125,11 +125,13 @@ class CJMDomain(Domain):
         # docname -> its renamed ids (:meth:`CJMDomain.renames`) at the last build: a page whose changed is rewritten
         "renamed": {},
     }
-    data_version = 4
+    data_version = 5
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         self._index: dict[str, Any] | None = None
+        #: Plural -> id -> every record holding that id, as read (:meth:`_held`).
+        self._holders: dict[str, dict[str, list[Record]]] | None = None
         #: The records by kind and id, derived ids written on several pages made unique (:meth:`renames`).
         self._records: dict[str, dict[str, list[Record]]] | None = None
         self._renames: dict[str, dict[str, str]] = {}
@@ -145,26 +147,34 @@ class CJMDomain(Domain):
     def add(self, kind: str, record: Record) -> None:
         if isinstance(record, model.Journey):
             record.stage_titles = templates.conf_template_titles(record, self.env.config.cjm_stage_templates)
-        self._held(KINDS[kind]).setdefault(record.id, []).append(record)
+        page_records = self.data["records"].setdefault(record.origin.docname, Packed([]))
+        page_records.changed().append((KINDS[kind], record))
         self._touched.append((kind, record))
-        self._keys_of_doc().setdefault(record.origin.docname, set()).add((KINDS[kind], record.id))
         self.records_changed()
         # The page's texts are offered for translation once it is parsed (:mod:`sphinx_cjm.translation`).
         added_records(self.env).append((kind, record))
 
     def records_changed(self) -> None:
         """Records were added, dropped or edited in place (translated): what is derived from them is made again."""
-        self._index = self._records = None
+        self._index = self._records = self._holders = None
         self.data["objects"] = None
         self._modified = True
 
     def _held(self, plural: str) -> dict[str, list[Record]]:
-        """Id -> every record of that kind holding it, as read (not renamed)."""
-        return cast("dict[str, list[Record]]", self.data["records"].value["kinds"][plural])
+        """Id -> every record of that kind holding it, as read (not renamed), pages in name order."""
+        if self._holders is None:
+            self._holders = {plural: {} for plural in KINDS.values()}
+            with packed.collector_paused():
+                for docname in sorted(self.data["records"]):
+                    for record_plural, record in self._page_records(docname):
+                        self._holders[record_plural].setdefault(record.id, []).append(record)
+                packed.keep_out_of_collections()
+        return self._holders[plural]
 
-    def _keys_of_doc(self) -> dict[str, set[tuple[str, str]]]:
-        """docname -> (plural, id) of the records it holds."""
-        return cast("dict[str, set[tuple[str, str]]]", self.data["records"].value["docs"])
+    def _page_records(self, docname: str) -> list[tuple[str, Record]]:
+        """(plural, record) of each record page ``docname`` holds, as read."""
+        page_records = self.data["records"].get(docname)
+        return [] if page_records is None else cast("list[tuple[str, Record]]", page_records.value)
 
     def note_use(self, docname: str, kind: str, object_id: str) -> None:
         uses = self.data["uses"].setdefault(docname, [])
@@ -174,32 +184,19 @@ class CJMDomain(Domain):
             uses.sort()
 
     def clear_doc(self, docname: str) -> None:
-        for plural, object_id in self._keys_of_doc().pop(docname, ()):
-            objects = self._held(plural)
-            held = objects.get(object_id, [])
-            kept = [r for r in held if r.origin.docname != docname]
-            self._touched.extend((KIND_OF_PLURAL[plural], r) for r in held if r.origin.docname == docname)
-            if kept:
-                objects[object_id] = kept
-            else:
-                objects.pop(object_id, None)
+        self._touched.extend((KIND_OF_PLURAL[plural], record) for plural, record in self._page_records(docname))
+        self.data["records"].pop(docname, None)
         self.data["uses"].pop(docname, None)
         self.records_changed()
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
-        wanted = set(docnames)
-        other = otherdata["records"].value
-        for docname in sorted(wanted.intersection(other["docs"])):
-            keys = other["docs"][docname]
-            self._keys_of_doc().setdefault(docname, set()).update(keys)
-            for plural, object_id in sorted(keys):
-                for record in other["kinds"][plural][object_id]:
-                    if record.origin.docname == docname:
-                        self._held(plural).setdefault(object_id, []).append(record)
-                        self._touched.append((KIND_OF_PLURAL[plural], record))
-        for docname, keys in otherdata["uses"].items():
-            if docname in wanted:
-                self.data["uses"][docname] = keys
+        for docname in sorted(docnames):
+            page_records = otherdata["records"].get(docname)
+            if page_records is not None:
+                self.data["records"][docname] = page_records
+                self._touched.extend((KIND_OF_PLURAL[plural], record) for plural, record in page_records.value)
+            if docname in otherdata["uses"]:
+                self.data["uses"][docname] = otherdata["uses"][docname]
         self.records_changed()
 
     # --- looking up ------------------------------------------------------------------------
@@ -779,3 +776,8 @@ def written_since_last_read(app: Sphinx, stamp: Path) -> bool:
         return stamp.stat().st_mtime_ns > Path(app.doctreedir, ENV_PICKLE_FILENAME).stat().st_mtime_ns
     except OSError:
         return False
+
+
+def thaw_records(app: Sphinx, exception: BaseException | None) -> None:
+    """The build is over: the collector may walk the records again (:func:`~sphinx_cjm.packed.keep_out_of_collections`)."""
+    packed.thaw()
