@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -55,13 +56,15 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
     outline = {key: [k for k, _make in value] if isinstance(value, list) else value for key, value in items.items()}
     digest = hashlib.sha256(json.dumps([filename, outline], ensure_ascii=False).encode()).hexdigest()
     if not target.exists() or recorded != f"{digest} {filename}":
-        fragments_file = Path(app.doctreedir, "cjm-export-fragments.json")
+        fragments_file = Path(app.doctreedir, "cjm-export-fragments.pickle")
         text, fragments = indented_json(items, read_fragments(fragments_file))
-        fragments_file.write_text(json.dumps(fragments, ensure_ascii=False), encoding="utf-8")
+        # Pickled: as JSON, 33 MB of fragments at 1,000 journeys took 0.6 s to read and write.
+        fragments_file.write_bytes(pickle.dumps(fragments, pickle.HIGHEST_PROTOCOL))
+        data = text.encode()
         # Leave the file alone when unchanged, so its timestamp tells when the data last changed.
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
+        if not target.exists() or target.read_bytes() != data:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            target.write_bytes(data)
     stamp.write_text(f"{digest} {filename}", encoding="utf-8")
 
 
@@ -120,7 +123,7 @@ def indented_json(items: dict[str, Any], known: dict[str, str]) -> tuple[str, di
 def read_fragments(path: Path) -> dict[str, str]:
     """The formatted objects of the last export (:func:`indented_json`); none if the file is missing or damaged."""
     try:
-        known = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        known = pickle.loads(path.read_bytes())
+    except Exception:  # a damaged pickle raises whatever its bytes lead to
         return {}
     return known if isinstance(known, dict) and all(isinstance(t, str) for t in known.values()) else {}
