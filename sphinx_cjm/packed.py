@@ -36,6 +36,11 @@ class Packed(Generic[T]):
             self._value = loads_without_gc(self._blob)  # type: ignore[arg-type]
         return self._value
 
+    @property
+    def loaded(self) -> bool:
+        """Whether :attr:`value` is at hand, not to be unpickled."""
+        return self._value is not None
+
     def changed(self) -> T:
         """The value, to be changed in place: pickled anew with the environment."""
         value = self.value

@@ -355,11 +355,19 @@ def test_a_no_op_build_loads_no_record(make_app, rootdir, tmp_path, monkeypatch)
 def test_an_edit_pickles_again_only_the_edited_pages_records(make_app, rootdir, tmp_path, monkeypatch):
     """Clearing an edited page loads its own records only, and the environment keeps every other
     page's records as the bytes it loaded (at 1,000 journeys pickling them all took half a second).
-    The records, once loaded, are left out of the collector's full collections until the build ends."""
+    Records unpickled are left out of the collector's full collections until the build ends; records read are not."""
     import pickle
 
     from sphinx_cjm import packed
 
+    frozen_when_thawed: list[int] = []
+    thaw = packed.thaw
+
+    def noting_thaw() -> None:
+        frozen_when_thawed.append(gc.get_freeze_count())
+        thaw()
+
+    monkeypatch.setattr(packed, "thaw", noting_thaw)
     srcdir = tmp_path / "src"
     shutil.copytree(rootdir / "test-basic", srcdir)
     app = make_app("html", srcdir=srcdir, builddir=tmp_path / "build")
@@ -383,14 +391,6 @@ def test_an_edit_pickles_again_only_the_edited_pages_records(make_app, rootdir, 
         cleared.append(len(loaded))
 
     monkeypatch.setattr(CJMDomain, "clear_doc", noting_clear)
-    frozen_when_thawed: list[int] = []
-    thaw = packed.thaw
-
-    def noting_thaw() -> None:
-        frozen_when_thawed.append(gc.get_freeze_count())
-        thaw()
-
-    monkeypatch.setattr(packed, "thaw", noting_thaw)
     page = srcdir / "touchpoints.rst"
     page.write_text(page.read_text(encoding="utf-8").replace("Substitution call", "Substitution call, moved"), "utf-8")
     app = make_app("html", srcdir=srcdir, builddir=tmp_path / "build")
@@ -400,8 +400,9 @@ def test_an_edit_pickles_again_only_the_edited_pages_records(make_app, rootdir, 
         {"touchpoints"}
     ]
     assert any(record.title == "Substitution call, moved" for _plural, record in pickled[0])
-    # Loaded, the records were kept out of the collector's full collections until the build ended.
-    assert frozen_when_thawed[0] > 0 and gc.get_freeze_count() == 0
+    # Unpickled, the records were kept out of the collector's full collections until the build ended.
+    # A clean build's records were walked as they were read: the collector keeps walking them.
+    assert frozen_when_thawed[0] == 0 and frozen_when_thawed[1] > 0 and gc.get_freeze_count() == 0
     # The pages kept as bytes load as they were read.
     app.cleanup()
     fresh = make_app("html", srcdir=srcdir, builddir=tmp_path / "build")
