@@ -21,7 +21,15 @@ from .directives import (
     check_details_config,
     register_configured_lanes,
 )
-from .domain import ApplyRenamedIds, CJMDomain, cjm_domain, pack_objects, thaw_records, warn_missing_reference
+from .domain import (
+    ApplyRenamedIds,
+    CJMDomain,
+    cjm_domain,
+    note_build_start,
+    pack_objects,
+    thaw_records,
+    warn_missing_reference,
+)
 from .export import write_export
 from .figure import (
     EmotionCurveDirective,
@@ -160,6 +168,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", check_details_config)
     app.connect("env-get-updated", pages_to_rewrite)
     app.connect("env-updated", pack_objects)
+    app.connect("env-before-read-docs", note_build_start)
     app.connect("env-check-consistency", check_project)
     app.connect("config-inited", add_latex_styles)
     app.connect("warn-missing-reference", warn_missing_reference)

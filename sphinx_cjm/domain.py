@@ -141,6 +141,8 @@ class CJMDomain(Domain):
         self._touched: list[tuple[str, Record]] = []
         #: Whether something any object may show changed (the facts): every digest is made again.
         self._all_touched = False
+        #: Whether a build is under way (from reading to build-finished).
+        self.building = False
 
     # --- storing ---------------------------------------------------------------------------
 
@@ -171,8 +173,9 @@ class CJMDomain(Domain):
                     for record_plural, record in page.value:
                         self._holders[record_plural].setdefault(record.id, []).append(record)
                 # Records unpickled at once would be walked by each full collection until the build ends.
-                # Not after reading: what the read left for the collector would be kept (5% more memory).
-                if unpickled:
+                # Not after reading: what the read left for the collector would be kept (5% more memory);
+                # nor outside a build, which no build-finished ends.
+                if unpickled and self.building:
                     packed.keep_out_of_collections()
         return self._holders[plural]
 
@@ -783,6 +786,12 @@ def written_since_last_read(app: Sphinx, stamp: Path) -> bool:
         return False
 
 
+def note_build_start(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Reading starts: a build is under way until build-finished."""
+    cjm_domain(env).building = True
+
+
 def thaw_records(app: Sphinx, exception: BaseException | None) -> None:
     """The build is over: the collector may walk the records again (:func:`~sphinx_cjm.packed.keep_out_of_collections`)."""
+    cjm_domain(app.env).building = False
     packed.thaw()

@@ -409,6 +409,7 @@ def test_an_edit_pickles_again_only_the_edited_pages_records(make_app, rootdir, 
     touchpoints = cjm_domain(fresh.env).objects("touchpoint")
     assert touchpoints["weekly-substitution"].title == "Substitution call, moved"
     assert {"map", "stages"} <= {record.origin.docname for record in cjm_domain(fresh.env).objects("stage").values()}
+    assert gc.get_freeze_count() == 0  # outside a build, which no build-finished would end
 
 
 def test_pyyaml_is_imported_only_to_read_a_yaml_file(rootdir, tmp_path):
