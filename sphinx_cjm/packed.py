@@ -41,6 +41,11 @@ class Packed(Generic[T]):
         """Whether :attr:`value` is at hand, not to be unpickled."""
         return self._value is not None
 
+    def unload(self) -> None:
+        """Forget the unpickled value if unchanged: :attr:`value` unpickles it again when asked."""
+        if self._blob is not None:
+            self._value = None
+
     def changed(self) -> T:
         """The value, to be changed in place: pickled anew with the environment."""
         value = self.value
