@@ -27,6 +27,7 @@ from .domain import (
     cjm_domain,
     note_build_start,
     pack_objects,
+    reread_for_changed_catalogs,
     thaw_records,
     warn_missing_reference,
 )
@@ -169,6 +170,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-updated", pages_to_rewrite)
     app.connect("env-updated", pack_objects)
     app.connect("env-before-read-docs", note_build_start)
+    app.connect("env-get-outdated", reread_for_changed_catalogs)
     app.connect("env-check-consistency", check_project)
     app.connect("config-inited", add_latex_styles)
     app.connect("warn-missing-reference", warn_missing_reference)

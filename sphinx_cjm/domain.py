@@ -28,7 +28,7 @@ from sphinx.util.nodes import make_refnode
 from sphinx.util.typing import RoleFunction
 
 from . import facts, model, packed, templates
-from .i18n import _, project_labels
+from .i18n import _, project_catalog_stamps, project_labels
 from .nodes import cjm_description
 from .packed import Packed
 from .settings import project_limits
@@ -124,8 +124,10 @@ class CJMDomain(Domain):
         "facts": {},
         # docname -> its renamed ids (:meth:`CJMDomain.renames`) at the last build: a page whose changed is rewritten
         "renamed": {},
+        # the project's sphinx_cjm catalogs at the last build (:func:`reread_for_changed_catalogs`)
+        "catalogs": {},
     }
-    data_version = 5
+    data_version = 6
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
@@ -809,3 +811,20 @@ def thaw_records(app: Sphinx, exception: BaseException | None) -> None:
     domain.building = False
     domain.unload_records()
     packed.thaw()
+
+
+def reread_for_changed_catalogs(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Pages holding or showing the map's objects, read again when the project's ``sphinx_cjm`` catalogs changed.
+
+    Their labels (lanes, fields, built-in templates' stage titles) come from those catalogs,
+    which Sphinx does not count among a page's dependencies: added, edited or removed, a
+    catalog changes every such page.
+    """
+    domain = cjm_domain(env)
+    stamps = project_catalog_stamps(env.config, env.srcdir)
+    if stamps == domain.data["catalogs"]:
+        return []
+    domain.data["catalogs"] = stamps
+    return sorted((set(domain.data["records"]) | set(domain.data["uses"])) - removed)

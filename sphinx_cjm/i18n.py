@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import gettext
 import io
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -319,6 +320,15 @@ def configured_lane_labels(config: Any) -> dict[str, ConfiguredLabel]:
 
 def project_locale_dirs(config: Any, srcdir: str | Path) -> list[Path]:
     return [Path(srcdir, directory) for directory in getattr(config, "locale_dirs", None) or ()]
+
+
+def project_catalog_stamps(config: Any, srcdir: str | Path) -> dict[str, int]:
+    """Each ``sphinx_cjm`` catalog (``.po`` or ``.mo``) in the project's ``locale_dirs``, with its modification time."""
+    return {
+        Path(os.path.relpath(path, srcdir)).as_posix(): path.stat().st_mtime_ns
+        for directory in project_locale_dirs(config, srcdir)
+        for path in sorted(directory.glob(f"*/LC_MESSAGES/{MESSAGE_CATALOG}.[mp]o"))
+    }
 
 
 def project_labels(env: Any, language: str | None = None) -> Labels:

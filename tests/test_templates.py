@@ -162,3 +162,39 @@ def test_unknown_template_and_untitled_stage_warn(app):
     )
     assert re.search(r"notes.rst:4: WARNING: stage 'sofa-notes-stage-1' has no title .* \[cjm.option\]$", lines[1])
     assert stages_in_export(app)["broken"] == []
+
+
+def test_a_project_catalog_added_edited_or_removed_rewrites_the_maps(make_app, rootdir, tmp_path):
+    """Sphinx does not count a project's ``sphinx_cjm`` catalog among a page's dependencies: the extension
+    reads the pages with map objects again when one is added, changed or removed, and no other build does."""
+    import shutil
+
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / "test-templates", srcdir)
+    overrides = {"language": "ru", "locale_dirs": ["translated"]}
+    po = srcdir / "translated" / "ru" / "LC_MESSAGES" / "sphinx_cjm.po"
+
+    def build() -> tuple[str, list[str]]:
+        app = make_app("html", srcdir=srcdir, builddir=tmp_path / "build", confoverrides=overrides)
+        app.build()
+        header = Page.read(app.outdir / "saas.html").tables[0][0]
+        app.cleanup()
+        return app._status.getvalue(), header
+
+    def write_catalog(stage: str) -> None:
+        po.write_text(
+            f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "Stage"\nmsgstr "{stage}"\n',
+            encoding="utf-8",
+        )
+
+    assert build()[1][0] == "Этап"
+    write_catalog("Шаг")
+    status, header = build()
+    assert header[0] == "Шаг" and "saas" in status
+    status, header = build()
+    assert "0 added, 0 changed, 0 removed" in status and header[0] == "Шаг"
+    write_catalog("Фаза")
+    assert build()[1][0] == "Фаза"
+    po.unlink()  # with the .mo Sphinx compiled beside it
+    po.with_suffix(".mo").unlink(missing_ok=True)
+    assert build()[1][0] == "Этап"
