@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import gettext
 import io
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -325,7 +324,7 @@ def project_locale_dirs(config: Any, srcdir: str | Path) -> list[Path]:
 def project_catalog_stamps(config: Any, srcdir: str | Path) -> dict[str, int]:
     """Each ``sphinx_cjm`` catalog (``.po`` or ``.mo``) in the project's ``locale_dirs``, with its modification time."""
     return {
-        Path(os.path.relpath(path, srcdir)).as_posix(): path.stat().st_mtime_ns
+        path.as_posix(): path.stat().st_mtime_ns
         for directory in project_locale_dirs(config, srcdir)
         for path in sorted(directory.glob(f"*/LC_MESSAGES/{MESSAGE_CATALOG}.[mp]o"))
     }
