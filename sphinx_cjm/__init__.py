@@ -27,8 +27,8 @@ from .domain import (
     cjm_domain,
     note_build_start,
     pack_objects,
+    release_records,
     reread_for_changed_catalogs,
-    thaw_records,
     warn_missing_reference,
 )
 from .export import write_export
@@ -182,7 +182,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", remove_unused_curves)
     app.connect("build-finished", forget_layouts)
     app.connect("build-finished", remove_csv_of_removed_pages)
-    app.connect("build-finished", thaw_records)
+    app.connect("build-finished", release_records)
     return {
         "version": __version__,
         "env_version": 1,
