@@ -175,8 +175,8 @@ class CJMDomain(Domain):
                     for record_plural, record in page.value:
                         self._holders[record_plural].setdefault(record.id, []).append(record)
                 # Records unpickled at once would be walked by each full collection until the build ends.
-                # Not after reading: what the read left for the collector would be kept (5% more memory);
-                # nor outside a build, which no build-finished ends.
+                # Not while reading, whose garbage would be kept (:func:`keep_read_out_of_collections`
+                # freezes once it is over); nor outside a build, which no build-finished ends.
                 if unpickled and self.building:
                     packed.keep_out_of_collections()
         return self._holders[plural]
@@ -803,6 +803,18 @@ def written_since_last_read(app: Sphinx, stamp: Path) -> bool:
 def note_build_start(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Reading starts: a build is under way until build-finished."""
     cjm_domain(env).building = True
+
+
+def keep_read_out_of_collections(app: Sphinx, env: BuildEnvironment) -> None:
+    """Reading is over: what it made lives until the build ends, and is left out of the collector's full collections.
+
+    The environment and the doctrees Sphinx keeps for writing were walked by every full
+    collection while the pages were written (at 100 journeys: 2 s of a 13 s build, a third
+    of it in the one process that writes under ``-j 2``). Frozen once reading is over, the
+    collector keeps only that read's uncollected garbage (at 100 journeys: 4 MB, 2%);
+    :func:`release_records` gives it all back.
+    """
+    packed.keep_out_of_collections()
 
 
 def release_records(app: Sphinx, exception: BaseException | None) -> None:
