@@ -809,10 +809,10 @@ def keep_read_out_of_collections(app: Sphinx, env: BuildEnvironment) -> None:
     """Reading is over: what it made lives until the build ends, and is left out of the collector's full collections.
 
     The environment and the doctrees Sphinx keeps for writing were walked by every full
-    collection while the pages were written (at 100 journeys: 2 s of a 13 s build, a third
-    of it in the one process that writes under ``-j 2``). Frozen once reading is over, the
-    collector keeps only that read's uncollected garbage (at 100 journeys: 4 MB, 2%);
-    :func:`release_records` gives it all back.
+    collection while the pages were written (at 100 journeys, 2 s of a 13 s build). Frozen,
+    the doctrees written are freed when the build ends (0.5 s), with what reading left for
+    the collector (4 MB): the process takes 0.6 s less. At 1,000 journeys a no-op build
+    takes 1.6 s instead of 1.9 s. :func:`release_records` gives it all back.
     """
     packed.keep_out_of_collections()
 
