@@ -25,7 +25,7 @@ from .domain import (
     ApplyRenamedIds,
     CJMDomain,
     cjm_domain,
-    keep_read_out_of_collections,
+    freeze_after_reading,
     note_build_start,
     pack_objects,
     release_records,
@@ -170,7 +170,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", check_details_config)
     app.connect("env-get-updated", pages_to_rewrite)
     app.connect("env-updated", pack_objects)
-    app.connect("env-updated", keep_read_out_of_collections, priority=900)  # after what others make of the reading
+    app.connect("env-updated", freeze_after_reading, priority=900)  # after what others make of the reading
     app.connect("env-before-read-docs", note_build_start)
     app.connect("env-get-outdated", reread_for_changed_catalogs)
     app.connect("env-check-consistency", check_project)

@@ -88,10 +88,10 @@ _frozen = False
 def keep_out_of_collections() -> None:
     """Move every object the cyclic collector tracks to its permanent generation, until :func:`thaw`.
 
-    Called once reading is over, and once records are loaded: they live until the build
-    ends, and at 1,000 journeys the collector's full collections walked their 300,000
-    objects six times an edit (a second of six). Objects another owner froze first are
-    left to that owner.
+    Called once reading is over, and once records are loaded: both live until the build
+    ends (at 1,000 journeys the collector's full collections walked the records' 300,000
+    objects six times an edit, a second of six). Objects another owner froze first are left
+    to that owner.
     """
     global _frozen
     if _frozen or gc.get_freeze_count() == 0:

@@ -237,6 +237,51 @@ def test_an_edit_formats_in_cjm_json_only_the_objects_it_changed(make_app, rootd
     assert edited == (clean.outdir / "cjm.json").read_text(encoding="utf-8")
 
 
+def test_cjm_json_is_replaced_whole_or_not_at_all(make_app, rootdir, tmp_path, monkeypatch):
+    """cjm.json is written beside itself and renamed over: a write that fails leaves the last export whole,
+    and no partial file; the next build writes the new one. A file whose bytes differ from the data's
+    (its size the same) is written again. Each is byte for byte what a clean build writes."""
+    from sphinx_cjm import export
+
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / "test-basic", srcdir)
+    page = srcdir / "touchpoints.rst"
+
+    def edit(old: str, new: str) -> None:
+        page.write_text(page.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+    def clean_export() -> bytes:
+        clean = make_app("html", srcdir=srcdir, builddir=tmp_path / f"clean-{len(list(tmp_path.iterdir()))}")
+        clean.build()
+        return (clean.outdir / "cjm.json").read_bytes()
+
+    app = make_app("html", srcdir=srcdir, builddir=tmp_path / "build")
+    app.build()
+    first = (app.outdir / "cjm.json").read_bytes()
+    edit("Substitution call", "Substitution phone call")
+
+    def refuse(source: Any, target: Any) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(export.os, "replace", refuse)
+    app = make_app("html", srcdir=srcdir, builddir=tmp_path / "build")
+    with pytest.raises(Exception, match="disk full"):
+        app.build()
+    assert (app.outdir / "cjm.json").read_bytes() == first
+    assert sorted(p.name for p in app.outdir.iterdir() if "cjm.json" in p.name) == ["cjm.json"]
+    monkeypatch.undo()
+    app = make_app("html", srcdir=srcdir, builddir=tmp_path / "build")
+    app.build()
+    written = (app.outdir / "cjm.json").read_bytes()
+    assert b"Substitution phone call" in written and written == clean_export()
+    # The same size, other bytes: compared piece by piece with the data, the file is written again.
+    (app.outdir / "cjm.json").write_bytes(written.replace(b"Substitution", b"Substitutiox"))
+    edit("Substitution phone call", "Substitution video call")
+    app = make_app("html", srcdir=srcdir, builddir=tmp_path / "build")
+    app.build()
+    assert (app.outdir / "cjm.json").read_bytes() == clean_export()
+
+
 #: (root, page, text, replacement): edits that move, rename, add, drop and re-aim objects across pages;
 #: no replacement removes the page.
 DIGEST_EDITS = [
@@ -332,7 +377,8 @@ def unpickled_packs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_what_reading_made_is_left_out_of_full_collections_while_pages_are_written(make_app, rootdir, tmp_path):
     """Once reading is over, what it made (the environment, the doctrees kept for writing) lives until the
     build ends: the collector's full collections while pages are written no longer walk it (at 100
-    journeys they took 2 s of 13). The build gives it back when it ends, clean or not."""
+    journeys they took 2 s of 13). The build gives it back when it ends, a clean build and an edit alike.
+    (Frozen objects are those ``gc.get_objects()`` leaves out.)"""
     seen_while_writing: list[tuple[bool, int]] = []
 
     def note(app: Any, doctree: nodes.document, docname: str) -> None:
@@ -353,6 +399,27 @@ def test_what_reading_made_is_left_out_of_full_collections_while_pages_are_writt
         assert any(o is cjm_domain(app.env).data["uses"] for o in gc.get_objects())
         seen_while_writing.clear()
         app.cleanup()
+
+
+def test_a_build_that_fails_or_never_finishes_leaves_nothing_frozen(make_app, rootdir, tmp_path):
+    """A failed build gives back what it froze at build-finished; a build that never gets there (driven
+    through its builder, or interrupted) has it given back when the next build starts."""
+
+    def fail(app: Any, doctree: nodes.document, docname: str) -> None:
+        raise RuntimeError("a handler failed")
+
+    app = make_app("html", srcdir=rootdir / "test-basic", builddir=tmp_path / "build")
+    listener = app.connect("doctree-resolved", fail)
+    with pytest.raises(Exception, match="a handler failed"):
+        app.build()
+    assert gc.get_freeze_count() == 0
+    app.disconnect(listener)
+    app.builder.build_all()  # reads and writes, but emits no build-finished
+    assert gc.get_freeze_count() > 0
+    frozen_as_reading_starts: list[int] = []
+    app.connect("env-before-read-docs", lambda *args: frozen_as_reading_starts.append(gc.get_freeze_count()), 900)
+    app.build(force_all=True)
+    assert frozen_as_reading_starts == [0] and gc.get_freeze_count() == 0
 
 
 def test_a_no_op_build_loads_no_record(make_app, rootdir, tmp_path, monkeypatch):
