@@ -19,6 +19,7 @@ import sys
 import zlib
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -263,7 +264,7 @@ def test_cjm_json_is_replaced_whole_or_not_at_all(make_app, rootdir, tmp_path, m
     def refuse(source: Any, target: Any) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(export.os, "replace", refuse)
+    monkeypatch.setattr(export, "os", SimpleNamespace(replace=refuse))  # the export's rename only
     app = make_app("html", srcdir=srcdir, builddir=tmp_path / "build")
     with pytest.raises(Exception, match="disk full"):
         app.build()
@@ -493,8 +494,10 @@ def test_an_edit_pickles_again_only_the_edited_pages_records(make_app, rootdir, 
         {"touchpoints"}
     ]
     assert any(record.title == "Substitution call, moved" for _plural, record in pickled[0])
-    # Both builds kept what they read out of the collector's full collections until they ended.
-    assert frozen_when_thawed[0] > 0 and frozen_when_thawed[1] > 0 and gc.get_freeze_count() == 0
+    # Thawed as each build starts (nothing was left frozen) and as it ends: both kept what they
+    # read out of the collector's full collections until then.
+    assert len(frozen_when_thawed) == 4 and frozen_when_thawed[0::2] == [0, 0] and all(frozen_when_thawed[1::2])
+    assert gc.get_freeze_count() == 0
     # The pages kept as bytes load as they were read.
     app.cleanup()
     fresh = make_app("html", srcdir=srcdir, builddir=tmp_path / "build")
