@@ -69,7 +69,7 @@ from .recommendations import (
 )
 from .registers import BarrierListDirective, ResolveRegisters, TouchpointIndexDirective
 from .table import ResolveJourneyPlaceholders
-from .table_html import visit_written_table
+from .table_html import make_tables_ahead, visit_written_table
 from .translation import ApplyTranslatedTexts, OfferTexts, cjm_texts
 
 __version__ = "0.1.0"
@@ -180,6 +180,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", name_funnel_files)  # after the curves': it adds to their record
     app.connect("doctree-resolved", name_matrix_files)
     app.connect("doctree-resolved", write_register_csv)
+    app.connect("doctree-resolved", make_tables_ahead, priority=900)  # once others have changed the page
     app.connect("build-finished", write_export)
     app.connect("build-finished", remove_unused_curves)
     app.connect("build-finished", forget_layouts)

@@ -14,7 +14,8 @@ class written_journey_table(nodes.General, nodes.Element):
 
     ``journey``, ``stages``, ``lanes`` and ``curve`` say which table, ``fromdocname`` the page
     its links start from. Its one text node holds the table's words: the search index reads
-    them before the page is translated.
+    them before the page is translated. ``html``, if set, is the table made ahead by the main
+    process (:func:`sphinx_cjm.table_html.make_tables_ahead`).
     """
 
 

@@ -7,6 +7,9 @@ it instead, as :mod:`sphinx.ext.graphviz` draws a graph: under ``-j``, in the pr
 that writes the page. The post-transforms that follow the table's own on a page and
 may change a table (Sphinx's link resolver, a theme's table wrapper, ...) are applied
 to it then, so the page is the same as when the table was made with it.
+
+Under ``-j 2`` the main process makes them after all (:func:`make_tables_ahead`): Sphinx
+then writes in a single process, and the main one has time to spare.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from docutils import nodes
+from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransformer
 from sphinx.transforms.post_transforms import ReferencesResolver
@@ -24,16 +28,29 @@ from sphinx.util.docutils import new_document
 
 from . import model
 from .domain import app_of, cjm_domain
+from .held import held
 from .i18n import project_labels
-from .nodes import written_journey_table
-from .table import ResolveJourneyPlaceholders, shown_table
+from .nodes import full_map_source, journey_table, written_journey_table
+from .table import TABLES_TRANSLATED_BY, ResolveJourneyPlaceholders, shown_table
+
+if TYPE_CHECKING:
+    from sphinx.builders.html import StandaloneHTMLBuilder
 
 
 def visit_written_table(translator: Any, node: written_journey_table) -> None:
+    if "html" in node:  # made in the main process (make_tables_ahead)
+        translator.body.append(node["html"])
+    else:
+        write_table(translator, node)
+    raise nodes.SkipNode
+
+
+def write_table(translator: Any, node: written_journey_table) -> None:
+    """Make the table and translate it where ``node`` stands, with ``translator``."""
     builder, fromdocname = translator.builder, node["fromdocname"]
     assembled = cjm_domain(builder.env).assembled(node["journey"])
     if assembled is None:  # the post-transform found it; nothing changes the records as pages are written
-        raise nodes.SkipNode
+        return
     assembled, _unknown = model.fragment(assembled, node["stages"], node["lanes"])  # warned as it was resolved
     labels = project_labels(builder.env, assembled.journey.language)
     document = new_document(node.source or "", translator.document.settings)
@@ -48,7 +65,42 @@ def visit_written_table(translator: Any, node: written_journey_table) -> None:
     for element in list(document.children):
         element.parent = node.parent  # where it stands (the translator looks up at it), not put there
         element.walkabout(translator)
-    raise nodes.SkipNode
+
+
+#: What may stand around a table made ahead: nothing that changes how the translator writes what it
+#: holds (a compact list makes the paragraphs of its table cells compact, ...).
+PLAIN_ANCESTORS = (nodes.document, nodes.section, nodes.container, full_map_source)
+
+
+def make_tables_ahead(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: under ``-j 2``, the main process makes and translates the page's tables.
+
+    Sphinx then writes pages in one process beside the main one, which resolves every page
+    up front and waits for the writer: the tables are made where
+    there is time (they are a third of its work). With more writers the main process is busy enough feeding them. The
+    translator is a fresh one, so a table is made ahead only where the page's own
+    translator would be in the same state (:data:`PLAIN_ANCESTORS`), and the HTML is the
+    same: a table holds text, links and inline SVG, nothing the translator writes from the
+    builder's state for the page (images, figure numbers).
+    """
+    if app.builder.name not in TABLES_TRANSLATED_BY or not app.builder.parallel_ok or app.parallel != 2:
+        return
+    builder = cast("StandaloneHTMLBuilder", app.builder)
+    translator: Any = None
+    for node in held(doctree, written_journey_table, made_from=(journey_table,)):
+        if not all(isinstance(ancestor, PLAIN_ANCESTORS) for ancestor in ancestors(node)):
+            continue
+        if translator is None:
+            translator = builder.create_translator(new_document(docname, builder.docsettings), builder)
+        translator.body = []
+        write_table(translator, node)
+        node["html"] = "".join(translator.body)
+
+
+def ancestors(node: nodes.Node) -> Iterator[nodes.Node]:
+    while node.parent is not None:
+        node = node.parent
+        yield node
 
 
 @contextmanager

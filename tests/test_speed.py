@@ -23,11 +23,12 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from buildresult import warning_lines
+from buildresult import assert_same_files, output_files, plain, warning_lines
 from docutils import nodes
 from test_curve import build_in_new_process
 
 from sphinx_cjm.domain import CJMDomain, cjm_domain
+from sphinx_cjm.nodes import written_journey_table
 
 
 def curve_files(directory: Path) -> dict[str, bytes]:
@@ -421,6 +422,40 @@ def test_a_build_that_fails_or_never_finishes_leaves_nothing_frozen(make_app, ro
     app.connect("env-before-read-docs", lambda *args: frozen_as_reading_starts.append(gc.get_freeze_count()), 900)
     app.build(force_all=True)
     assert frozen_as_reading_starts == [0] and gc.get_freeze_count() == 0
+
+
+def test_under_j2_the_main_process_makes_the_tables_and_the_pages_stay_the_same(make_app, rootdir, tmp_path):
+    """With ``-j 2`` Sphinx writes pages in one process while the main one, which resolves them all
+    first, waits for it: the main process makes the tables of the pages it resolves (at 100 journeys
+    the writer had 6.4 s of work, the main process 2.3 s). A table in a list is left to the writer,
+    whose translator writes paragraphs there compactly. Every page is byte for byte that of ``-j 1``."""
+    made_ahead: dict[int, list[tuple[str, bool]]] = {}
+    outputs = {}
+    for jobs in (1, 2):
+        source = tmp_path / f"src-{jobs}"
+        shutil.copytree(rootdir / "test-basic", source)
+        with (source / "summary.rst").open("a", encoding="utf-8") as page:
+            page.write(
+                "\n.. rst-class:: compact\n\n- The map once more, in a compact list:\n\n  .. journey-table:: weekly\n"
+            )
+        app = make_app("html", srcdir=source, builddir=tmp_path / f"build-{jobs}", parallel=jobs)
+        noted = made_ahead[jobs] = []
+
+        def note(app: Any, doctree: nodes.document, docname: str, noted: list = noted) -> None:
+            noted.extend((docname, "html" in node) for node in doctree.findall(written_journey_table))
+
+        app.connect("doctree-resolved", note, priority=950)
+        app.build()
+        assert app._warning.getvalue() == ""
+        assert jobs == 1 or re.search(r"writing output\.\.\. \[\s*\d+%\] \S+ \.\. \S+", plain(app._status.getvalue()))
+        outputs[jobs] = output_files(app.outdir, source)
+        app.cleanup()
+    assert made_ahead[1] and not any(ahead for _docname, ahead in made_ahead[1])
+    assert sorted(docname for docname, _ahead in made_ahead[2]) == sorted(docname for docname, _ahead in made_ahead[1])
+    assert len(made_ahead[2]) >= 3
+    assert [docname for docname, ahead in made_ahead[2] if not ahead] == ["summary"]  # the one in the list
+    assert_same_files(outputs[2], outputs[1])
+    assert outputs[1]["summary.html"].count(b'<table class="cjm-journey-table') == 3
 
 
 def test_a_no_op_build_loads_no_record(make_app, rootdir, tmp_path, monkeypatch):
