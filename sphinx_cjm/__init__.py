@@ -58,6 +58,7 @@ from .lint import check_project
 from .matrix_figure import PriorityMatrixDirective, ResolvePriorityMatrices, add_matrix_node, name_matrix_files
 from .metrics import MetricDirective, ResolveMetricValues, load_metric_facts
 from .nodes import cjm_description, full_map_source, written_journey_table
+from .packed import freeze_in_forked_children
 from .recommendations import (
     EvidenceDirective,
     EvidenceListDirective,
@@ -159,6 +160,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         app.add_latex_package(package)
 
     app.connect("builder-inited", add_static_path)
+    app.connect("builder-inited", freeze_in_forked_children)
     app.connect("config-inited", config.check_config)
     app.connect("config-inited", check_config)
     app.connect("config-inited", add_template_path)
