@@ -26,6 +26,7 @@ from .domain import (
     CJMDomain,
     cjm_domain,
     freeze_after_reading,
+    freeze_in_forked_children,
     note_build_start,
     pack_objects,
     release_records,
@@ -58,7 +59,6 @@ from .lint import check_project
 from .matrix_figure import PriorityMatrixDirective, ResolvePriorityMatrices, add_matrix_node, name_matrix_files
 from .metrics import MetricDirective, ResolveMetricValues, load_metric_facts
 from .nodes import cjm_description, full_map_source, written_journey_table
-from .packed import freeze_in_forked_children
 from .recommendations import (
     EvidenceDirective,
     EvidenceListDirective,
@@ -182,7 +182,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", name_funnel_files)  # after the curves': it adds to their record
     app.connect("doctree-resolved", name_matrix_files)
     app.connect("doctree-resolved", write_register_csv)
-    app.connect("doctree-resolved", make_tables_ahead, priority=900)  # once others have changed the page
+    app.connect("doctree-resolved", make_tables_ahead, priority=900)  # after the handlers of lower priority
     app.connect("build-finished", write_export)
     app.connect("build-finished", remove_unused_curves)
     app.connect("build-finished", forget_layouts)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing.util
 import pickle
 from collections.abc import Iterator
 from typing import Any, Generic, TypeVar
@@ -106,20 +105,3 @@ def thaw() -> None:
     if _frozen:
         gc.unfreeze()
         _frozen = False
-
-
-def freeze_in_forked_children(app: Any) -> None:
-    """``builder-inited``: the processes Sphinx forks under ``-j`` to read and write pages leave what they
-    inherit from the main process out of their collections, while ``app`` lives.
-
-    A writing process is forked once the main process has resolved its pages, and inherits
-    every page resolved so far: each of its full collections walked them all, and wrote to
-    them, copying the memory it shares with the main process. At 1,000 journeys a writer
-    took 22 s for its first hundred pages and 32 s for each later hundred. The processes
-    exit when their pages are done; what they inherit is freed with them.
-    """
-    multiprocessing.util.register_after_fork(app, _freeze_inherited)
-
-
-def _freeze_inherited(app: Any) -> None:
-    gc.freeze()

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 
 def visit_written_table(translator: Any, node: written_journey_table) -> None:
-    if "html" in node:  # made in the main process (make_tables_ahead)
+    if "html" in node and stands_plainly(node):  # made in the main process (make_tables_ahead), still in place
         translator.body.append(node["html"])
     else:
         write_table(translator, node)
@@ -68,7 +68,7 @@ def write_table(translator: Any, node: written_journey_table) -> None:
 
 
 #: What may stand around a table made ahead: nothing that changes how the translator writes what it
-#: holds (a compact list makes the paragraphs of its table cells compact, ...).
+#: holds (within a compact list, the bullet lists of the table's cells are written without ``simple``).
 PLAIN_ANCESTORS = (nodes.document, nodes.section, nodes.container, full_map_source)
 
 
@@ -76,19 +76,22 @@ def make_tables_ahead(app: Sphinx, doctree: nodes.document, docname: str) -> Non
     """``doctree-resolved``: under ``-j 2``, the main process makes and translates the page's tables.
 
     Sphinx then writes pages in one process beside the main one, which resolves every page
-    up front and waits for the writer: the tables are made where
-    there is time (they are a third of its work). With more writers the main process is busy enough feeding them. The
-    translator is a fresh one, so a table is made ahead only where the page's own
-    translator would be in the same state (:data:`PLAIN_ANCESTORS`), and the HTML is the
-    same: a table holds text, links and inline SVG, nothing the translator writes from the
-    builder's state for the page (images, figure numbers).
+    up front and waits for the writer: the tables, a third of the writer's work, are made
+    where there is time. With more writers the main process is busy enough feeding them.
+    Only the pages Sphinx writes (a full-map page is rendered with settings of its own).
+    The translator is a fresh one, so a table is made ahead only where the page's own
+    translator would be in the same state (:data:`PLAIN_ANCESTORS`). The builder's state
+    is another page's meanwhile: a table holds text, links and inline SVG, which the
+    translator writes without it (images and figure numbers would need it).
     """
     if app.builder.name not in TABLES_TRANSLATED_BY or not app.builder.parallel_ok or app.parallel != 2:
+        return
+    if docname not in app.env.all_docs:
         return
     builder = cast("StandaloneHTMLBuilder", app.builder)
     translator: Any = None
     for node in held(doctree, written_journey_table, made_from=(journey_table,)):
-        if not all(isinstance(ancestor, PLAIN_ANCESTORS) for ancestor in ancestors(node)):
+        if not stands_plainly(node):
             continue
         if translator is None:
             translator = builder.create_translator(new_document(docname, builder.docsettings), builder)
@@ -97,10 +100,13 @@ def make_tables_ahead(app: Sphinx, doctree: nodes.document, docname: str) -> Non
         node["html"] = "".join(translator.body)
 
 
-def ancestors(node: nodes.Node) -> Iterator[nodes.Node]:
+def stands_plainly(node: nodes.Node) -> bool:
+    """Whether every node around ``node`` is one of :data:`PLAIN_ANCESTORS`."""
     while node.parent is not None:
         node = node.parent
-        yield node
+        if not isinstance(node, PLAIN_ANCESTORS):
+            return False
+    return True
 
 
 @contextmanager

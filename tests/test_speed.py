@@ -425,11 +425,35 @@ def test_a_build_that_fails_or_never_finishes_leaves_nothing_frozen(make_app, ro
     assert frozen_as_reading_starts == [0] and gc.get_freeze_count() == 0
 
 
+QUIET_JOURNEY = """\
+:orphan:
+
+Quiet journey
+=============
+
+.. journey:: Quiet journey
+   :id: quiet
+   :no-table:
+
+   .. stage:: Calling
+      :id: quiet-calling
+      :actions: Finds the number
+                Calls the shop
+
+      .. touchpoint:: Phone call
+         :id: quiet-call
+         :channel: offline
+         :emotion: 1
+"""
+
+
 def test_under_j2_the_main_process_makes_the_tables_and_the_pages_stay_the_same(make_app, rootdir, tmp_path):
     """With ``-j 2`` Sphinx writes pages in one process while the main one, which resolves them all
     first, waits for it: the main process makes the tables of the pages it resolves (at 100 journeys
-    the writer had 6.4 s of work, the main process 2.3 s). A table in a list is left to the writer,
-    whose translator writes paragraphs there compactly. Every page is byte for byte that of ``-j 1``."""
+    the writer had 6.4 s of work, the main process 2.3 s). A table in a compact list is left to the
+    writer, whose translator writes the lists of its cells compactly there; so is the full-map page
+    of a journey without a table, rendered with settings of its own (``html_compact_lists`` off
+    leaves it alone). Every page is byte for byte that of ``-j 1``."""
     made_ahead: dict[int, list[tuple[str, bool]]] = {}
     outputs = {}
     for jobs in (1, 2):
@@ -439,7 +463,14 @@ def test_under_j2_the_main_process_makes_the_tables_and_the_pages_stay_the_same(
             page.write(
                 "\n.. rst-class:: compact\n\n- The map once more, in a compact list:\n\n  .. journey-table:: weekly\n"
             )
-        app = make_app("html", srcdir=source, builddir=tmp_path / f"build-{jobs}", parallel=jobs)
+        (source / "quiet.rst").write_text(QUIET_JOURNEY, encoding="utf-8")
+        app = make_app(
+            "html",
+            srcdir=source,
+            builddir=tmp_path / f"build-{jobs}",
+            parallel=jobs,
+            confoverrides={"html_compact_lists": False},
+        )
         noted = made_ahead[jobs] = []
 
         def note(app: Any, doctree: nodes.document, docname: str, noted: list = noted) -> None:
@@ -453,16 +484,23 @@ def test_under_j2_the_main_process_makes_the_tables_and_the_pages_stay_the_same(
         app.cleanup()
     assert made_ahead[1] and not any(ahead for _docname, ahead in made_ahead[1])
     assert sorted(docname for docname, _ahead in made_ahead[2]) == sorted(docname for docname, _ahead in made_ahead[1])
-    assert len(made_ahead[2]) >= 3
-    assert [docname for docname, ahead in made_ahead[2] if not ahead] == ["summary"]  # the one in the list
+    assert len(made_ahead[2]) >= 4
+    assert sorted(docname for docname, ahead in made_ahead[2] if not ahead) == ["cjm/quiet", "summary"]
     assert_same_files(outputs[2], outputs[1])
     assert outputs[1]["summary.html"].count(b'<table class="cjm-journey-table') == 3
+    assert b"Calls the shop" in outputs[1]["cjm/quiet.html"]
 
 
-def test_processes_forked_under_j2_leave_what_they_inherit_out_of_their_collections(make_app, rootdir, tmp_path):
+@pytest.mark.parametrize("hook", ["kept", "left out"])
+def test_processes_forked_under_j2_leave_what_they_inherit_out_of_their_collections(
+    make_app, rootdir, tmp_path, monkeypatch, hook
+):
     """A process Sphinx forks to write pages inherits every page the main process resolved before it:
     its collections leave them out (at 1,000 journeys they made each hundred pages 10 s slower to
-    write). In the main process, a page resolved after reading is walked as before."""
+    write). In the main process, a page resolved after reading is walked as before; without the
+    hook, so is every page in the writer."""
+    if hook == "left out":
+        monkeypatch.setattr("sphinx_cjm.domain.freeze_inherited", lambda app: None)
     seen = tmp_path / "seen.txt"
 
     def note(app: Any, pagename: str, templatename: str, context: Any, doctree: nodes.document | None) -> None:
@@ -477,11 +515,13 @@ def test_processes_forked_under_j2_leave_what_they_inherit_out_of_their_collecti
     app.connect("html-page-context", note)
     app.build()
     assert app._warning.getvalue() == ""
+    app.cleanup()
     pages = [line.split() for line in seen.read_text(encoding="utf-8").splitlines()]
     in_main = [walked for _page, pid, walked in pages if int(pid) == os.getpid()]
     forked = [walked for _page, pid, walked in pages if int(pid) != os.getpid()]
     assert in_main == ["True"]  # Sphinx writes the first page itself
-    assert len(forked) == len(pages) - 1 >= 5 and set(forked) == {"False"}
+    assert len(forked) == len(pages) - 1 >= 5
+    assert set(forked) == ({"False"} if hook == "kept" else {"True"})
 
 
 def test_a_no_op_build_loads_no_record(make_app, rootdir, tmp_path, monkeypatch):
