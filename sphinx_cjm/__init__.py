@@ -70,7 +70,13 @@ from .recommendations import (
 )
 from .registers import BarrierListDirective, ResolveRegisters, TouchpointIndexDirective
 from .table import ResolveJourneyPlaceholders
-from .table_html import make_tables_ahead, visit_written_table
+from .table_html import (
+    note_page_written,
+    make_tables_ahead,
+    stop_watching_writer_pace,
+    visit_written_table,
+    watch_writer_pace,
+)
 from .translation import ApplyTranslatedTexts, OfferTexts, cjm_texts
 
 __version__ = "0.1.0"
@@ -182,12 +188,15 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", name_funnel_files)  # after the curves': it adds to their record
     app.connect("doctree-resolved", name_matrix_files)
     app.connect("doctree-resolved", write_register_csv)
+    app.connect("write-started", watch_writer_pace)
     app.connect("doctree-resolved", make_tables_ahead, priority=900)  # after the handlers of lower priority
+    app.connect("html-page-context", note_page_written)
     app.connect("build-finished", write_export)
     app.connect("build-finished", remove_unused_curves)
     app.connect("build-finished", forget_layouts)
     app.connect("build-finished", remove_csv_of_removed_pages)
     app.connect("build-finished", release_records)
+    app.connect("build-finished", stop_watching_writer_pace)
     return {
         "version": __version__,
         "env_version": 1,

@@ -8,19 +8,26 @@ that writes the page. The post-transforms that follow the table's own on a page 
 may change a table (Sphinx's link resolver, a theme's table wrapper, ...) are applied
 to it then, so the page is the same as when the table was made with it.
 
-Under ``-j 2`` the main process makes them after all (:func:`make_tables_ahead`): Sphinx
-then writes in a single process, and the main one has time to spare.
+Under ``-j 2`` the main process makes them after all (:func:`make_tables_ahead`) while the
+writing process is at work: Sphinx then writes in a single process, and the main one has time
+to spare only while that process has pages to write (:class:`WriterPace`).
 """
 
 from __future__ import annotations
 
 import copy
+import multiprocessing
+import multiprocessing.sharedctypes
+import os
+import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, cast
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransformer
 from sphinx.transforms.post_transforms import ReferencesResolver
@@ -72,11 +79,86 @@ def write_table(translator: Any, node: written_journey_table) -> None:
 PLAIN_ANCESTORS = (nodes.document, nodes.section, nodes.container, full_map_source)
 
 
-def make_tables_ahead(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """``doctree-resolved``: under ``-j 2``, the main process makes and translates the page's tables.
+class WriterPace:
+    """Whether Sphinx's writing process is at work, as the main process sees it under ``-j 2``.
 
-    Sphinx then writes pages in one process beside the main one, which resolves every page
-    up front and waits for the writer: the tables, a third of the writer's work, are made
+    Sphinx hands the writer a chunk of pages once the main process has resolved them all,
+    and starts it on the next chunk only once the main process has resolved that one too.
+    Making tables ahead, the main process takes longer over a chunk: worth it while the
+    writer has pages left, not while it waits. The writer notes when it wrote its last page
+    and how long a page takes it, in memory it shares with the main process: it is taken to
+    be waiting once it wrote nothing for :attr:`PATIENCE` times that long, and at work from
+    when it starts until it has written two pages.
+    """
+
+    #: How many of its pages' time the writer may go without writing one before it is taken to wait.
+    PATIENCE = 2
+    #: How much of the writer's mean page time the last page weighs.
+    WEIGHT = 0.2
+
+    def __init__(self) -> None:
+        self.main_pid = os.getpid()
+        #: When the writer wrote its last page, and how long a page took it on average (``time.monotonic``).
+        self.shared = multiprocessing.sharedctypes.RawArray("d", 2)
+        #: When this process (a writer) wrote its last page.
+        self.written_here_at: float | None = None
+        self.writers = self.writer_pids()
+        self.writer_started_at = 0.0
+
+    def note_page_written(self) -> None:
+        """In a writer, once a page."""
+        if os.getpid() == self.main_pid:
+            return
+        now = time.monotonic()
+        if self.written_here_at is not None:
+            seconds, mean = now - self.written_here_at, self.shared[1]
+            self.shared[1] = seconds if not mean else (1 - self.WEIGHT) * mean + self.WEIGHT * seconds
+        self.written_here_at = self.shared[0] = now
+
+    def writer_at_work(self) -> bool:
+        """In the main process, once a page resolved."""
+        now = time.monotonic()
+        writers = self.writer_pids()
+        if writers != self.writers:
+            self.writers, self.writer_started_at = writers, now
+        if not writers:
+            return False
+        last_page_at, mean = self.shared
+        return not mean or now - max(last_page_at, self.writer_started_at) < self.PATIENCE * mean
+
+    @staticmethod
+    def writer_pids() -> list[int]:
+        return sorted(child.pid or 0 for child in multiprocessing.active_children())
+
+
+#: The pace of each builder's writer, while it writes under ``-j 2`` (the writer inherits it).
+writer_paces: weakref.WeakKeyDictionary[Builder, WriterPace] = weakref.WeakKeyDictionary()
+
+
+def watch_writer_pace(app: Sphinx, builder: Builder) -> None:
+    """``write-started``: under ``-j 2``, the main process makes tables ahead as the writer's pace allows."""
+    writer_paces.pop(builder, None)
+    if builder.name in TABLES_TRANSLATED_BY and builder.parallel_ok and app.parallel == 2:
+        writer_paces[builder] = WriterPace()
+
+
+def note_page_written(app: Sphinx, pagename: str, templatename: str, context: Any, doctree: Any) -> None:
+    """``html-page-context``: a page written, counted by a writing process."""
+    pace = writer_paces.get(app.builder)
+    if pace is not None:
+        pace.note_page_written()
+
+
+def stop_watching_writer_pace(app: Sphinx, exception: BaseException | None) -> None:
+    writer_paces.pop(app.builder, None)
+
+
+def make_tables_ahead(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: under ``-j 2``, the main process makes and translates the page's tables
+    while the writing process is at work (:class:`WriterPace`).
+
+    Sphinx then writes pages in one process beside the main one, which resolves each chunk
+    of pages before the writer gets it: the tables, a third of the writer's work, are made
     where there is time. With more writers the main process is busy enough feeding them.
     Only the pages Sphinx writes (a full-map page is rendered with settings of its own).
     The translator is a fresh one, so a table is made ahead only where the page's own
@@ -84,9 +166,8 @@ def make_tables_ahead(app: Sphinx, doctree: nodes.document, docname: str) -> Non
     is another page's meanwhile: a table holds text, links and inline SVG, which the
     translator writes without it (images and figure numbers would need it).
     """
-    if app.builder.name not in TABLES_TRANSLATED_BY or not app.builder.parallel_ok or app.parallel != 2:
-        return
-    if docname not in app.env.all_docs:
+    pace = writer_paces.get(app.builder)
+    if pace is None or docname not in app.env.all_docs or not pace.writer_at_work():
         return
     builder = cast("StandaloneHTMLBuilder", app.builder)
     translator: Any = None

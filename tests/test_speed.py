@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import gc
 import json
+import multiprocessing
 import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 import zlib
 from collections import Counter
 from pathlib import Path
@@ -447,22 +449,29 @@ Quiet journey
 """
 
 
-def test_under_j2_the_main_process_makes_the_tables_and_the_pages_stay_the_same(make_app, rootdir, tmp_path):
-    """With ``-j 2`` Sphinx writes pages in one process while the main one, which resolves them all
-    first, waits for it: the main process makes the tables of the pages it resolves (at 100 journeys
-    the writer had 6.4 s of work, the main process 2.3 s). A table in a compact list is left to the
-    writer, whose translator writes the lists of its cells compactly there; so is the full-map page
-    of a journey without a table, rendered with settings of its own (``html_compact_lists`` off
-    leaves it alone). Every page is byte for byte that of ``-j 1``."""
-    made_ahead: dict[int, list[tuple[str, bool]]] = {}
+#: Pages showing the map, besides test-basic's: with them Sphinx hands its writer two chunks under ``-j 2``.
+MORE_PAGES = 14
+
+
+@pytest.mark.parametrize("slower", ["writer", "main process"])
+def test_under_j2_the_main_process_makes_tables_while_the_writer_is_at_work(make_app, rootdir, tmp_path, slower):
+    """With ``-j 2`` Sphinx writes pages in one process, handed a chunk of pages once the main
+    process has resolved them all. While that writer has pages left, the main process makes the
+    tables of the pages it resolves (at 100 journeys the writer had 6.4 s of work, the main process
+    2.3 s); not before the writer starts, nor once it waits for the next chunk. A table in a compact
+    list is left to the writer, whose translator writes the lists of its cells compactly there; so
+    is the full-map page of a journey without a table, rendered with settings of its own
+    (``html_compact_lists`` off leaves it alone). Every page is byte for byte that of ``-j 1``."""
+    main_pid = os.getpid()
+    noted: dict[int, list[tuple[str, bool, bool]]] = {}
     outputs = {}
     for jobs in (1, 2):
         source = tmp_path / f"src-{jobs}"
         shutil.copytree(rootdir / "test-basic", source)
-        with (source / "summary.rst").open("a", encoding="utf-8") as page:
-            page.write(
-                "\n.. rst-class:: compact\n\n- The map once more, in a compact list:\n\n  .. journey-table:: weekly\n"
-            )
+        for n in range(MORE_PAGES):
+            (source / f"zz-{n:02}.rst").write_text(":orphan:\n\nOnce more\n=========\n\n.. journey-table:: weekly\n")
+        with (source / f"zz-{MORE_PAGES - 1:02}.rst").open("a", encoding="utf-8") as page:
+            page.write("\n.. rst-class:: compact\n\n- The map in a compact list:\n\n  .. journey-table:: weekly\n")
         (source / "quiet.rst").write_text(QUIET_JOURNEY, encoding="utf-8")
         app = make_app(
             "html",
@@ -471,23 +480,45 @@ def test_under_j2_the_main_process_makes_the_tables_and_the_pages_stay_the_same(
             parallel=jobs,
             confoverrides={"html_compact_lists": False},
         )
-        noted = made_ahead[jobs] = []
+        tables = noted[jobs] = []
+        writer_started = []
 
-        def note(app: Any, doctree: nodes.document, docname: str, noted: list = noted) -> None:
-            noted.extend((docname, "html" in node) for node in doctree.findall(written_journey_table))
+        def note(
+            app: Any, doctree: nodes.document, docname: str, tables: list = tables, started: list = writer_started
+        ):
+            started.extend(multiprocessing.active_children()[:1])
+            tables.extend((docname, "html" in node, bool(started)) for node in doctree.findall(written_journey_table))
 
+        def slow_main_process(app: Any, doctree: nodes.document, docname: str) -> None:
+            if slower == "main process":
+                time.sleep(0.1)
+
+        def slow_writer(app: Any, pagename: str, templatename: str, context: Any, doctree: Any) -> None:
+            if slower == "writer" and os.getpid() != main_pid:
+                time.sleep(0.1)
+
+        app.connect("doctree-resolved", slow_main_process, priority=800)
         app.connect("doctree-resolved", note, priority=950)
+        app.connect("html-page-context", slow_writer)
         app.build()
         assert app._warning.getvalue() == ""
         assert jobs == 1 or re.search(r"writing output\.\.\. \[\s*\d+%\] \S+ \.\. \S+", plain(app._status.getvalue()))
         outputs[jobs] = output_files(app.outdir, source)
         app.cleanup()
-    assert made_ahead[1] and not any(ahead for _docname, ahead in made_ahead[1])
-    assert sorted(docname for docname, _ahead in made_ahead[2]) == sorted(docname for docname, _ahead in made_ahead[1])
-    assert len(made_ahead[2]) >= 4
-    assert sorted(docname for docname, ahead in made_ahead[2] if not ahead) == ["cjm/quiet", "summary"]
+    assert noted[1] and not any(ahead for _docname, ahead, _started in noted[1])
+    assert sorted(docname for docname, *_ in noted[2]) == sorted(docname for docname, *_ in noted[1])
+    assert not any(ahead for _docname, ahead, started in noted[2] if not started)
+    after_writer_started = [(docname, ahead) for docname, ahead, started in noted[2] if started]
+    assert len(after_writer_started) >= 5
+    compact = f"zz-{MORE_PAGES - 1:02}"
+    assert ("cjm/quiet", False) in after_writer_started and (compact, False) in after_writer_started
+    others = [ahead for docname, ahead in after_writer_started if docname not in ("cjm/quiet", compact)]
+    if slower == "writer":
+        assert all(others)
+    else:
+        assert not all(others)
     assert_same_files(outputs[2], outputs[1])
-    assert outputs[1]["summary.html"].count(b'<table class="cjm-journey-table') == 3
+    assert outputs[1][f"{compact}.html"].count(b'<table class="cjm-journey-table') == 2
     assert b"Calls the shop" in outputs[1]["cjm/quiet.html"]
 
 
