@@ -71,8 +71,8 @@ from .recommendations import (
 from .registers import BarrierListDirective, ResolveRegisters, TouchpointIndexDirective
 from .table import ResolveJourneyPlaceholders
 from .table_html import (
-    note_page_written,
     make_tables_ahead,
+    note_page_translated,
     stop_watching_writer_pace,
     visit_written_table,
     watch_writer_pace,
@@ -190,7 +190,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", write_register_csv)
     app.connect("write-started", watch_writer_pace)
     app.connect("doctree-resolved", make_tables_ahead, priority=900)  # after the handlers of lower priority
-    app.connect("html-page-context", note_page_written)
+    app.connect("html-page-context", note_page_translated)
     app.connect("build-finished", write_export)
     app.connect("build-finished", remove_unused_curves)
     app.connect("build-finished", forget_layouts)

@@ -8,9 +8,9 @@ that writes the page. The post-transforms that follow the table's own on a page 
 may change a table (Sphinx's link resolver, a theme's table wrapper, ...) are applied
 to it then, so the page is the same as when the table was made with it.
 
-Under ``-j 2`` the main process makes them after all (:func:`make_tables_ahead`) while the
-writing process is at work: Sphinx then writes in a single process, and the main one has time
-to spare only while that process has pages to write (:class:`WriterPace`).
+Under ``-j 2`` the main process makes them after all (:func:`make_tables_ahead`) while a
+writing process is at work: Sphinx then writes in one process at a time, and the main one has
+time to spare only while that process has pages to write (:class:`WriterPace`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import multiprocessing
 import multiprocessing.sharedctypes
+import multiprocessing.util
 import os
 import time
 import weakref
@@ -80,73 +81,71 @@ PLAIN_ANCESTORS = (nodes.document, nodes.section, nodes.container, full_map_sour
 
 
 class WriterPace:
-    """Whether Sphinx's writing process is at work, as the main process sees it under ``-j 2``.
+    """Whether one of Sphinx's writing processes is at work, as the main process sees it under ``-j 2``.
 
-    Sphinx hands the writer a chunk of pages once the main process has resolved them all,
-    and starts it on the next chunk only once the main process has resolved that one too.
-    Making tables ahead, the main process takes longer over a chunk: worth it while the
-    writer has pages left, not while it waits. The writer notes when it wrote its last page
-    and how long a page takes it, in memory it shares with the main process: it is taken to
-    be waiting once it wrote nothing for :attr:`PATIENCE` times that long, and at work from
-    when it starts until it has written two pages.
+    Sphinx forks a writer for each chunk of pages once the main process has resolved them
+    all; the next writer starts only once the main process has resolved the next chunk too.
+    Making tables ahead, the main process takes longer over a chunk: worth it while a writer
+    has pages left, not while it waits for the next chunk. A writer done with its chunk stays
+    alive until the main process takes its result, so being alive says little: each writer
+    notes, in memory it shares with the main process, when it started or last translated a
+    page, and how long its slowest recent page took. It is taken to be waiting once it did
+    neither for :attr:`PATIENCE` times that long; the first writer, whose pages are not timed
+    yet, is at work until it has translated two.
     """
 
-    #: How many of its pages' time the writer may go without writing one before it is taken to wait.
+    #: How many times its slowest recent page a writer may go without translating one before it is taken to wait.
     PATIENCE = 2
-    #: How much of the writer's mean page time the last page weighs.
-    WEIGHT = 0.2
+    #: How much of the slowest recent page's time is left after each page: a slow page is soon forgotten.
+    DECAY = 0.7
 
     def __init__(self) -> None:
         self.main_pid = os.getpid()
-        #: When the writer wrote its last page, and how long a page took it on average (``time.monotonic``).
+        #: When a writer started or last translated a page (``time.monotonic``), and its slowest recent page's seconds.
         self.shared = multiprocessing.sharedctypes.RawArray("d", 2)
-        #: When this process (a writer) wrote its last page.
-        self.written_here_at: float | None = None
-        self.writers = self.writer_pids()
-        self.writer_started_at = 0.0
+        #: In a writer: when it translated its last page.
+        self.translated_here_at: float | None = None
+        #: Processes alive before the writing began (another extension's): not writers.
+        self.others = set(multiprocessing.active_children())
+        multiprocessing.util.register_after_fork(self, WriterPace.note_writer_started)
 
-    def note_page_written(self) -> None:
+    def note_writer_started(self) -> None:
+        """In a process just forked (a writer, as the pace lives while pages are written)."""
+        self.shared[0] = time.monotonic()
+
+    def note_page_translated(self) -> None:
         """In a writer, once a page."""
         if os.getpid() == self.main_pid:
             return
         now = time.monotonic()
-        if self.written_here_at is not None:
-            seconds, mean = now - self.written_here_at, self.shared[1]
-            self.shared[1] = seconds if not mean else (1 - self.WEIGHT) * mean + self.WEIGHT * seconds
-        self.written_here_at = self.shared[0] = now
+        if self.translated_here_at is not None:
+            self.shared[1] = max(now - self.translated_here_at, self.DECAY * self.shared[1])
+        self.translated_here_at = self.shared[0] = now
 
     def writer_at_work(self) -> bool:
         """In the main process, once a page resolved."""
-        now = time.monotonic()
-        writers = self.writer_pids()
-        if writers != self.writers:
-            self.writers, self.writer_started_at = writers, now
-        if not writers:
+        if not set(multiprocessing.active_children()) - self.others:
             return False
-        last_page_at, mean = self.shared
-        return not mean or now - max(last_page_at, self.writer_started_at) < self.PATIENCE * mean
-
-    @staticmethod
-    def writer_pids() -> list[int]:
-        return sorted(child.pid or 0 for child in multiprocessing.active_children())
+        seen_at_work_at, slowest = self.shared
+        return not slowest or time.monotonic() - seen_at_work_at < self.PATIENCE * slowest
 
 
-#: The pace of each builder's writer, while it writes under ``-j 2`` (the writer inherits it).
+#: The pace of each builder's writers, while it writes under ``-j 2`` (each writer inherits it).
 writer_paces: weakref.WeakKeyDictionary[Builder, WriterPace] = weakref.WeakKeyDictionary()
 
 
 def watch_writer_pace(app: Sphinx, builder: Builder) -> None:
-    """``write-started``: under ``-j 2``, the main process makes tables ahead as the writer's pace allows."""
+    """``write-started``: under ``-j 2``, the main process makes tables ahead as the writers' pace allows."""
     writer_paces.pop(builder, None)
     if builder.name in TABLES_TRANSLATED_BY and builder.parallel_ok and app.parallel == 2:
         writer_paces[builder] = WriterPace()
 
 
-def note_page_written(app: Sphinx, pagename: str, templatename: str, context: Any, doctree: Any) -> None:
-    """``html-page-context``: a page written, counted by a writing process."""
+def note_page_translated(app: Sphinx, pagename: str, templatename: str, context: Any, doctree: Any) -> None:
+    """``html-page-context`` (a page translated, about to be put in its template): noted by a writer."""
     pace = writer_paces.get(app.builder)
     if pace is not None:
-        pace.note_page_written()
+        pace.note_page_translated()
 
 
 def stop_watching_writer_pace(app: Sphinx, exception: BaseException | None) -> None:
@@ -155,10 +154,10 @@ def stop_watching_writer_pace(app: Sphinx, exception: BaseException | None) -> N
 
 def make_tables_ahead(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: under ``-j 2``, the main process makes and translates the page's tables
-    while the writing process is at work (:class:`WriterPace`).
+    while a writing process is at work (:class:`WriterPace`).
 
-    Sphinx then writes pages in one process beside the main one, which resolves each chunk
-    of pages before the writer gets it: the tables, a third of the writer's work, are made
+    Sphinx then writes pages in one process at a time beside the main one, which resolves
+    each chunk of pages before a writer gets it: the tables, a third of the writer's work, are made
     where there is time. With more writers the main process is busy enough feeding them.
     Only the pages Sphinx writes (a full-map page is rendered with settings of its own).
     The translator is a fresh one, so a table is made ahead only where the page's own

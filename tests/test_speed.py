@@ -32,6 +32,7 @@ from test_curve import build_in_new_process
 
 from sphinx_cjm.domain import CJMDomain, cjm_domain
 from sphinx_cjm.nodes import written_journey_table
+from sphinx_cjm.table_html import WriterPace
 
 
 def curve_files(directory: Path) -> dict[str, bytes]:
@@ -453,17 +454,63 @@ Quiet journey
 MORE_PAGES = 14
 
 
-@pytest.mark.parametrize("slower", ["writer", "main process"])
-def test_under_j2_the_main_process_makes_tables_while_the_writer_is_at_work(make_app, rootdir, tmp_path, slower):
-    """With ``-j 2`` Sphinx writes pages in one process, handed a chunk of pages once the main
-    process has resolved them all. While that writer has pages left, the main process makes the
-    tables of the pages it resolves (at 100 journeys the writer had 6.4 s of work, the main process
-    2.3 s); not before the writer starts, nor once it waits for the next chunk. A table in a compact
-    list is left to the writer, whose translator writes the lists of its cells compactly there; so
-    is the full-map page of a journey without a table, rendered with settings of its own
-    (``html_compact_lists`` off leaves it alone). Every page is byte for byte that of ``-j 1``."""
-    main_pid = os.getpid()
-    noted: dict[int, list[tuple[str, bool, bool]]] = {}
+class WritingUnderJ2:
+    """What a ``-j 2`` build's processes did, noted by handlers connected after sphinx_cjm's."""
+
+    def __init__(self, writer: str, translated_by_writers: Path) -> None:
+        self.writer = writer
+        self.main_pid = os.getpid()
+        self.translated_by_writers = translated_by_writers
+        translated_by_writers.write_text("", encoding="utf-8")
+        #: Each table resolved in the main process: its page, whether it was made ahead, and the phase then.
+        self.tables: list[tuple[str, bool, str]] = []
+        self.resolved_before_writers: list[str] = []
+        self.phase = "before writers"
+
+    def wait_for_first_writer(self, app: Any, doctree: nodes.document, docname: str) -> None:
+        """``doctree-resolved``, before sphinx_cjm's tables: once the first writer has started, the main process
+        waits until it has translated its chunk (every page but the first resolved before it), and a second more."""
+        if self.writer != "waiting" or self.phase != "before writers" or not multiprocessing.active_children():
+            return
+        chunk = set(self.resolved_before_writers[1:])
+        deadline = time.monotonic() + 120
+        while not chunk <= set(self.translated_by_writers.read_text(encoding="utf-8").split()):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        time.sleep(1)
+        self.phase = "writer waiting"
+
+    def note_tables(self, app: Any, doctree: nodes.document, docname: str) -> None:
+        if self.phase == "before writers":
+            if multiprocessing.active_children():
+                self.phase = "writers"
+            else:
+                self.resolved_before_writers.append(docname)
+        self.tables.extend((docname, "html" in node, self.phase) for node in doctree.findall(written_journey_table))
+
+    def note_translated(self, app: Any, pagename: str, templatename: str, context: Any, doctree: Any) -> None:
+        if os.getpid() != self.main_pid:
+            with self.translated_by_writers.open("a", encoding="utf-8") as pages:
+                pages.write(pagename + "\n")
+            if self.writer == "at work":
+                time.sleep(0.1)
+
+
+@pytest.mark.parametrize("writer", ["at work", "waiting"])
+def test_under_j2_the_main_process_makes_tables_while_a_writer_is_at_work(
+    make_app, rootdir, tmp_path, monkeypatch, writer
+):
+    """With ``-j 2`` Sphinx writes pages in one process at a time, each handed a chunk of pages
+    once the main process has resolved them all. While a writer has pages left, the main process
+    makes the tables of the pages it resolves (at 100 journeys the writer had 6.4 s of work, the
+    main process 2.3 s); not before the first writer starts, nor once a writer waits for the next
+    chunk. A table in a compact list is left to the writer, whose translator writes the lists of
+    its cells compactly there; so is the full-map page of a journey without a table, rendered with
+    settings of its own (``html_compact_lists`` off leaves it alone). Every page is byte for byte
+    that of ``-j 1``."""
+    if writer == "at work":  # slowed down, by 0.1 s a page; not taken to wait by a busy machine either
+        monkeypatch.setattr(WriterPace, "PATIENCE", 1000)
+    noted: dict[int, WritingUnderJ2] = {}
     outputs = {}
     for jobs in (1, 2):
         source = tmp_path / f"src-{jobs}"
@@ -480,43 +527,28 @@ def test_under_j2_the_main_process_makes_tables_while_the_writer_is_at_work(make
             parallel=jobs,
             confoverrides={"html_compact_lists": False},
         )
-        tables = noted[jobs] = []
-        writer_started = []
-
-        def note(
-            app: Any, doctree: nodes.document, docname: str, tables: list = tables, started: list = writer_started
-        ):
-            started.extend(multiprocessing.active_children()[:1])
-            tables.extend((docname, "html" in node, bool(started)) for node in doctree.findall(written_journey_table))
-
-        def slow_main_process(app: Any, doctree: nodes.document, docname: str) -> None:
-            if slower == "main process":
-                time.sleep(0.1)
-
-        def slow_writer(app: Any, pagename: str, templatename: str, context: Any, doctree: Any) -> None:
-            if slower == "writer" and os.getpid() != main_pid:
-                time.sleep(0.1)
-
-        app.connect("doctree-resolved", slow_main_process, priority=800)
-        app.connect("doctree-resolved", note, priority=950)
-        app.connect("html-page-context", slow_writer)
+        writing = noted[jobs] = WritingUnderJ2(writer, tmp_path / f"translated-{jobs}.txt")
+        app.connect("doctree-resolved", writing.wait_for_first_writer, priority=800)
+        app.connect("doctree-resolved", writing.note_tables, priority=950)
+        app.connect("html-page-context", writing.note_translated)
         app.build()
         assert app._warning.getvalue() == ""
         assert jobs == 1 or re.search(r"writing output\.\.\. \[\s*\d+%\] \S+ \.\. \S+", plain(app._status.getvalue()))
         outputs[jobs] = output_files(app.outdir, source)
         app.cleanup()
-    assert noted[1] and not any(ahead for _docname, ahead, _started in noted[1])
-    assert sorted(docname for docname, *_ in noted[2]) == sorted(docname for docname, *_ in noted[1])
-    assert not any(ahead for _docname, ahead, started in noted[2] if not started)
-    after_writer_started = [(docname, ahead) for docname, ahead, started in noted[2] if started]
-    assert len(after_writer_started) >= 5
+    assert noted[1].tables and not any(ahead for _docname, ahead, _phase in noted[1].tables)
+    tables = noted[2].tables
+    assert sorted(docname for docname, *_ in tables) == sorted(docname for docname, *_ in noted[1].tables)
+    assert not any(ahead for _docname, ahead, phase in tables if phase == "before writers")
     compact = f"zz-{MORE_PAGES - 1:02}"
-    assert ("cjm/quiet", False) in after_writer_started and (compact, False) in after_writer_started
-    others = [ahead for docname, ahead in after_writer_started if docname not in ("cjm/quiet", compact)]
-    if slower == "writer":
-        assert all(others)
+    later = [(docname, ahead) for docname, ahead, phase in tables if phase != "before writers"]
+    assert ("cjm/quiet", False) in later and (compact, False) in later
+    if writer == "at work":
+        others = [ahead for docname, ahead in later if docname not in ("cjm/quiet", compact)]
+        assert len(others) >= 5 and all(others)
     else:
-        assert not all(others)
+        once_waiting = [ahead for _docname, ahead, phase in tables if phase == "writer waiting"]
+        assert len(once_waiting) >= 5 and not any(once_waiting)
     assert_same_files(outputs[2], outputs[1])
     assert outputs[1][f"{compact}.html"].count(b'<table class="cjm-journey-table') == 2
     assert b"Calls the shop" in outputs[1]["cjm/quiet.html"]
