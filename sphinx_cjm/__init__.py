@@ -70,13 +70,7 @@ from .recommendations import (
 )
 from .registers import BarrierListDirective, ResolveRegisters, TouchpointIndexDirective
 from .table import ResolveJourneyPlaceholders
-from .table_html import (
-    make_tables_ahead,
-    note_page_translated,
-    stop_watching_writer_pace,
-    visit_written_table,
-    watch_writer_pace,
-)
+from .table_html import forget_writer_pace, make_tables_ahead, note_page_translated, visit_written_table
 from .translation import ApplyTranslatedTexts, OfferTexts, cjm_texts
 
 __version__ = "0.1.0"
@@ -188,7 +182,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", name_funnel_files)  # after the curves': it adds to their record
     app.connect("doctree-resolved", name_matrix_files)
     app.connect("doctree-resolved", write_register_csv)
-    app.connect("write-started", watch_writer_pace)
     app.connect("doctree-resolved", make_tables_ahead, priority=900)  # after the handlers of lower priority
     app.connect("html-page-context", note_page_translated)
     app.connect("build-finished", write_export)
@@ -196,7 +189,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", forget_layouts)
     app.connect("build-finished", remove_csv_of_removed_pages)
     app.connect("build-finished", release_records)
-    app.connect("build-finished", stop_watching_writer_pace)
+    app.connect("build-finished", forget_writer_pace)
     return {
         "version": __version__,
         "env_version": 1,

@@ -134,11 +134,14 @@ class WriterPace:
 writer_paces: weakref.WeakKeyDictionary[Builder, WriterPace] = weakref.WeakKeyDictionary()
 
 
-def watch_writer_pace(app: Sphinx, builder: Builder) -> None:
-    """``write-started``: under ``-j 2``, the main process makes tables ahead as the writers' pace allows."""
-    writer_paces.pop(builder, None)
-    if builder.name in TABLES_TRANSLATED_BY and builder.parallel_ok and app.parallel == 2:
-        writer_paces[builder] = WriterPace()
+def writer_pace(app: Sphinx) -> WriterPace | None:
+    """Under ``-j 2``, the pace of the builder's writers in this build: made as the first page is
+    resolved, which Sphinx writes in the main process before it forks any writer."""
+    builder = app.builder
+    pace = writer_paces.get(builder)
+    if pace is None and builder.name in TABLES_TRANSLATED_BY and builder.parallel_ok and app.parallel == 2:
+        pace = writer_paces[builder] = WriterPace()
+    return pace
 
 
 def note_page_translated(app: Sphinx, pagename: str, templatename: str, context: Any, doctree: Any) -> None:
@@ -148,7 +151,7 @@ def note_page_translated(app: Sphinx, pagename: str, templatename: str, context:
         pace.note_page_translated()
 
 
-def stop_watching_writer_pace(app: Sphinx, exception: BaseException | None) -> None:
+def forget_writer_pace(app: Sphinx, exception: BaseException | None) -> None:
     writer_paces.pop(app.builder, None)
 
 
@@ -165,7 +168,7 @@ def make_tables_ahead(app: Sphinx, doctree: nodes.document, docname: str) -> Non
     is another page's meanwhile: a table holds text, links and inline SVG, which the
     translator writes without it (images and figure numbers would need it).
     """
-    pace = writer_paces.get(app.builder)
+    pace = writer_pace(app)
     if pace is None or docname not in app.env.all_docs or not pace.writer_at_work():
         return
     builder = cast("StandaloneHTMLBuilder", app.builder)
