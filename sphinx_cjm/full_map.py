@@ -172,16 +172,19 @@ def read_record(record: Path) -> dict[str, str]:
 
 def resolved_body(app: Sphinx, assembled: Any, name: str) -> str:
     """The page's table from the same placeholder and post-transforms as on the journey's own page,
-    resolved as if this page were a document (links relative to cjm/)."""
+    resolved as if this page were a document (links relative to cjm/), and translated with the
+    settings of the pages Sphinx writes (``html_compact_lists``, ...)."""
     journey = assembled.journey
-    document = new_document(name)
+    builder: Any = app.builder  # an HTML builder
+    document = new_document(name, builder.docsettings)
     placeholder = journey_table(journey=journey.id, curve=journey.curve)
     placeholder.source, placeholder.line = journey.origin.source, journey.origin.lineno
     document += placeholder
     app.env.apply_post_transforms(document, name)
-    return app.builder.render_partial(  # type: ignore[attr-defined]  # an HTML builder
-        nodes.container("", *document.children, classes=["cjm-full-map-body"])
-    )["fragment"]
+    body = nodes.container("", *document.children, classes=["cjm-full-map-body"])
+    translator = builder.create_translator(document, builder)
+    body.walkabout(translator)
+    return "".join(translator.body)
 
 
 def page_context(builder: Builder, assembled: Any, name: str, body: str) -> dict[str, Any]:

@@ -162,7 +162,7 @@ def make_tables_ahead(app: Sphinx, doctree: nodes.document, docname: str) -> Non
     Sphinx then writes pages in one process at a time beside the main one, which resolves
     each chunk of pages before a writer gets it: the tables, a third of the writer's work, are made
     where there is time. With more writers the main process is busy enough feeding them.
-    Only the pages Sphinx writes (a full-map page is rendered with settings of its own).
+    Only the pages Sphinx writes (a full-map page made from its placeholder is translated once they are written).
     The translator is a fresh one, so a table is made ahead only where the page's own
     translator would be in the same state (:data:`PLAIN_ANCESTORS`). The builder's state
     is another page's meanwhile: a table holds text, links and inline SVG, which the

@@ -505,9 +505,8 @@ def test_under_j2_the_main_process_makes_tables_while_a_writer_is_at_work(
     makes the tables of the pages it resolves (at 100 journeys the writer had 6.4 s of work, the
     main process 2.3 s); not before the first writer starts, nor once a writer waits for the next
     chunk. A table in a compact list is left to the writer, whose translator writes the lists of
-    its cells compactly there; so is the full-map page of a journey without a table, rendered with
-    settings of its own (``html_compact_lists`` off leaves it alone). Every page is byte for byte
-    that of ``-j 1``."""
+    its cells compactly there; so is the full-map page of a journey without a table, made from its
+    placeholder once the pages are written. Every page is byte for byte that of ``-j 1``."""
     if writer == "at work":  # slowed down, by 0.1 s a page; not taken to wait by a busy machine either
         monkeypatch.setattr(WriterPace, "PATIENCE", 1000)
     noted: dict[int, WritingUnderJ2] = {}

@@ -11,6 +11,7 @@ import pytest
 from buildresult import plain
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from test_speed import QUIET_JOURNEY
 
 from sphinx_cjm import model
 from sphinx_cjm.domain import CJMDomain, builder_of, cjm_domain
@@ -77,6 +78,27 @@ def test_tables_made_by_the_translator_equal_tables_made_with_the_page(
     if theme == "furo":
         assert '<div class="table-wrapper cjm-journey-table docutils container">' in page
     assert '<a class="reference internal" href="' in page
+
+
+@pytest.mark.parametrize("compact", [True, False])
+def test_a_full_map_page_made_from_its_placeholder_is_written_with_the_pages_settings(
+    make_app, rootdir, tmp_path, compact
+):
+    """The full-map page of a journey shown by no table (``:no-table:``) is made from its placeholder once
+    the pages are written, and translated with their settings, like the full-map page written with a
+    journey's page: with ``html_compact_lists`` off, the lists of the table's cells are not compact."""
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / "test-basic", srcdir)
+    (srcdir / "quiet.rst").write_text(QUIET_JOURNEY, encoding="utf-8")
+    app = make_app("html", srcdir=srcdir, confoverrides={"html_compact_lists": compact})
+    app.build()
+    assert app._warning.getvalue() == ""
+    expected = '<ul class="simple">' if compact else "<ul>"
+    for page in ("cjm/quiet.html", "cjm/weekly.html"):
+        text = (app.outdir / page).read_text(encoding="utf-8")
+        cell_lists = re.findall(r'<ul(?! class="cjm-)[^>]*>', text)
+        assert cell_lists and set(cell_lists) == {expected}, page
+    assert "Calls the shop" in (app.outdir / "cjm/quiet.html").read_text(encoding="utf-8")
 
 
 def words(text: str, lang) -> set[str]:
