@@ -182,7 +182,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", name_funnel_files)  # after the curves': it adds to their record
     app.connect("doctree-resolved", name_matrix_files)
     app.connect("doctree-resolved", write_register_csv)
-    app.connect("doctree-resolved", make_tables_ahead, priority=900)  # after the handlers of lower priority
+    app.connect("doctree-resolved", make_tables_ahead, priority=900)  # once the other handlers have changed the page
     app.connect("html-page-context", note_page_translated)
     app.connect("build-finished", write_export)
     app.connect("build-finished", remove_unused_curves)
